@@ -1,0 +1,32 @@
+/**
+ * The `tiersim` command line. Each command is one module in scripts/commands/,
+ * listed once in scripts/commands/index.ts.
+ */
+import yargs from 'yargs';
+import { InputError } from '../sim/errors.ts';
+import { commands } from './commands/index.ts';
+
+export async function main(argv: string[]): Promise<number> {
+  let cli = yargs(argv)
+    .scriptName('tiersim')
+    .usage('$0 <command> [options]')
+    .strict()
+    .demandCommand(1, 'name a command: tiersim --help lists them')
+    .recommendCommands()
+    .help()
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((msg, err) => {
+      throw err ?? new InputError(msg);
+    });
+  for (const command of commands) cli = cli.command(command);
+  try {
+    await cli.parseAsync();
+    return 0;
+  } catch (err) {
+    if (err instanceof InputError) {
+      process.stderr.write(`tiersim: ${err.message.split('\n')[0]}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
