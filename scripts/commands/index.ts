@@ -1,4 +1,11 @@
 import type { CommandModule } from 'yargs';
+import { calibrateCommand } from './calibrate.ts';
+import { probeCommand } from './probe.ts';
+import { runCommand } from './run.ts';
 
 /** Every command of `tiersim`, one line each. */
-export const commands: CommandModule<any, any>[] = [];
+export const commands: CommandModule<any, any>[] = [
+  runCommand,
+  probeCommand,
+  calibrateCommand,
+];

@@ -1,0 +1,103 @@
+/**
+ * Simulated processes are generators. A process yields the absolute simulated time
+ * it wants to continue at (usually a device's completion time) and receives the
+ * time it was woken at:
+ *
+ *   function* get(fs, key): Sim<number> {
+ *     const done = fs.dfs.read(now, 4096);
+ *     const now2 = yield done;        // suspended until `done`
+ *   }
+ *
+ * Sub-steps compose with `yield*`. A finished process may notify a listener.
+ */
+import type { Scheduler, Wakeable } from './scheduler.ts';
+
+/** A simulated activity: yields wake-up times, receives the time it woke at. */
+export type Sim<T = void> = Generator<number, T, number>;
+
+/** Yielded by a process that has registered itself somewhere to be woken later. */
+export const PARK = -1;
+
+/** The process whose step is running right now (set around each step). */
+let running: Wakeable | undefined;
+
+/** The process that is executing: what a WaitQueue parks. */
+export function currentProcess(): Wakeable {
+  if (!running) throw new Error('currentProcess() called outside a running process');
+  return running;
+}
+
+export class Process<T = void> implements Wakeable {
+  done = false;
+  result: T | undefined;
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly body: Sim<T>,
+    private readonly onDone?: (result: T, now: number) => void,
+  ) {}
+
+  /** Starts the process at the scheduler's current time (as an event, to keep order). */
+  start(): this {
+    this.scheduler.at(this.scheduler.now, this);
+    return this;
+  }
+
+  wake(now: number): void {
+    const outer = running;
+    running = this;
+    const step = this.body.next(now);
+    running = outer;
+    if (step.done) {
+      this.done = true;
+      this.result = step.value;
+      this.onDone?.(step.value, now);
+    } else if (step.value !== PARK) {
+      this.scheduler.at(step.value, this);
+    }
+  }
+}
+
+/** Runs a process to completion on an otherwise idle scheduler; for tests and probes. */
+export function runToEnd<T>(scheduler: Scheduler, body: Sim<T>): T {
+  const p = new Process(scheduler, body).start();
+  scheduler.run();
+  if (!p.done) throw new Error('process did not finish: it waits on something that never happens');
+  return p.result as T;
+}
+
+/**
+ * A FIFO of waiting processes, for things like a pool of I/O threads waiting for work.
+ * `wait` suspends the caller until `notify` wakes it.
+ */
+export class WaitQueue {
+  private waiting: Wakeable[] = [];
+  private head = 0;
+  constructor(private readonly scheduler: Scheduler) {}
+
+  get length(): number {
+    return this.waiting.length - this.head;
+  }
+
+  /** Suspends the running process until a notify() reaches it; returns the wake time. */
+  *wait(): Sim<number> {
+    this.waiting.push(currentProcess());
+    return yield PARK;
+  }
+
+  /** Wakes the longest-waiting parked target at the current time; false if none waits. */
+  notify(): boolean {
+    if (this.head >= this.waiting.length) return false;
+    const who = this.waiting[this.head++]!;
+    if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+      this.waiting = this.waiting.slice(this.head);
+      this.head = 0;
+    }
+    this.scheduler.at(this.scheduler.now, who);
+    return true;
+  }
+
+  notifyAll(): void {
+    while (this.notify());
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Seeded random streams. Every component derives its own stream from the run's
+ * seed and its own name, so adding a component never shifts another's numbers.
+ */
+import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
+
+type Generator32 = { next(): number };
+
+/** 32-bit FNV-1a of a string: turns a component name into a number. */
+export function hashName(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    h ^= name.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** One step of splitmix32: a good 32-bit mixer for deriving seeds. */
+function mix32(x: number): number {
+  x = (x + 0x9e3779b9) | 0;
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+export class Rng {
+  private readonly gen: Generator32;
+
+  private constructor(gen: Generator32) {
+    this.gen = gen;
+  }
+
+  /** The stream named `name` of the run with seed `seed`. */
+  static stream(seed: number, name: string): Rng {
+    const h = hashName(name);
+    const lo = seed >>> 0;
+    const hi = Math.floor(seed / 2 ** 32) >>> 0;
+    const a = mix32(lo ^ h);
+    const b = mix32(a ^ hi);
+    const c = mix32(b ^ 0x5bd1e995);
+    const d = mix32(c ^ h);
+    // xoroshiro must not start from the all-zero state.
+    return new Rng(xoroshiro128plusFromState([a, b | 1, c, d]));
+  }
+
+  /** A child stream: deterministic in this stream's seed and the child's name, not in draw order. */
+  static child(parentSeed: number, parentName: string, name: string): Rng {
+    return Rng.stream(parentSeed, `${parentName}/${name}`);
+  }
+
+  /** Uniform in [0, 1) with 53 random bits. */
+  next(): number {
+    const hi = this.gen.next() >>> 5; // 27 bits
+    const lo = this.gen.next() >>> 6; // 26 bits
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** Uniform integer in [0, n), n ≤ 2^53. */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  /** Uniform 32-bit unsigned integer. */
+  uint32(): number {
+    return this.gen.next() >>> 0;
+  }
+
+  /** Standard normal (Box–Muller; the second value is dropped to keep the stream simple). */
+  normal(): number {
+    let u = this.next();
+    while (u === 0) u = this.next();
+    const v = this.next();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+}
