@@ -1,0 +1,156 @@
+/**
+ * The unified file system: every SST byte the store reads or writes goes through here.
+ * A block read asks the memory block cache, then the local-disk cache policy, then
+ * the DFS, and returns when the read completes in simulated time. Flush and
+ * compaction I/O come through the same layer, marked background.
+ *
+ * Placement decides where SST files live:
+ * - `local` (Flink 1.x): on local disk; the DFS only receives checkpoints.
+ * - `disaggregated` (Flink 2.x): on the DFS; local disk is only the policy's cache.
+ */
+import type { BlockCache } from './block-cache.ts';
+import type { Cpu } from './cpu.ts';
+import type { Device } from './device.ts';
+import type { FileRef, IoContext, LocalCachePolicy } from './local-cache.ts';
+import type { Sim } from './process.ts';
+import type { Scheduler } from './scheduler.ts';
+
+export type Placement = 'local' | 'disaggregated';
+
+/** Ids of one file's blocks lie in [fileNumber·2^21, (fileNumber+1)·2^21). */
+export const BLOCKS_PER_FILE = 2 ** 21;
+
+export class FsStats {
+  /** Foreground block reads and where they were served. */
+  reads = 0;
+  memoryHits = 0;
+  localHits = 0;
+  dfsReads = 0;
+  /** Background (flush/compaction) block reads. */
+  backgroundReads = 0;
+  backgroundMemoryHits = 0;
+  backgroundLocalReads = 0;
+  backgroundDfsReads = 0;
+  filesWritten = 0;
+  bytesWritten = 0;
+  filesDeleted = 0;
+}
+
+export class FileSystem {
+  readonly stats = new FsStats();
+  /** Bytes of SST files on local disk (local placement only). */
+  private localSstBytes = 0;
+
+  constructor(
+    readonly scheduler: Scheduler,
+    readonly cpu: Cpu,
+    readonly dfs: Device,
+    readonly disk: Device,
+    readonly memory: BlockCache,
+    readonly policy: LocalCachePolicy,
+    readonly placement: Placement,
+    /** Size of the local disk, bytes. */
+    readonly diskBytes: number,
+  ) {}
+
+  /** Free local disk: its size less SSTs (local placement) and the cache's files. */
+  diskFreeBytes(): number {
+    return this.diskBytes - this.localSstBytes - this.policy.usedBytes();
+  }
+
+  get localSstBytesUsed(): number {
+    return this.localSstBytes;
+  }
+
+  /** Charges the caller's accumulated CPU work; returns the time it is done. */
+  *chargeCpu(io: IoContext): Sim<number> {
+    let now = this.scheduler.now;
+    if (io.cpuPendingUs > 0) {
+      const us = io.cpuPendingUs;
+      io.cpuPendingUs = 0;
+      now = yield this.cpu.run(now, us);
+    }
+    return now;
+  }
+
+  /**
+   * Memory-cache probe, the fast path: true on a hit (and the caller need not call
+   * readBlock). Kept apart so a hit allocates nothing.
+   */
+  probeMemory(io: IoContext, blockId: number): boolean {
+    io.cpuPendingUs += this.cpu.costs.memoryCacheLookupUs;
+    if (!this.memory.lookup(blockId)) return false;
+    if (io.background) { this.stats.backgroundReads++; this.stats.backgroundMemoryHits++; }
+    else { this.stats.reads++; this.stats.memoryHits++; }
+    return true;
+  }
+
+  /** Reads a block that missed memory: local disk or DFS, then fills the memory cache. */
+  *readMissedBlock(io: IoContext, file: FileRef, blockId: number, offset: number, bytes: number, highPriority: boolean): Sim<void> {
+    const s = this.stats;
+    if (io.background) s.backgroundReads++;
+    else s.reads++;
+    let local: boolean;
+    if (this.placement === 'local') local = true;
+    else local = this.policy.lookup(file, blockId, offset, bytes, io);
+    let now = yield* this.chargeCpu(io);
+    io.cpuPendingUs += this.cpu.costs.ioSubmitUs;
+    if (local) {
+      if (io.background) s.backgroundLocalReads++;
+      else s.localHits++;
+      now = yield this.disk.read(now, bytes, io.background);
+    } else {
+      if (io.background) s.backgroundDfsReads++;
+      else s.dfsReads++;
+      now = yield this.dfs.read(now, bytes, io.background);
+      if (this.placement === 'disaggregated') this.policy.afterRemoteRead(file, blockId, offset, bytes, io);
+    }
+    // RocksDB does not fill the block cache from compaction reads (fill_cache = false).
+    if (!io.background) this.memory.insert(blockId, bytes, highPriority);
+    io.cpuPendingUs += (bytes / 1024) * this.cpu.costs.blockDecodePerKiBUs;
+  }
+
+  /** Writes a new SST file (flush or compaction output) where the placement keeps it. */
+  *writeFile(io: IoContext, file: FileRef): Sim<void> {
+    let now = yield* this.chargeCpu(io);
+    this.stats.filesWritten++;
+    this.stats.bytesWritten += file.fileSize;
+    if (this.placement === 'local') {
+      this.localSstBytes += file.fileSize;
+      yield this.disk.write(now, file.fileSize, io.background);
+      return;
+    }
+    // Disaggregated: the DFS holds the primary copy; the policy may keep a local copy
+    // written at the same time (ForSt's write-through).
+    const remote = this.dfs.write(now, file.fileSize, io.background);
+    const local = this.policy.onFileCreated(file) ? this.disk.write(now, file.fileSize, true) : now;
+    now = yield Math.max(remote, local);
+  }
+
+  /** The store dropped a file: free its cached blocks and local space. */
+  deleteFile(file: FileRef): void {
+    this.stats.filesDeleted++;
+    const lo = file.fileNumber * BLOCKS_PER_FILE;
+    this.memory.eraseRange(lo, lo + BLOCKS_PER_FILE);
+    if (this.placement === 'local') this.localSstBytes -= file.fileSize;
+    else this.policy.onFileDeleted(file);
+  }
+
+  /** Registers a file that exists on the DFS already (restore, rescale). */
+  registerRestored(file: FileRef, localCopy: boolean): void {
+    if (this.placement === 'local' || localCopy) this.localSstBytes += file.fileSize;
+    else this.policy.onFileRestored(file);
+  }
+
+  /** Uploads a local file to the DFS (checkpoint of local placement). */
+  *upload(now: number, file: FileRef): Sim<number> {
+    const readDone = this.disk.read(now, file.fileSize, true);
+    return yield Math.max(readDone, this.dfs.write(now, file.fileSize, true));
+  }
+
+  /** Downloads a file from the DFS to local disk (restore of local placement). */
+  *download(now: number, file: FileRef): Sim<number> {
+    const got = yield this.dfs.read(now, file.fileSize, true);
+    return yield this.disk.write(got, file.fileSize, true);
+  }
+}
