@@ -1,0 +1,82 @@
+/**
+ * The execution model: how a task thread drives records through the state store.
+ *
+ * `sync` (Flink 1.x): the task thread runs each state operation itself and blocks
+ * on its I/O; one state request is in flight.
+ *
+ * Every operation's latency is measured from its start to its completion, its CPU
+ * work included. A task accumulates CPU work and charges it to the CPU device before
+ * each wait, so CPU and I/O contention both show.
+ */
+import type { Cpu } from './cpu.ts';
+import type { IoContext } from './local-cache.ts';
+import { LatencyHistogram, type Timeline } from './metrics.ts';
+import type { Sim } from './process.ts';
+import type { Scheduler } from './scheduler.ts';
+import { ValueOut, type StateStore } from './state-store.ts';
+import { OP_DELETE, OP_GET, OP_MERGE, OP_NAMES, OP_PUT, OP_SCAN, RecordBuf, type Workload } from './workload.ts';
+
+export interface RunLimits {
+  /** Stop after this many records (Infinity: no limit). */
+  records: number;
+  /** Stop after this many state operations (Infinity: no limit). */
+  ops: number;
+}
+
+export class ExecStats {
+  records = 0;
+  ops = 0;
+  readonly latency: LatencyHistogram[] = OP_NAMES.map(() => new LatencyHistogram());
+  readonly recordLatency = new LatencyHistogram();
+  readonly opCounts = new Float64Array(OP_NAMES.length);
+}
+
+export interface ExecEnv {
+  scheduler: Scheduler;
+  cpu: Cpu;
+  store: StateStore;
+  timeline: Timeline;
+}
+
+/** One synchronous task thread: record after record, operation after operation. */
+export function* syncTask(env: ExecEnv, workload: Workload, limits: RunLimits, stats: ExecStats): Sim<void> {
+  const { scheduler, cpu, store, timeline } = env;
+  const rec = new RecordBuf();
+  const out = new ValueOut();
+  const io: IoContext = { cpuPendingUs: 0, background: false };
+  let now = scheduler.now;
+  while (stats.records < limits.records && stats.ops < limits.ops && workload.next(rec)) {
+    const recordStart = now;
+    io.cpuPendingUs += rec.cpuUs;
+    for (let i = 0; i < rec.count; i++) {
+      if (io.cpuPendingUs > 0) {
+        now = yield cpu.run(now, io.cpuPendingUs);
+        io.cpuPendingUs = 0;
+      }
+      const start = now;
+      const type = rec.types[i]!;
+      const key = rec.keys[i]!;
+      switch (type) {
+        case OP_GET: yield* store.get(io, key, out); break;
+        case OP_PUT: yield* store.put(io, key, rec.sizes[i]!, rec.tokens[i]!); break;
+        case OP_DELETE: yield* store.delete(io, key); break;
+        case OP_MERGE: yield* store.merge(io, key, rec.sizes[i]!, rec.tokens[i]!); break;
+        case OP_SCAN: yield* store.scan(io, key, rec.sizes[i]!); break;
+      }
+      now = scheduler.now;
+      const latency = now - start + io.cpuPendingUs;
+      stats.latency[type]!.record(latency);
+      stats.opCounts[type]!++;
+      stats.ops++;
+      timeline.latency('op', now, latency);
+    }
+    if (io.cpuPendingUs > 0) {
+      now = yield cpu.run(now, io.cpuPendingUs);
+      io.cpuPendingUs = 0;
+    }
+    stats.records++;
+    stats.recordLatency.record(now - recordStart);
+    timeline.add('records', now);
+    timeline.add('ops', now, rec.count);
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Every workload, one line each: name → factory(params, seed). Parameters are
+ * validated by the workload's own schema; an unknown name or parameter is an
+ * InputError.
+ */
+import { z } from 'zod';
+import { InputError } from '../sim/errors.ts';
+import type { Workload } from '../sim/workload.ts';
+import { KvWorkload, kvParams } from './kv.ts';
+
+interface WorkloadEntry {
+  params: z.ZodType;
+  make(params: Record<string, unknown>, seed: number): Workload;
+  describe: string;
+}
+
+export const WORKLOADS: Record<string, WorkloadEntry> = {
+  kv: { params: kvParams, make: (p, seed) => new KvWorkload(p, seed), describe: 'key-value gets and puts, uniform or zipfian' },
+};
+
+export function makeWorkload(name: string, params: Record<string, unknown>, seed: number): Workload {
+  const entry = WORKLOADS[name];
+  if (!entry) throw new InputError(`unknown workload '${name}' (known: ${Object.keys(WORKLOADS).join(', ')})`);
+  const parsed = entry.params.safeParse(params);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.join('.');
+    const what = issue.code === 'unrecognized_keys' ? `unknown parameter(s) ${issue.keys.join(', ')}` : `${field}: ${issue.message}`;
+    throw new InputError(`workload ${name}: ${what}`);
+  }
+  return entry.make(parsed.data as Record<string, unknown>, seed);
+}
