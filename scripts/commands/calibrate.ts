@@ -6,7 +6,7 @@ import { fitLogNormal } from '../../sim/fit.ts';
 import type { DeviceSpec } from '../../sim/device.ts';
 import { formatDuration } from '../../sim/units.ts';
 import { resolveDevice } from '../lib/devices.ts';
-import { writeFileAtomic } from '../lib/atomic.ts';
+import { writeFileAtomic } from '../../reports/atomic.ts';
 
 interface Args {
   samples: string;
