@@ -1,0 +1,42 @@
+/**
+ * Every eviction algorithm, one line each: name → factory(capacityBytes, options?).
+ * Names are matched case-insensitively; an unknown name is an InputError listing them.
+ */
+import { InputError } from '../../sim/errors.ts';
+import { ArcCache } from './arc.ts';
+import { BeladyCache } from './belady.ts';
+import { ClockCache } from './clock.ts';
+import { FifoCache } from './fifo.ts';
+import { LfuCache } from './lfu.ts';
+import { LirsCache } from './lirs.ts';
+import { LruCache } from './lru.ts';
+import { S3FifoCache } from './s3fifo.ts';
+import { SieveCache } from './sieve.ts';
+import { TwoQCache } from './twoq.ts';
+import type { EvictionCache, EvictionFactory, EvictionOptions } from './types.ts';
+
+export const EVICTION_ALGORITHMS: Readonly<Record<string, EvictionFactory>> = {
+  lru: (c, o) => new LruCache(c, o),
+  fifo: (c, o) => new FifoCache(c, o),
+  clock: (c, o) => new ClockCache(c, o),
+  sieve: (c, o) => new SieveCache(c, o),
+  s3fifo: (c, o) => new S3FifoCache(c, o),
+  arc: (c, o) => new ArcCache(c, o),
+  twoq: (c, o) => new TwoQCache(c, o),
+  lfu: (c, o) => new LfuCache(c, o),
+  lirs: (c, o) => new LirsCache(c, o),
+  belady: (c, o) => new BeladyCache(c, o),
+};
+
+/** The registry's name for `name`, or an InputError naming the known ones. */
+export function evictionAlgorithmName(name: string): string {
+  const key = name.trim().toLowerCase();
+  if (!Object.hasOwn(EVICTION_ALGORITHMS, key)) {
+    throw new InputError(`unknown eviction algorithm '${name}' (known: ${Object.keys(EVICTION_ALGORITHMS).join(', ')})`);
+  }
+  return key;
+}
+
+export function makeEvictionCache(name: string, capacityBytes: number, options?: EvictionOptions): EvictionCache {
+  return EVICTION_ALGORITHMS[evictionAlgorithmName(name)]!(capacityBytes, options);
+}
