@@ -1,0 +1,142 @@
+/**
+ * The streaming loop shared by the text formats (csv, txt): lines are found in the
+ * chunk buffer and handed to the format as byte ranges, with their 1-based line
+ * number for error messages; numbers are parsed from the bytes without building
+ * strings on the common path.
+ */
+import { InputError } from '../../sim/errors.ts';
+import type { TraceBatch, TraceFormat, TraceReader } from './batch.ts';
+import { FileChunks } from './file-chunks.ts';
+import { idFromBigDecimal } from './ids.ts';
+
+const NL = 10;
+const CR = 13;
+
+export abstract class TextLineReader implements TraceReader {
+  abstract readonly format: TraceFormat;
+  abstract readonly hasNextAccess: boolean;
+  protected readonly file: FileChunks;
+  /** The buffer up to the last byte read, so searches stop there. */
+  private data: Buffer;
+  protected lineNo = 0;
+  private requests = 0;
+
+  constructor(readonly path: string) {
+    this.file = new FileChunks(path);
+    this.data = this.file.buf.subarray(0, 0);
+  }
+
+  get totalBytes(): number { return this.file.totalBytes; }
+  get bytesRead(): number { return this.file.consumed; }
+
+  /**
+   * Handles one line (without its line break) buf[start, end); returns true if it
+   * filled request `i` of the batch, false for a line that is not a request.
+   */
+  protected abstract parseLine(buf: Buffer, start: number, end: number, batch: TraceBatch, i: number): boolean;
+
+  read(batch: TraceBatch): number {
+    const f = this.file;
+    let n = 0;
+    while (n < batch.capacity) {
+      const start = f.start;
+      let nl = start < f.end ? this.data.indexOf(NL, start) : -1;
+      let next = nl + 1;
+      if (nl < 0) {
+        if (!f.eof) {
+          f.fill(); // may move the unconsumed bytes to the front
+          this.data = f.buf.subarray(0, f.end);
+          continue;
+        }
+        if (f.available === 0) break;
+        nl = f.end; // the last line has no line break
+        next = f.end;
+      }
+      let end = nl;
+      if (end > start && f.buf[end - 1] === CR) end--;
+      this.lineNo++;
+      if (this.parseLine(f.buf, start, end, batch, n)) n++;
+      f.start = next;
+    }
+    this.requests += n;
+    if (n === 0 && this.requests === 0) throw new InputError(`${this.path}: empty trace (no requests)`);
+    batch.n = n;
+    return n;
+  }
+
+  rewind(): void {
+    this.file.rewind();
+    this.data = this.file.buf.subarray(0, 0);
+    this.lineNo = 0;
+    this.requests = 0;
+  }
+
+  close(): void {
+    this.file.close();
+  }
+
+  protected fail(field: string, buf: Buffer, start: number, end: number, problem: string): never {
+    let text = buf.toString('latin1', start, end);
+    if (text.length > 40) text = `${text.slice(0, 37)}...`;
+    throw new InputError(`${this.path} line ${this.lineNo}: ${field} '${text}' ${problem}`);
+  }
+}
+
+const SPACE = 32;
+const TAB = 9;
+const QUOTE = 34;
+const ZERO = 48;
+const NINE = 57;
+
+/** Start of the field without leading blanks and an opening quote. */
+export function trimStart(buf: Buffer, s: number, e: number): number {
+  while (s < e && (buf[s] === SPACE || buf[s] === TAB)) s++;
+  if (s < e && buf[s] === QUOTE) s++;
+  return s;
+}
+
+/** End of the field without trailing blanks and a closing quote. */
+export function trimEnd(buf: Buffer, s: number, e: number): number {
+  while (e > s && (buf[e - 1] === SPACE || buf[e - 1] === TAB)) e--;
+  if (e > s && buf[e - 1] === QUOTE) e--;
+  return e;
+}
+
+/**
+ * A non-negative integer written in decimal (or 0x hex), as an id: exact below 2^53,
+ * folded by a hash above. NaN if the field is not such an integer.
+ */
+export function parseIdField(buf: Buffer, s: number, e: number): number {
+  if (s >= e) return NaN;
+  if (e - s <= 15) {
+    let v = 0;
+    let i = s;
+    for (; i < e; i++) {
+      const c = buf[i]!;
+      if (c < ZERO || c > NINE) break;
+      v = v * 10 + (c - ZERO);
+    }
+    if (i === e) return v;
+  }
+  const text = buf.toString('latin1', s, e);
+  if (/^\d+$/.test(text)) return idFromBigDecimal(text);
+  if (/^0[xX][0-9a-fA-F]+$/.test(text)) return idFromBigDecimal(BigInt(text).toString());
+  return NaN;
+}
+
+/** Any finite decimal number (integer fast path). NaN if the field is not a number. */
+export function parseNumberField(buf: Buffer, s: number, e: number): number {
+  if (s >= e) return NaN;
+  if (e - s <= 15) {
+    let v = 0;
+    let i = s;
+    for (; i < e; i++) {
+      const c = buf[i]!;
+      if (c < ZERO || c > NINE) break;
+      v = v * 10 + (c - ZERO);
+    }
+    if (i === e) return v;
+  }
+  const v = Number(buf.toString('latin1', s, e));
+  return Number.isFinite(v) ? v : NaN;
+}
