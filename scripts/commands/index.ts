@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { calibrateCommand } from './calibrate.ts';
 import { probeCommand } from './probe.ts';
+import { replayCommand } from './replay.ts';
 import { runCommand } from './run.ts';
 
 /** Every command of `tiersim`, one line each. */
@@ -8,4 +9,5 @@ export const commands: CommandModule<any, any>[] = [
   runCommand,
   probeCommand,
   calibrateCommand,
+  replayCommand,
 ];

@@ -1,0 +1,51 @@
+import type { CommandModule } from 'yargs';
+import cliProgress from 'cli-progress';
+import { EVICTION_ALGORITHMS } from '../../policies/eviction/registry.ts';
+import { TRACE_FORMATS } from '../../workloads/traces/formats.ts';
+import { formatRow, replayTrace, writeResults } from '../replay.ts';
+
+interface Args {
+  trace: string;
+  format?: string;
+  policy: string | string[];
+  size: string | string[];
+  csv?: string;
+  out?: string;
+  'keep-size-changes'?: boolean;
+}
+
+export const replayCommand: CommandModule<object, Args> = {
+  command: 'replay',
+  describe: 'cache-only replay of a block trace: miss ratio and byte miss ratio per eviction algorithm and cache size',
+  builder: (y) => y
+    .option('trace', { type: 'string', demandOption: true, describe: 'trace file' })
+    .option('format', { type: 'string', describe: `${Object.keys(TRACE_FORMATS).join(' | ')} (default: from the file name)` })
+    .option('policy', { type: 'string', default: 'lru', describe: `comma-separated: ${Object.keys(EVICTION_ALGORITHMS).join(', ')}` })
+    .option('size', { type: 'string', demandOption: true, describe: 'comma-separated cache sizes: 16MiB, 1GiB, bytes, or fractions of the working set (0.01)' })
+    .option('csv', { type: 'string', describe: 'csv column mapping, libCacheSim style: "time-col=2,obj-id-col=5,obj-size-col=4,has-header=true,delimiter=,"' })
+    .option('out', { type: 'string', describe: 'directory for results.csv' })
+    .option('keep-size-changes', { type: 'boolean', describe: 'use each request\'s own size (default: an object keeps the size of its first request)' })
+    .example('$0 replay --trace cloudPhysicsIO.oracleGeneral.bin --policy lru,s3fifo --size 16MiB,1GiB', ''),
+  handler: (args) => {
+    const bar = process.stderr.isTTY
+      ? new cliProgress.SingleBar({ stream: process.stderr, format: 'replay [{bar}] {percentage}% eta {eta}s', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
+      : undefined;
+    bar?.start(1000, 0);
+    let report;
+    try {
+      report = replayTrace({
+        trace: args.trace,
+        format: args.format,
+        policies: ([] as string[]).concat(args.policy),
+        sizes: ([] as string[]).concat(args.size),
+        ...(args.csv !== undefined ? { csv: args.csv } : {}),
+        keepSizeChanges: !!args['keep-size-changes'],
+        onProgress: (done) => bar?.update(Math.round(done * 1000)),
+      });
+    } finally {
+      bar?.stop();
+    }
+    for (const row of report.rows) console.log(formatRow(row));
+    if (args.out !== undefined) writeResults(args.out, report.rows);
+  },
+};

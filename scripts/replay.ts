@@ -1,0 +1,304 @@
+/**
+ * Cache-only trace replay: every (eviction algorithm × cache size) pair over one block
+ * trace, in one streaming pass. Each batch of requests goes through the caches one
+ * after the other, so a trace is read once however many caches there are, and each
+ * cache's own time is measured per batch (no clock read per request).
+ *
+ * Like libCacheSim's cachesim: requests of size 0 are skipped; a miss is inserted
+ * unless the algorithm refuses it (larger than the cache, or its own rule); miss ratio
+ * counts requests, byte miss ratio counts requested bytes. By default an object keeps
+ * the size of its first request, as libCacheSim's traceConv does when it writes
+ * oracleGeneral traces (remove_size_change), so the same trace in vscsi, csv or
+ * oracleGeneral replays the same; keepSizeChanges uses each request's own size.
+ *
+ * A size below 1 (e.g. 0.01) is that fraction of the working set, the bytes of all
+ * distinct objects, found by a first pass. Belady needs each request's next access:
+ * oracleGeneral records carry it; for other formats the first pass computes it,
+ * holding 8 bytes per request in memory.
+ */
+import { basename, join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { InputError } from '../sim/errors.ts';
+import { parseSize } from '../sim/units.ts';
+import { IdIndex } from '../policies/eviction/id-index.ts';
+import { evictionAlgorithmName, makeEvictionCache } from '../policies/eviction/registry.ts';
+import { isOracle, type EvictionCache, type OracleEvictionCache } from '../policies/eviction/types.ts';
+import { newBatch, type TraceBatch, type TraceReader } from '../workloads/traces/batch.ts';
+import { openTrace } from '../workloads/traces/formats.ts';
+import { writeFileAtomic } from '../reports/atomic.ts';
+
+export interface ReplayConfig {
+  trace: string;
+  /** oracleGeneral, vscsi, csv or txt; undefined: from the file name. */
+  format?: string;
+  /** Algorithm names (registry names, any case). */
+  policies: string[];
+  /** Cache sizes as the user wrote them: 16MiB, 1GiB, 4096, or a fraction of the working set like 0.01. */
+  sizes: string[];
+  /** libCacheSim-style reader parameters for csv (and obj-id-is-num for txt). */
+  csv?: string;
+  keepSizeChanges?: boolean;
+  batchSize?: number;
+  /** Called after each batch with the share of the work done, 0..1. */
+  onProgress?: (done: number) => void;
+}
+
+export interface ReplayRow {
+  trace: string;
+  policy: string;
+  /** The size as the user wrote it. */
+  size: string;
+  cacheSizeBytes: number;
+  requests: number;
+  misses: number;
+  missRatio: number;
+  requestBytes: number;
+  byteMisses: number;
+  byteMissRatio: number;
+  /** Wall time spent in this cache. */
+  wallSeconds: number;
+}
+
+export interface ReplayReport {
+  rows: ReplayRow[];
+  requests: number;
+  /** Requests of size 0, skipped. */
+  skippedZeroSize: number;
+  /** Distinct objects and their bytes, when a first pass ran. */
+  workingSet?: { objects: number; bytes: number };
+  wallSeconds: number;
+}
+
+interface SizeSpec {
+  label: string;
+  bytes?: number;
+  fraction?: number;
+}
+
+/** "16MiB", "4096" → bytes; "0.01" (below 1) → a fraction of the working set. */
+export function parseCacheSize(text: string): SizeSpec {
+  const label = text.trim();
+  if (/^(\d*\.\d+|0)$/.test(label) && Number(label) < 1) {
+    const fraction = Number(label);
+    if (!(fraction > 0)) throw new InputError(`--size: '${text}' must be > 0`);
+    return { label, fraction };
+  }
+  const bytes = parseSize(label, '--size');
+  if (bytes <= 0) throw new InputError(`--size: '${text}' must be > 0`);
+  return { label, bytes };
+}
+
+/** Splits repeated and comma-separated list options: ["lru,fifo", "arc"] → [lru, fifo, arc]. */
+export function splitList(values: string | string[] | undefined): string[] {
+  const list = Array.isArray(values) ? values : values === undefined ? [] : [values];
+  return list.flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter((v) => v !== '');
+}
+
+/** Each object keeps the size of its first request. */
+class FirstSizes {
+  private readonly index = new IdIndex(1 << 16);
+  private sizes = new Float64Array(1 << 16);
+  private n = 0;
+
+  apply(batch: TraceBatch): void {
+    const ids = batch.id;
+    const sizes = batch.size;
+    for (let i = 0; i < batch.n; i++) {
+      const s = this.index.get(ids[i]!);
+      if (s >= 0) {
+        sizes[i] = this.sizes[s]!;
+      } else {
+        if (this.n === this.sizes.length) {
+          const bigger = new Float64Array(this.n * 2);
+          bigger.set(this.sizes);
+          this.sizes = bigger;
+        }
+        this.sizes[this.n] = sizes[i]!;
+        this.index.set(ids[i]!, this.n++);
+      }
+    }
+  }
+}
+
+/** Drops requests of size 0 from the batch (libCacheSim's readers skip them); returns how many. */
+function dropZeroSize(batch: TraceBatch): number {
+  const { id, size, time, nextAccess } = batch;
+  let k = 0;
+  for (let i = 0; i < batch.n; i++) {
+    if (size[i] === 0) continue;
+    if (k !== i) {
+      id[k] = id[i]!;
+      size[k] = size[i]!;
+      time[k] = time[i]!;
+      nextAccess[k] = nextAccess[i]!;
+    }
+    k++;
+  }
+  const dropped = batch.n - k;
+  batch.n = k;
+  return dropped;
+}
+
+interface Run {
+  row: ReplayRow;
+  cache: EvictionCache;
+  oracle: OracleEvictionCache | undefined;
+}
+
+export function replayTrace(config: ReplayConfig): ReplayReport {
+  const started = performance.now();
+  const policies = splitList(config.policies).map(evictionAlgorithmName);
+  const sizes = splitList(config.sizes).map(parseCacheSize);
+  if (policies.length === 0) throw new InputError('--policy: name at least one eviction algorithm');
+  if (sizes.length === 0) throw new InputError('--size: give at least one cache size');
+  const reader = openTrace(config.trace, config.format, config.csv === undefined ? {} : { csv: config.csv });
+  try {
+    return run(reader, config, policies, sizes, started);
+  } finally {
+    reader.close();
+  }
+}
+
+function run(reader: TraceReader, config: ReplayConfig, policies: string[], sizes: SizeSpec[], started: number): ReplayReport {
+  const needWorkingSet = sizes.some((s) => s.fraction !== undefined);
+  const needNext = policies.includes('belady') && !reader.hasNextAccess;
+  const passes = needWorkingSet || needNext ? 2 : 1;
+  let passesDone = 0;
+  const progress = (f: number) => config.onProgress?.((passesDone + f) / passes);
+
+  let workingSet: ReplayReport['workingSet'];
+  let nextAccess: Float64Array | undefined;
+  if (passes === 2) {
+    const batch = newBatch(config.batchSize);
+    const seen = new IdIndex(1 << 16);
+    const normalize = config.keepSizeChanges ? undefined : new FirstSizes();
+    let objects = 0;
+    let bytes = 0;
+    let request = 0;
+    let next = new Float64Array(needNext ? 1 << 16 : 0);
+    while (reader.read(batch) > 0) {
+      dropZeroSize(batch);
+      normalize?.apply(batch);
+      for (let i = 0; i < batch.n; i++, request++) {
+        const id = batch.id[i]!;
+        const last = seen.get(id);
+        if (last < 0) {
+          objects++;
+          bytes += batch.size[i]!;
+        }
+        if (needNext) {
+          if (request >= 0x7fffffff) throw new InputError(`${config.trace}: belady on more than 2^31 requests needs next-access times in the trace (oracleGeneral, or csv next-access-col)`);
+          if (request === next.length) {
+            const bigger = new Float64Array(next.length * 2);
+            bigger.set(next);
+            next = bigger;
+          }
+          next[request] = Infinity;
+          if (last >= 0) next[last] = request;
+          seen.set(id, request);
+        } else if (last < 0) {
+          seen.set(id, 0);
+        }
+      }
+      progress(reader.bytesRead / Math.max(1, reader.totalBytes));
+    }
+    workingSet = { objects, bytes };
+    nextAccess = needNext ? next : undefined;
+    reader.rewind();
+    passesDone = 1;
+  }
+
+  const traceName = basename(config.trace);
+  const runs: Run[] = [];
+  for (const policy of policies) {
+    for (const size of sizes) {
+      const capacity = size.bytes ?? Math.floor(size.fraction! * workingSet!.bytes);
+      const cache = makeEvictionCache(policy, capacity);
+      runs.push({
+        cache,
+        oracle: isOracle(cache) ? cache : undefined,
+        row: {
+          trace: traceName, policy, size: size.label, cacheSizeBytes: capacity,
+          requests: 0, misses: 0, missRatio: 0, requestBytes: 0, byteMisses: 0, byteMissRatio: 0, wallSeconds: 0,
+        },
+      });
+    }
+  }
+
+  const batch = newBatch(config.batchSize);
+  const normalize = config.keepSizeChanges ? undefined : new FirstSizes();
+  let requests = 0;
+  let requestBytes = 0;
+  let skippedZeroSize = 0;
+  while (reader.read(batch) > 0) {
+    skippedZeroSize += dropZeroSize(batch);
+    normalize?.apply(batch);
+    const n = batch.n;
+    const ids = batch.id;
+    const sz = batch.size;
+    const next = nextAccess ? nextAccess.subarray(requests, requests + n) : batch.nextAccess;
+    for (let i = 0; i < n; i++) requestBytes += sz[i]!;
+    for (const r of runs) {
+      const t0 = performance.now();
+      const cache = r.cache;
+      let misses = 0;
+      let byteMisses = 0;
+      if (r.oracle) {
+        const oracle = r.oracle;
+        for (let i = 0; i < n; i++) {
+          oracle.setNextAccess(next[i]!);
+          if (!oracle.access(ids[i]!, sz[i]!)) {
+            misses++;
+            byteMisses += sz[i]!;
+          }
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          if (!cache.access(ids[i]!, sz[i]!)) {
+            misses++;
+            byteMisses += sz[i]!;
+          }
+        }
+      }
+      r.row.misses += misses;
+      r.row.byteMisses += byteMisses;
+      r.row.wallSeconds += (performance.now() - t0) / 1000;
+    }
+    requests += n;
+    progress(reader.bytesRead / Math.max(1, reader.totalBytes));
+  }
+  if (requests === 0) throw new InputError(`${config.trace}: no requests (all have size 0)`);
+
+  for (const r of runs) {
+    r.row.requests = requests;
+    r.row.requestBytes = requestBytes;
+    r.row.missRatio = r.row.misses / requests;
+    r.row.byteMissRatio = requestBytes > 0 ? r.row.byteMisses / requestBytes : 0;
+  }
+  return {
+    rows: runs.map((r) => r.row),
+    requests,
+    skippedZeroSize,
+    ...(workingSet ? { workingSet } : {}),
+    wallSeconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** `<policy> <size> requests=<n> missRatio=<x> byteMissRatio=<y> mqps=<z>` */
+export function formatRow(row: ReplayRow): string {
+  const mqps = row.wallSeconds > 0 ? row.requests / row.wallSeconds / 1e6 : 0;
+  return `${row.policy} ${row.size} requests=${row.requests} missRatio=${row.missRatio.toFixed(4)} byteMissRatio=${row.byteMissRatio.toFixed(4)} mqps=${mqps.toFixed(2)}`;
+}
+
+export const RESULT_COLUMNS = ['trace', 'policy', 'cacheSizeBytes', 'requests', 'misses', 'missRatio', 'byteMisses', 'byteMissRatio', 'wallSeconds'] as const;
+
+export function resultsCsv(rows: ReplayRow[]): string {
+  return stringify(rows.map((r) => RESULT_COLUMNS.map((c) => r[c])), { header: true, columns: [...RESULT_COLUMNS] });
+}
+
+/** Writes DIR/results.csv whole or not at all. */
+export function writeResults(dir: string, rows: ReplayRow[]): string {
+  const path = join(dir, 'results.csv');
+  writeFileAtomic(path, resultsCsv(rows));
+  return path;
+}
