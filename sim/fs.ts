@@ -110,6 +110,26 @@ export class FileSystem {
     io.cpuPendingUs += (bytes / 1024) * this.cpu.costs.blockDecodePerKiBUs;
   }
 
+  /**
+   * A background read of a byte range (compaction input, read with readahead):
+   * from local disk where the file or its cached copy is there, else from `dfs`
+   * (the task's DFS client, or a remote compaction worker's).
+   */
+  *readRange(io: IoContext, file: FileRef, offset: number, bytes: number, dfs: Device = this.dfs): Sim<void> {
+    let local: boolean;
+    if (this.placement === 'local') local = true;
+    else local = dfs === this.dfs && this.policy.lookup(file, -1, offset, bytes, io);
+    const now = yield* this.chargeCpu(io);
+    this.stats.backgroundReads++;
+    if (local) {
+      this.stats.backgroundLocalReads++;
+      yield this.disk.read(now, bytes, true);
+    } else {
+      this.stats.backgroundDfsReads++;
+      yield dfs.read(now, bytes, true);
+    }
+  }
+
   /** Writes a new SST file (flush or compaction output) where the placement keeps it. */
   *writeFile(io: IoContext, file: FileRef): Sim<void> {
     let now = yield* this.chargeCpu(io);
@@ -125,6 +145,19 @@ export class FileSystem {
     const remote = this.dfs.write(now, file.fileSize, io.background);
     const local = this.policy.onFileCreated(file) ? this.disk.write(now, file.fileSize, true) : now;
     now = yield Math.max(remote, local);
+  }
+
+  /**
+   * Writes a compaction output from a remote compaction worker (FLIP-430): the file
+   * goes to the DFS over the worker's link, and the local cache only learns of it,
+   * with no local copy.
+   */
+  *writeFileRemote(file: FileRef, remoteDfs: Device): Sim<void> {
+    this.stats.filesWritten++;
+    this.stats.bytesWritten += file.fileSize;
+    yield remoteDfs.write(this.scheduler.now, file.fileSize, true);
+    if (this.placement === 'disaggregated') this.policy.onFileRestored(file);
+    else this.localSstBytes += file.fileSize;
   }
 
   /** The store dropped a file: free its cached blocks and local space. */

@@ -65,17 +65,20 @@ export class Timeline {
   private readonly gauges = new Map<string, number[]>();
   private readonly latencies = new Map<string, LatencyHistogram[]>();
   private lastSecond = -1;
+  /** Simulated time at which the timeline starts (the measured run); earlier samples are ignored. */
+  origin = 0;
 
   constructor(readonly bucketUs = 1e6) {}
 
   private bucket(timeUs: number): number {
-    const b = Math.floor(timeUs / this.bucketUs);
+    const b = Math.floor((timeUs - this.origin) / this.bucketUs);
     if (b > this.lastSecond) this.lastSecond = b;
     return b;
   }
 
   add(series: string, timeUs: number, value = 1): void {
     const b = this.bucket(timeUs);
+    if (b < 0) return;
     let arr = this.sums.get(series);
     if (!arr) this.sums.set(series, (arr = []));
     arr[b] = (arr[b] ?? 0) + value;
@@ -83,6 +86,7 @@ export class Timeline {
 
   set(series: string, timeUs: number, value: number): void {
     const b = this.bucket(timeUs);
+    if (b < 0) return;
     let arr = this.gauges.get(series);
     if (!arr) this.gauges.set(series, (arr = []));
     arr[b] = value;
@@ -90,6 +94,7 @@ export class Timeline {
 
   latency(series: string, timeUs: number, us: number): void {
     const b = this.bucket(timeUs);
+    if (b < 0) return;
     let arr = this.latencies.get(series);
     if (!arr) this.latencies.set(series, (arr = []));
     (arr[b] ??= new LatencyHistogram()).record(us);

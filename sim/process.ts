@@ -101,3 +101,21 @@ export class WaitQueue {
     while (this.notify());
   }
 }
+
+/**
+ * Runs the given processes concurrently and continues when all have finished
+ * (fork-join). Used by grouped lookups that issue their reads in parallel.
+ */
+export function* all(scheduler: Scheduler, bodies: Sim<unknown>[]): Sim<number> {
+  let left = bodies.length;
+  if (left === 0) return scheduler.now;
+  const parent = currentProcess();
+  let now = scheduler.now;
+  const done = (_: unknown, t: number) => {
+    now = t;
+    if (--left === 0) scheduler.at(t, parent);
+  };
+  for (const body of bodies) new Process(scheduler, body, done).start();
+  yield PARK;
+  return now;
+}

@@ -19,6 +19,7 @@ export class Scheduler {
   private seq = 0;
   /** Events run so far: a cheap measure of simulation work. */
   events = 0;
+  private stopped = false;
 
   get pending(): number {
     return this.size;
@@ -59,9 +60,15 @@ export class Scheduler {
     return this.size > 0 ? this.times[0]! : Infinity;
   }
 
-  /** Runs events in order until none are left or the next one lies after `until`. */
+  /** Makes the running run() return after the current event. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Runs events in order until none are left, the next one lies after `until`, or stop(). */
   run(until = Infinity): void {
-    while (this.size > 0 && this.times[0]! <= until) {
+    this.stopped = false;
+    while (this.size > 0 && this.times[0]! <= until && !this.stopped) {
       const time = this.times[0]!;
       const target = this.targets[0]!;
       this.pop();
@@ -69,7 +76,7 @@ export class Scheduler {
       this.events++;
       target.wake(time);
     }
-    if (until !== Infinity && until > this.now) this.now = until;
+    if (!this.stopped && until !== Infinity && until > this.now) this.now = until;
   }
 
   private pop(): void {

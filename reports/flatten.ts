@@ -1,0 +1,12 @@
+/** Flattens nested results into one CSV row: `latencyUs.get.p99` and so on. */
+export function flatten(value: unknown, prefix = '', out: Record<string, string | number | boolean> = {}): Record<string, string | number | boolean> {
+  if (value === null || value === undefined) return out;
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => flatten(v, prefix ? `${prefix}.${i}` : String(i), out));
+  } else if (typeof value === 'object') {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  } else if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') {
+    out[prefix] = value;
+  }
+  return out;
+}
