@@ -182,7 +182,7 @@ export class FileBasedCache implements LocalCachePolicy {
     return false;
   }
 
-  afterRemoteRead(): void {
+  afterRemoteRead(_file: FileRef, _blockId: number, _offset: number, _bytes: number, _io: IoContext): void {
     // ForSt never caches what it reads remotely; only promotion downloads files.
   }
 
