@@ -39,7 +39,7 @@ export function formatFromPath(path: string): TraceFormat | undefined {
   return undefined;
 }
 
-export function openTrace(path: string, format: string | undefined, options: OpenTraceOptions = {}): TraceReader {
+export function openTrace(path: string, format?: string, options: OpenTraceOptions = {}): TraceReader {
   let name: TraceFormat;
   if (format === undefined || format === '') {
     const guess = formatFromPath(path);

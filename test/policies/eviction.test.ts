@@ -1,0 +1,410 @@
+/**
+ * Eviction algorithms: hand-worked sequences from each algorithm's definition,
+ * properties every algorithm keeps, and the reference table of
+ * ../shared/traces/README.md (libCacheSim's cachesim on cloudPhysicsIO).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { InputError } from '../../sim/errors.ts';
+import { ArcCache } from '../../policies/eviction/arc.ts';
+import { IdIndex } from '../../policies/eviction/id-index.ts';
+import { EVICTION_ALGORITHMS, makeEvictionCache } from '../../policies/eviction/registry.ts';
+import { isOracle, type EvictionCache, type EvictionOptions } from '../../policies/eviction/types.ts';
+import { OracleGeneralReader } from '../../workloads/traces/oracle-general.ts';
+import { newBatch } from '../../workloads/traces/batch.ts';
+
+const NAMES = Object.keys(EVICTION_ALGORITHMS);
+
+/** Next-access times of a sequence, for Belady: the index of the next request to the same id. */
+function nextAccesses(ids: number[]): number[] {
+  const next = ids.map(() => Infinity);
+  const last = new Map<number, number>();
+  ids.forEach((id, i) => {
+    const j = last.get(id);
+    if (j !== undefined) next[j] = i;
+    last.set(id, i);
+  });
+  return next;
+}
+
+/**
+ * Replays `ids` (size from `size`, 1 by default) and returns the hit/miss pattern
+ * ("H"/"M" per request) and the evicted ids in order.
+ */
+function play(cache: EvictionCache, ids: number[], size: (id: number) => number = () => 1) {
+  const evicted: number[] = [];
+  cache.onEvict = (id) => evicted.push(id);
+  const next = nextAccesses(ids);
+  let pattern = '';
+  ids.forEach((id, i) => {
+    if (isOracle(cache)) cache.setNextAccess(next[i]!);
+    pattern += cache.access(id, size(id)) ? 'H' : 'M';
+    assert.ok(cache.usedBytes <= cache.capacityBytes);
+  });
+  return { pattern, evicted };
+}
+
+const seq = (text: string) => text.split(/\s+/).filter(Boolean).map(Number);
+
+test('LRU evicts the least recently used', () => {
+  // 1 2 3 fill; 1 hits (now most recent); 4 evicts 2; 2 evicts 3 (order 3,1,4); 1 hits.
+  const r = play(makeEvictionCache('lru', 3), seq('1 2 3 1 4 2 1'));
+  assert.equal(r.pattern, 'MMMHMMH');
+  assert.deepEqual(r.evicted, [2, 3]);
+});
+
+test('LRU with variable sizes evicts until the object fits', () => {
+  // cap 10: 1(4) 2(4) -> 8; 1 hits; 3(4) needs 12 -> evict 2 (LRU); 4(6) needs 14 -> evict 1; 3 hits.
+  const sizes: Record<number, number> = { 1: 4, 2: 4, 3: 4, 4: 6 };
+  const cache = makeEvictionCache('lru', 10);
+  const r = play(cache, seq('1 2 1 3 4 3'), (id) => sizes[id]!);
+  assert.equal(r.pattern, 'MMHMMH');
+  assert.deepEqual(r.evicted, [2, 1]);
+  assert.equal(cache.usedBytes, 10);
+  assert.equal(cache.objectCount, 2);
+});
+
+test('FIFO ignores hits and evicts the oldest insertion', () => {
+  // 4 evicts 1 even though 1 was just hit; 2 still hits; 1 comes back and evicts 2.
+  const r = play(makeEvictionCache('fifo', 3), seq('1 2 3 1 4 2 1'));
+  assert.equal(r.pattern, 'MMMHMHM');
+  assert.deepEqual(r.evicted, [1, 2]);
+});
+
+test('CLOCK gives a referenced object a second chance', () => {
+  // 1 is hit, so at 4 its bit is cleared and it goes round again: 2 is evicted, then 3.
+  const r = play(makeEvictionCache('clock', 3), seq('1 2 3 1 4 5 1'));
+  assert.equal(r.pattern, 'MMMHMMH');
+  assert.deepEqual(r.evicted, [2, 3]);
+});
+
+test('SIEVE keeps survivors in place and its hand moves on', () => {
+  // cap 4. At 5 the hand passes 1 (visited: cleared, stays at the tail) and evicts 2,
+  // then 3 and 4 at 6 and 7. 1 is hit again after 5; at 8 the hand is at 5 (newer than
+  // the tail), so it evicts 5, not 1 (CLOCK would evict 1 here, see the next test).
+  const r = play(makeEvictionCache('sieve', 4), seq('1 2 3 4 1 5 6 7 8 1'));
+  assert.equal(r.pattern, 'MMMMHMMMMH');
+  assert.deepEqual(r.evicted, [2, 3, 4, 5]);
+  const clock = play(makeEvictionCache('clock', 4), seq('1 2 3 4 1 5 6 7 8 1'));
+  assert.equal(clock.pattern, 'MMMMHMMMMM');
+  assert.deepEqual(clock.evicted, [2, 3, 4, 1, 5]);
+});
+
+test('S3-FIFO: small queue, move to main at 2 hits, ghost readmission, 2-bit CLOCK in main', () => {
+  // cap 4, small 25% = 1 byte, main 3, ghost floor(4 * 0.9) = 3. Worked by hand
+  // (S, M, G oldest first):
+  //  1 2 3 4   S=[1,2,3,4]
+  //  5  M      S full of freq 0: 1 -> G.                       G=[1]
+  //  1  M      ghost hit -> main; 2 -> G.                      M=[1] G=[2]
+  //  3 3  H H  freq(3) = 2
+  //  6  M      3 has freq 2 -> M (freq 0); 4 -> G.             M=[1,3] S=[5,6] G=[2,4]
+  //  3  H      freq 1 in M
+  //  7  M      5 -> G.                                         S=[6,7] G=[2,4,5]
+  //  5  M      ghost hit -> M; 6 -> G.                         M=[1,3,5] S=[7] G=[2,4,6]
+  //  4  M      ghost hit -> M; 7 -> G.                         M=[1,3,5,4] S=[] G=[2,6,7]
+  //  8  M      M over its 3 bytes: evict 1 (freq 0).          M=[3,5,4] S=[8]
+  //  9  M      8 -> G, G full: 2 forgotten.                    S=[9] G=[6,7,8]
+  //  3  H      freq 2
+  //  10 M      9 -> G (6 forgotten).                           S=[10] G=[7,8,9]
+  //  7  M      ghost hit -> M; 10 -> G.                        M=[3,5,4,7] S=[]
+  //  11 M      M over: 3 has freq 2 -> front with 1; evict 5.  M=[4,7,3]
+  //  3  H
+  const cache = makeEvictionCache('s3fifo', 4, { smallRatio: 0.25 });
+  const r = play(cache, seq('1 2 3 4 5 1 3 3 6 3 7 5 4 8 9 3 10 7 11 3'));
+  assert.equal(r.pattern, 'MMMMMMHHMHMMMMMHMMMH');
+  assert.deepEqual(r.evicted, [1, 2, 4, 5, 6, 7, 1, 8, 9, 10, 5]);
+});
+
+test('S3-FIFO does not admit an object larger than its small queue', () => {
+  const cache = makeEvictionCache('s3fifo', 100);
+  assert.equal(cache.insert(1, 10), true); // small queue is 10 bytes
+  assert.equal(cache.insert(2, 11), false);
+  assert.equal(cache.find(2), false);
+  assert.equal(cache.usedBytes, 10);
+});
+
+test('ARC adapts p: ghost hits in B1 grow it, in B2 shrink it', () => {
+  // Unit sizes, c = 4, so this is the paper's algorithm page for page.
+  //  1 2 3 4      T1=[1,2,3,4]
+  //  1  H         T2=[1]
+  //  5  M         case IV: REPLACE, |T1| = 3 > p = 0: 2 -> B1
+  //  2  M (B1)    p = 0 + max(|B2|/|B1|, 1) = 1; REPLACE: 3 -> B1; 2 -> T2=[1,2]
+  //  6  M         REPLACE: |T1| = 2 > 1: 4 -> B1 = [3,4]
+  //  7  M         |T1| + |B1| = c: drop 3 from B1; REPLACE: 5 -> B1 = [4,5]
+  //  3  M         forgotten: drop 4 from B1; REPLACE: 6 -> B1 = [5,6]; T1=[7,3]
+  //  5  M (B1)    p = 1 + max(0/2, 1) = 2; REPLACE: |T1| = 2 = p, not from B2: T2's 1 -> B2
+  //  1  M (B2)    p = 2 - max(|B1|/|B2|, 1) = 1; REPLACE: |T1| = 2 > 1: 7 -> B1
+  //  2  H
+  const cache = new ArcCache(4);
+  const r = play(cache, seq('1 2 3 4 1 5 2 6 7 3 5 1 2'));
+  assert.equal(r.pattern, 'MMMMHMMMMMMMH');
+  assert.deepEqual(r.evicted, [2, 3, 4, 5, 6, 1, 7]);
+  assert.equal(cache.target, 1);
+});
+
+test('2Q: A1in is FIFO, A1out remembers, Am is LRU', () => {
+  // cap 4: Kin = 1, Kout = 2, Am = 3.
+  //  1 2 3 4   A1in=[1,2,3,4]
+  //  1  H      no change in A1in
+  //  5  M      A1in over Kin: 1 -> A1out
+  //  1  M      A1out hit -> Am=[1]; 2 -> A1out
+  //  3  H
+  //  2  M      A1out hit -> Am=[1,2]; 3 -> A1out
+  //  6  M      4 -> A1out=[3,4]
+  //  7  M      5 -> A1out, 3 forgotten: A1out=[4,5]
+  //  1  H      Am=[2,1]
+  //  4  M      A1out hit -> Am=[2,1,4]; 6 -> A1out=[5,6]
+  //  5  M      A1out hit; A1in at Kin: Am evicts its LRU 2; Am=[1,4,5]
+  //  3  M      forgotten: into A1in; Am evicts 1
+  const r = play(makeEvictionCache('twoq', 4), seq('1 2 3 4 1 5 1 3 2 6 7 1 4 5 3'));
+  assert.equal(r.pattern, 'MMMMHMMHMMMHMMM');
+  assert.deepEqual(r.evicted, [1, 2, 3, 4, 5, 6, 2, 1]);
+});
+
+test('2Q does not admit an object larger than A1in', () => {
+  const cache = makeEvictionCache('twoq', 100);
+  assert.equal(cache.insert(1, 26), false);
+  assert.equal(cache.insert(1, 25), true);
+});
+
+test('LFU evicts the least frequent, the oldest at that frequency first', () => {
+  // cap 3: after 1 1 2 hits, freqs 1:3 2:2 3:1 -> 4 evicts 3, 5 evicts 4 (both freq 1).
+  const r = play(makeEvictionCache('lfu', 3), seq('1 2 3 1 1 2 4 5 2 1'));
+  assert.equal(r.pattern, 'MMMHHHMMHH');
+  assert.deepEqual(r.evicted, [3, 4]);
+  // cap 2: 1 and 2 both reach 2; 1 got there first, so 3 evicts 1; then 1 evicts 3 (freq 1).
+  const tie = play(makeEvictionCache('lfu', 2), seq('1 2 1 2 3 1'));
+  assert.equal(tie.pattern, 'MMHHMM');
+  assert.deepEqual(tie.evicted, [1, 3]);
+});
+
+test('LIRS: LIR set, resident HIR queue, non-resident HIR on the stack', () => {
+  // cap 3 with a 1-byte HIR part: L_lirs = 2, L_hirs = 1 (S bottom..top; n = non-resident).
+  //  1 2     LIR (warm-up).                     S=[1,2]
+  //  3       HIR resident.                      S=[1,2,3] Q=[3]
+  //  4       Q evicts 3 (stays on S, n).        S=[1,2,3n,4] Q=[4]
+  //  3  M    in S: becomes LIR; bottom LIR 1 is demoted to Q, which evicts 4 (n).
+  //                                             S=[2,4n,3] Q=[1]
+  //  2  H    LIR at the bottom: to the top, prune 4n.  S=[3,2]
+  //  1  H    resident HIR not on S: top of S, end of Q. S=[3,2,1] Q=[1]
+  //  1  H    resident HIR on S: becomes LIR; 3 demoted.  S=[2,1] Q=[3]
+  //  5  M    Q evicts 3 (not on S: forgotten).  S=[2,1,5] Q=[5]
+  //  3  M    new HIR; Q evicts 5 (n).           S=[2,1,5n,3] Q=[3]
+  //  5  M    in S: LIR; 2 demoted, Q evicts 3 (n). S=[1,3n,5] Q=[2]
+  //  2  H    resident HIR
+  const cache = makeEvictionCache('lirs', 3, { hirRatio: 1 / 3 });
+  const r = play(cache, seq('1 2 3 4 3 2 1 1 5 3 5 2'));
+  assert.equal(r.pattern, 'MMMMMHHHMMMH');
+  assert.deepEqual(r.evicted, [3, 4, 3, 5, 3]);
+  assert.equal(cache.objectCount, 3);
+});
+
+test('LIRS: an object too big for the HIR part is remembered, and admitted as LIR when it returns', () => {
+  const cache = makeEvictionCache('lirs', 100); // HIR part: 1 byte
+  assert.equal(cache.insert(1, 60), true); // LIR (warm-up)
+  assert.equal(cache.insert(2, 30), true); // LIR
+  assert.equal(cache.insert(3, 20), false); // LIR full, too big for HIR: only remembered
+  assert.equal(cache.find(3), false);
+  assert.equal(cache.insert(3, 20), true); // recent reuse: LIR, demoting 1 (too big for HIR: evicted)
+  assert.equal(cache.find(3), true);
+  assert.equal(cache.find(1), false);
+  assert.equal(cache.usedBytes, 50);
+});
+
+test('Belady evicts the object needed farthest in the future', () => {
+  // cap 2: at 3, 1 is needed at t=3 and 2 at t=4: evict 2; at 2, 1 is never needed again.
+  const r = play(makeEvictionCache('belady', 2), seq('1 2 3 1 2 3'));
+  assert.equal(r.pattern, 'MMMHMH');
+  assert.deepEqual(r.evicted, [2, 1]);
+});
+
+for (const name of NAMES) {
+  test(`${name}: an object larger than the cache is not admitted and nothing changes`, () => {
+    const cache = makeEvictionCache(name, 1000);
+    const evicted: number[] = [];
+    cache.onEvict = (id) => evicted.push(id);
+    if (isOracle(cache)) cache.setNextAccess(5);
+    assert.equal(cache.access(1, 40), false);
+    assert.equal(cache.access(2, 40), false);
+    const used = cache.usedBytes;
+    const count = cache.objectCount;
+    assert.equal(cache.insert(3, 1001), false);
+    assert.equal(cache.access(3, 1001), false);
+    assert.equal(cache.usedBytes, used);
+    assert.equal(cache.objectCount, count);
+    assert.deepEqual(evicted, []);
+    assert.equal(cache.find(1), true);
+    assert.equal(cache.find(2), true);
+    assert.equal(cache.find(3), false);
+  });
+
+  test(`${name}: remove() drops an object without onEvict; ids may be block ids beyond 2^32`, () => {
+    const cache = makeEvictionCache(name, 1 << 20);
+    const evicted: number[] = [];
+    cache.onEvict = (id) => evicted.push(id);
+    const block = (file: number, n: number) => file * 2 ** 21 + n;
+    for (let i = 0; i < 10; i++) assert.equal(cache.insert(block(123456789, i), 4096), true);
+    assert.equal(cache.objectCount, 10);
+    assert.equal(cache.remove(block(123456789, 3)), true);
+    assert.equal(cache.remove(block(123456789, 3)), false);
+    assert.equal(cache.find(block(123456789, 3)), false);
+    assert.equal(cache.find(block(123456789, 4)), true);
+    assert.equal(cache.usedBytes, 9 * 4096);
+    assert.deepEqual(evicted, []);
+  });
+
+  test(`${name}: properties over random operations (fast-check)`, () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('access' as const), id: fc.integer({ min: 0, max: 40 }) }),
+      fc.record({ kind: fc.constant('insert' as const), id: fc.integer({ min: 0, max: 40 }) }),
+      fc.record({ kind: fc.constant('find' as const), id: fc.integer({ min: 0, max: 40 }) }),
+      fc.record({ kind: fc.constant('remove' as const), id: fc.integer({ min: 0, max: 40 }) }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 300 }), fc.array(op, { maxLength: 300 }), fc.integer(), (capacity, ops, salt) => {
+        // Each id has one size, some larger than the cache, some 0.
+        const sizeOf = (id: number) => ((id * 2654435761 + salt) >>> 0) % Math.ceil(capacity * 0.6 + 10);
+        const cache = makeEvictionCache(name, capacity);
+        const held = new Map<number, number>(); // the model: what the cache holds
+        cache.onEvict = (id, size) => {
+          assert.ok(held.has(id), `evicted ${id} that is not cached`);
+          assert.equal(held.get(id), size);
+          held.delete(id);
+        };
+        let t = 0;
+        for (const o of ops) {
+          if (isOracle(cache)) cache.setNextAccess(t + 1 + ((o.id * 7 + t) % 13));
+          t++;
+          const size = sizeOf(o.id);
+          if (o.kind === 'access') {
+            const before = held.has(o.id);
+            assert.equal(cache.access(o.id, size), before, 'access hits exactly the cached objects');
+            // After a miss, find() tells whether it was admitted (a hit only updates state).
+            if (!before && cache.find(o.id)) held.set(o.id, size);
+            if (size > capacity) assert.equal(held.has(o.id), false, 'larger than the cache: not admitted');
+          } else if (o.kind === 'insert') {
+            const before = held.has(o.id);
+            const admitted = cache.insert(o.id, size);
+            if (before) assert.equal(admitted, true, 'insert of a cached object leaves it cached');
+            if (size > capacity) assert.equal(admitted, false, 'larger than the cache: not admitted');
+            if (admitted) {
+              held.set(o.id, size);
+              assert.equal(cache.find(o.id), true, 'find after an admitted insert hits');
+            }
+          } else if (o.kind === 'find') {
+            assert.equal(cache.find(o.id), held.has(o.id));
+          } else {
+            assert.equal(cache.remove(o.id), held.has(o.id));
+            held.delete(o.id);
+          }
+          let sum = 0;
+          for (const s of held.values()) sum += s;
+          assert.ok(cache.usedBytes <= capacity, 'usedBytes never exceeds the capacity');
+          assert.equal(cache.usedBytes, sum, 'usedBytes is the sum of the cached sizes');
+          assert.equal(cache.objectCount, held.size);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+}
+
+test('unknown algorithm names and options are input errors that list the known ones', () => {
+  assert.throws(() => makeEvictionCache('lruu', 10), (e: unknown) =>
+    e instanceof InputError && e.message.includes("'lruu'") && NAMES.every((n) => e.message.includes(n)));
+  assert.throws(() => makeEvictionCache('s3fifo', 10, { small: 0.2 } as EvictionOptions), /unknown option 'small'/);
+  assert.throws(() => makeEvictionCache('s3fifo', 10, { smallRatio: 1.5 }), InputError);
+  assert.equal(makeEvictionCache('S3FIFO', 10).name, 's3fifo');
+});
+
+test('IdIndex keeps every key reachable through deletions (backward shift)', () => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 200 }).map((k) => k * 2 ** 33 + (k % 7)))), (ops) => {
+      const index = new IdIndex(4);
+      const model = new Map<number, number>();
+      ops.forEach(([add, key], i) => {
+        if (add) {
+          index.set(key, i);
+          model.set(key, i);
+        } else {
+          assert.equal(index.delete(key), model.delete(key));
+        }
+      });
+      assert.equal(index.size, model.size);
+      for (const [k, v] of model) assert.equal(index.get(k), v);
+    }),
+    { numRuns: 200 },
+  );
+});
+
+// ../shared/traces/README.md: miss ratio / byte miss ratio at 16, 64, 256, 1024 MiB.
+const TABLE: Record<string, [number, number][]> = {
+  lru: [[0.8351, 0.9803], [0.8273, 0.9747], [0.7885, 0.9298], [0.6297, 0.7009]],
+  fifo: [[0.8384, 0.9807], [0.8285, 0.9747], [0.7850, 0.9278], [0.6335, 0.7046]],
+  clock: [[0.8340, 0.9802], [0.8266, 0.9746], [0.7884, 0.9305], [0.5660, 0.6175]],
+  sieve: [[0.8236, 0.9778], [0.8164, 0.9696], [0.7616, 0.8968], [0.5653, 0.6173]],
+  arc: [[0.8233, 0.9773], [0.8129, 0.9638], [0.7540, 0.8748], [0.5688, 0.6211]],
+  s3fifo: [[0.8236, 0.9774], [0.8126, 0.9614], [0.7235, 0.8479], [0.6178, 0.6821]],
+  twoq: [[0.8286, 0.9793], [0.8207, 0.9672], [0.7339, 0.8602], [0.6329, 0.7045]],
+  lirs: [[0.8246, 0.9786], [0.8086, 0.9632], [0.6958, 0.8072], [0.4735, 0.5239]],
+  belady: [[0.8044, 0.9457], [0.7531, 0.8676], [0.6211, 0.6857], [0.4301, 0.4647]],
+};
+const EXACT = ['lru', 'fifo', 'clock', 'sieve'];
+const TOLERANCE: Record<string, number> = { arc: 0.01, s3fifo: 0.01, twoq: 0.01, lirs: 0.01, belady: 0.005 };
+const MIB = [16, 64, 256, 1024];
+const TRACE = '../shared/traces/cloudPhysicsIO.oracleGeneral.bin';
+
+function replayShared(caches: EvictionCache[]) {
+  const reader = new OracleGeneralReader(TRACE);
+  const batch = newBatch();
+  const misses = caches.map(() => 0);
+  const byteMisses = caches.map(() => 0);
+  let requests = 0;
+  let bytes = 0;
+  while (reader.read(batch) > 0) {
+    for (let i = 0; i < batch.n; i++) {
+      const id = batch.id[i]!;
+      const size = batch.size[i]!;
+      requests++;
+      bytes += size;
+      caches.forEach((c, k) => {
+        if (isOracle(c)) c.setNextAccess(batch.nextAccess[i]!);
+        if (!c.access(id, size)) {
+          misses[k]!++;
+          byteMisses[k]! += size;
+        }
+      });
+    }
+  }
+  reader.close();
+  return caches.map((_, k) => ({ missRatio: misses[k]! / requests, byteMissRatio: byteMisses[k]! / bytes }));
+}
+
+test('cloudPhysicsIO: miss ratios match libCacheSim (README table)', () => {
+  const names = Object.keys(TABLE);
+  const caches = names.flatMap((n) => MIB.map((m) => makeEvictionCache(n, m * 2 ** 20)));
+  const results = replayShared(caches);
+  const failures: string[] = [];
+  names.forEach((name, a) => {
+    MIB.forEach((mib, s) => {
+      const got = results[a * MIB.length + s]!;
+      const [mr, bmr] = TABLE[name]![s]!;
+      const ok = EXACT.includes(name)
+        ? got.missRatio.toFixed(4) === mr.toFixed(4) && got.byteMissRatio.toFixed(4) === bmr.toFixed(4)
+        : Math.abs(got.missRatio - mr) <= TOLERANCE[name]! && Math.abs(got.byteMissRatio - bmr) <= TOLERANCE[name]!;
+      if (!ok) failures.push(`${name} ${mib}MiB: ${got.missRatio.toFixed(4)} / ${got.byteMissRatio.toFixed(4)}, table ${mr} / ${bmr}`);
+    });
+  });
+  assert.deepEqual(failures, []);
+});
+
+test('cloudPhysicsIO: ARC with libCacheSim\'s adaptation step (a bare ratio, in bytes) matches its table exactly', () => {
+  const caches = MIB.map((m) => makeEvictionCache('arc', m * 2 ** 20, { stepBySize: 0 }));
+  const results = replayShared(caches);
+  MIB.forEach((mib, s) => {
+    const [mr, bmr] = TABLE.arc![s]!;
+    assert.equal(results[s]!.missRatio.toFixed(4), mr.toFixed(4), `${mib} MiB`);
+    assert.equal(results[s]!.byteMissRatio.toFixed(4), bmr.toFixed(4), `${mib} MiB`);
+  });
+});

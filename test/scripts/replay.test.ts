@@ -1,0 +1,108 @@
+/** `tiersim replay`: the engine on the shared trace in three formats, and the command line. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { InputError } from '../../sim/errors.ts';
+import { formatRow, parseCacheSize, replayTrace, type ReplayConfig } from '../../scripts/replay.ts';
+
+const SHARED = '../shared/traces/cloudPhysicsIO';
+const CSV_MAPPING = 'time-col=2,obj-id-col=5,obj-size-col=4,has-header=true,delimiter=,';
+const dir = mkdtempSync(join(tmpdir(), 'tiersim-replay-'));
+
+function tiersim(...args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/tiersim.mjs', ...args], { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const formats: [string, Partial<ReplayConfig>][] = [
+  ['oracleGeneral', { trace: `${SHARED}.oracleGeneral.bin` }],
+  ['vscsi', { trace: `${SHARED}.vscsi`, format: 'vscsi' }],
+  ['csv', { trace: `${SHARED}.csv`, format: 'csv', csv: CSV_MAPPING }],
+];
+
+test('vscsi, csv and oracleGeneral replay the same: request count, LRU miss ratios, Belady', () => {
+  const reports = formats.map(([, c]) => replayTrace({ trace: '', policies: ['lru', 'belady'], sizes: ['64MiB', '1GiB', '0.25'], ...c }));
+  for (const r of reports) {
+    assert.equal(r.requests, 113872);
+    assert.deepEqual(r.workingSet, { objects: 48974, bytes: 2029769728 });
+  }
+  const key = (r: (typeof reports)[number]) => r.rows.map((row) => [row.policy, row.size, row.cacheSizeBytes, row.misses, row.byteMisses]);
+  assert.deepEqual(key(reports[1]!), key(reports[0]!));
+  assert.deepEqual(key(reports[2]!), key(reports[0]!));
+  const lru1g = reports[0]!.rows.find((r) => r.policy === 'lru' && r.size === '1GiB')!;
+  assert.equal(lru1g.missRatio.toFixed(4), '0.6297');
+  assert.equal(lru1g.byteMissRatio.toFixed(4), '0.7009');
+  // A fraction is of the working set, the bytes of all distinct objects.
+  assert.equal(reports[0]!.rows.find((r) => r.size === '0.25')!.cacheSizeBytes, Math.floor(0.25 * 2029769728));
+});
+
+test('keepSizeChanges uses each request\'s own size (vscsi differs from the normalized trace)', () => {
+  const raw = replayTrace({ trace: `${SHARED}.vscsi`, policies: ['lru'], sizes: ['64MiB'], keepSizeChanges: true });
+  const normalized = replayTrace({ trace: `${SHARED}.vscsi`, policies: ['lru'], sizes: ['64MiB'] });
+  assert.equal(raw.requests, normalized.requests);
+  assert.notEqual(raw.rows[0]!.misses, normalized.rows[0]!.misses);
+});
+
+test('cache sizes: units, fractions of the working set, bad values', () => {
+  assert.deepEqual(parseCacheSize('16MiB'), { label: '16MiB', bytes: 16 * 2 ** 20 });
+  assert.deepEqual(parseCacheSize('0.01'), { label: '0.01', fraction: 0.01 });
+  assert.deepEqual(parseCacheSize('4096'), { label: '4096', bytes: 4096 });
+  for (const bad of ['0', '-1', '16MB!', '0.0']) assert.throws(() => parseCacheSize(bad), InputError);
+  const line = formatRow({
+    trace: 't', policy: 'lru', size: '16MiB', cacheSizeBytes: 1, requests: 10, misses: 3, missRatio: 0.3,
+    requestBytes: 100, byteMisses: 50, byteMissRatio: 0.5, wallSeconds: 0.001,
+  });
+  assert.equal(line, 'lru 16MiB requests=10 missRatio=0.3000 byteMissRatio=0.5000 mqps=0.01');
+});
+
+test('CLI: one line per policy x size on stdout and results.csv in --out', () => {
+  const out = join(dir, 'ok');
+  const r = tiersim('replay', '--trace', `${SHARED}.oracleGeneral.bin`, '--format', 'oracleGeneral', '--policy', 'lru,s3fifo', '--size', '16MiB,0.5', '--out', out);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '', 'no progress bar when stderr is not a terminal');
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines.length, 4);
+  assert.match(lines[0]!, /^lru 16MiB requests=113872 missRatio=0\.8351 byteMissRatio=0\.9803 mqps=\d+\.\d\d$/);
+  assert.match(lines[2]!, /^s3fifo 16MiB requests=113872 missRatio=0\.8236 byteMissRatio=0\.9774 mqps=/);
+  assert.match(lines[3]!, /^s3fifo 0\.5 requests=113872 /);
+  const rows = parse(readFileSync(join(out, 'results.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  assert.deepEqual(Object.keys(rows[0]!), ['trace', 'policy', 'cacheSizeBytes', 'requests', 'misses', 'missRatio', 'byteMisses', 'byteMissRatio', 'wallSeconds']);
+  assert.equal(rows.length, 4);
+  assert.equal(rows[0]!.trace, 'cloudPhysicsIO.oracleGeneral.bin');
+  assert.equal(rows[1]!.cacheSizeBytes, String(Math.floor(0.5 * 2029769728)));
+  assert.equal(Number(rows[0]!.misses), 95095);
+  assert.deepEqual(readdirSync(out), ['results.csv'], 'no temporary files left');
+});
+
+test('CLI: a malformed trace exits 2 with one line naming file and line, and leaves no results.csv', () => {
+  const lines = ['version,time,op,size,lbn'];
+  for (let i = 0; i < 20000; i++) lines.push(`1,${100 + i},2a,${i === 15000 ? 'abc' : 512},${1000 + (i % 300)}`);
+  const trace = join(dir, 'trace.csv');
+  writeFileSync(trace, `${lines.join('\n')}\n`);
+  const out = join(dir, 'bad');
+  const r = tiersim('replay', '--trace', trace, '--format', 'csv', '--csv', CSV_MAPPING, '--policy', 'lru,arc', '--size', '1MiB', '--out', out);
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr, `tiersim: ${trace} line 15002: obj-size 'abc' is not a number\n`);
+  assert.equal(r.stdout, '');
+  assert.equal(existsSync(join(out, 'results.csv')), false);
+
+  const cut = join(dir, 'cut.oracleGeneral.bin');
+  writeFileSync(cut, readFileSync(`${SHARED}.oracleGeneral.bin`).subarray(0, 24 * 100 + 7));
+  const t = tiersim('replay', '--trace', cut, '--size', '1MiB', '--out', out);
+  assert.equal(t.status, 2);
+  assert.equal(t.stderr, `tiersim: ${cut} record 101: truncated (7 of 24 bytes)\n`);
+  assert.equal(existsSync(join(out, 'results.csv')), false);
+});
+
+test('CLI: unknown format and unknown policy exit 2 naming the known ones', () => {
+  const f = tiersim('replay', '--trace', `${SHARED}.csv`, '--format', 'parquet', '--size', '1MiB');
+  assert.equal(f.status, 2);
+  assert.match(f.stderr, /^tiersim: --format: unknown trace format 'parquet' \(known: oracleGeneral, vscsi, csv, txt\)\n$/);
+  const p = tiersim('replay', '--trace', `${SHARED}.vscsi`, '--policy', 'lru,mru', '--size', '1MiB');
+  assert.equal(p.status, 2);
+  assert.match(p.stderr, /^tiersim: unknown eviction algorithm 'mru' \(known: lru, fifo, clock, sieve, s3fifo, arc, twoq, lfu, lirs, belady\)\n$/);
+});
