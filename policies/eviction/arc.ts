@@ -16,8 +16,15 @@
  * With variable sizes, |X| is bytes and the case IV and REPLACE steps repeat until the
  * new object fits (libCacheSim's ARC does the same). The adaptation step is the paper's
  * ratio times the missed object's size: the paper counts one page per step, and the
- * size is what a page becomes when objects differ in size. (libCacheSim steps by the
- * bare ratio, i.e. a byte or so, which keeps p near 0 for byte-sized caches.)
+ * size is what a page becomes when objects differ in size. libCacheSim steps by the
+ * bare ratio, a byte or so, which keeps p near 0 in a byte-sized cache (T1 always
+ * yields first). That is the whole difference from its table in
+ * ../shared/traces/README.md; on cloudPhysicsIO (miss / byte miss ratio):
+ *              16 MiB          64 MiB          256 MiB         1024 MiB
+ *   this    0.8228/0.9773   0.8137/0.9640   0.7587/0.8846   0.5771/0.6234
+ *   table   0.8233/0.9773   0.8129/0.9638   0.7540/0.8748   0.5688/0.6211
+ * With { stepBySize: 0 } this class takes libCacheSim's step and matches the table to
+ * the fourth decimal.
  */
 import { CacheBase, readOptions } from './base.ts';
 import type { EvictionOptions } from './types.ts';
