@@ -159,6 +159,44 @@ export function replayTrace(config: ReplayConfig): ReplayReport {
   }
 }
 
+/** The first pass: the working set and, for Belady, every request's next access (0-based). */
+function firstPass(reader: TraceReader, config: ReplayConfig, needNext: boolean, progress: (f: number) => void) {
+  const batch = newBatch(config.batchSize);
+  const seen = new IdIndex(1 << 16); // id -> its last request (or 0 when only counting)
+  const normalize = config.keepSizeChanges ? undefined : new FirstSizes();
+  let objects = 0;
+  let bytes = 0;
+  let request = 0;
+  let next = new Float64Array(needNext ? 1 << 16 : 0);
+  while (reader.read(batch) > 0) {
+    dropZeroSize(batch);
+    normalize?.apply(batch);
+    for (let i = 0; i < batch.n; i++, request++) {
+      const id = batch.id[i]!;
+      const last = seen.get(id);
+      if (last < 0) {
+        objects++;
+        bytes += batch.size[i]!;
+      }
+      if (needNext) {
+        if (request >= 0x7fffffff) throw new InputError(`${config.trace}: belady on more than 2^31 requests needs next-access times in the trace (oracleGeneral, or csv next-access-col)`);
+        if (request === next.length) {
+          const bigger = new Float64Array(next.length * 2);
+          bigger.set(next);
+          next = bigger;
+        }
+        next[request] = Infinity;
+        if (last >= 0) next[last] = request;
+        seen.set(id, request);
+      } else if (last < 0) {
+        seen.set(id, 0);
+      }
+    }
+    progress(reader.bytesRead / Math.max(1, reader.totalBytes));
+  }
+  return { workingSet: { objects, bytes }, nextAccess: needNext ? next : undefined };
+}
+
 function run(reader: TraceReader, config: ReplayConfig, policies: string[], sizes: SizeSpec[], started: number): ReplayReport {
   const needWorkingSet = sizes.some((s) => s.fraction !== undefined);
   const needNext = policies.includes('belady') && !reader.hasNextAccess;
@@ -169,41 +207,7 @@ function run(reader: TraceReader, config: ReplayConfig, policies: string[], size
   let workingSet: ReplayReport['workingSet'];
   let nextAccess: Float64Array | undefined;
   if (passes === 2) {
-    const batch = newBatch(config.batchSize);
-    const seen = new IdIndex(1 << 16);
-    const normalize = config.keepSizeChanges ? undefined : new FirstSizes();
-    let objects = 0;
-    let bytes = 0;
-    let request = 0;
-    let next = new Float64Array(needNext ? 1 << 16 : 0);
-    while (reader.read(batch) > 0) {
-      dropZeroSize(batch);
-      normalize?.apply(batch);
-      for (let i = 0; i < batch.n; i++, request++) {
-        const id = batch.id[i]!;
-        const last = seen.get(id);
-        if (last < 0) {
-          objects++;
-          bytes += batch.size[i]!;
-        }
-        if (needNext) {
-          if (request >= 0x7fffffff) throw new InputError(`${config.trace}: belady on more than 2^31 requests needs next-access times in the trace (oracleGeneral, or csv next-access-col)`);
-          if (request === next.length) {
-            const bigger = new Float64Array(next.length * 2);
-            bigger.set(next);
-            next = bigger;
-          }
-          next[request] = Infinity;
-          if (last >= 0) next[last] = request;
-          seen.set(id, request);
-        } else if (last < 0) {
-          seen.set(id, 0);
-        }
-      }
-      progress(reader.bytesRead / Math.max(1, reader.totalBytes));
-    }
-    workingSet = { objects, bytes };
-    nextAccess = needNext ? next : undefined;
+    ({ workingSet, nextAccess } = firstPass(reader, config, needNext, progress));
     reader.rewind();
     passesDone = 1;
   }
