@@ -1,20 +1,119 @@
 import type { CommandModule } from 'yargs';
-import { PRESETS } from '../../sim/presets.ts';
-import { probe } from '../../sim/probe.ts';
-import { formatDuration } from '../../sim/units.ts';
+import { InputError } from '../../sim/errors.ts';
+import { parseSize } from '../../sim/units.ts';
+import { writeRunDir } from '../../reports/run-dir.ts';
+import { simulate } from '../lib/simulate.ts';
+import { readConfigFile, validateConfig } from '../lib/load-config.ts';
+import { printSummary, runDefaultComparison } from '../lib/default-comparison.ts';
 
-// Until the store lands, `run` with no arguments shows what is built: every device
-// preset probed with 4 KiB reads at iodepth 1 and 32.
-export const runCommand: CommandModule = {
+interface Args {
+  config?: string;
+  workload?: string;
+  param?: string[];
+  keys?: number;
+  'write-ratio'?: number;
+  'value-bytes'?: number;
+  distribution?: string;
+  records?: number;
+  ops?: number;
+  placement?: string;
+  dfs?: string;
+  disk?: string;
+  'disk-size'?: string;
+  policy?: string;
+  'cache-size'?: string;
+  'managed-memory'?: string;
+  'remote-compaction'?: boolean;
+  exec?: string;
+  cores?: number;
+  seed?: number;
+  verify?: boolean;
+  out?: string;
+  json?: boolean;
+}
+
+/** A `--param k=v` value: numbers and booleans become numbers and booleans. */
+function parseParam(text: string): [string, unknown] {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new InputError(`--param: '${text}' is not key=value`);
+  const key = text.slice(0, eq);
+  const raw = text.slice(eq + 1);
+  if (raw === 'true' || raw === 'false') return [key, raw === 'true'];
+  const n = Number(raw);
+  return [key, raw !== '' && Number.isFinite(n) ? n : raw];
+}
+
+/** Flags over the config file over the defaults. */
+export function configFromArgs(args: Args): Record<string, unknown> {
+  const c: Record<string, unknown> = args.config ? readConfigFile(args.config) : {};
+  const set = (key: string, v: unknown) => { if (v !== undefined) c[key] = v; };
+  set('workload', args.workload);
+  set('records', args.records);
+  set('ops', args.ops);
+  set('placement', args.placement);
+  set('dfs', args.dfs);
+  set('disk', args.disk);
+  set('diskSize', args['disk-size'] !== undefined ? parseSize(args['disk-size'], '--disk-size') : undefined);
+  set('policy', args.policy);
+  set('cacheSize', args['cache-size'] !== undefined ? parseSize(args['cache-size'], '--cache-size') : undefined);
+  set('managedMemory', args['managed-memory'] !== undefined ? parseSize(args['managed-memory'], '--managed-memory') : undefined);
+  set('seed', args.seed);
+  set('verify', args.verify);
+  if (args['remote-compaction'] !== undefined) c.store = { ...(c.store as object ?? {}), remoteCompaction: args['remote-compaction'] };
+  if (args.exec !== undefined) c.exec = { ...(c.exec as object ?? {}), mode: args.exec };
+  if (args.cores !== undefined) c.cpu = { ...(c.cpu as object ?? {}), cores: args.cores };
+  const params: Record<string, unknown> = { ...(c.workloadParams as Record<string, unknown> ?? {}) };
+  if (args.keys !== undefined) params.keys = args.keys;
+  if (args['write-ratio'] !== undefined) params.writeRatio = args['write-ratio'];
+  if (args['value-bytes'] !== undefined) params.valueBytes = args['value-bytes'];
+  if (args.distribution !== undefined) params.distribution = args.distribution;
+  for (const p of args.param ?? []) {
+    const [k, v] = parseParam(p);
+    params[k] = v;
+  }
+  c.workloadParams = params;
+  return c;
+}
+
+export const runCommand: CommandModule<object, Args> = {
   command: 'run',
-  describe: 'run a simulation (so far: probes every device preset)',
-  handler: () => {
-    console.log('tiersim: the simulation core and device presets (the store comes next).');
-    console.log('preset       p50 (qd1)   p99 (qd1)   IOPS qd1   IOPS qd32');
-    for (const spec of Object.values(PRESETS)) {
-      const one = probe(spec, { blockSize: 4096, iodepth: 1, ops: 20000, write: false, seed: 1 });
-      const many = probe(spec, { blockSize: 4096, iodepth: 32, ops: 20000, write: false, seed: 1 });
-      console.log(`${spec.name.padEnd(12)} ${formatDuration(one.latencyUs.p50).padStart(10)}  ${formatDuration(one.latencyUs.p99).padStart(10)}  ${one.iops.toFixed(0).padStart(9)}  ${many.iops.toFixed(0).padStart(10)}`);
+  describe: 'run one simulation (no arguments: the default comparison of every local-cache policy)',
+  builder: (y) => y
+    .option('config', { type: 'string', describe: 'config file (JSON or YAML); flags override it' })
+    .option('workload', { type: 'string', describe: 'workload name (kv, ...)' })
+    .option('param', { type: 'string', array: true, describe: 'workload parameter key=value (repeatable)' })
+    .option('keys', { type: 'number', describe: 'key count (kv)' })
+    .option('write-ratio', { type: 'number', describe: 'share of puts (kv)' })
+    .option('value-bytes', { type: 'number', describe: 'value size (kv)' })
+    .option('distribution', { type: 'string', describe: 'key distribution: zipfian or uniform (kv)' })
+    .option('records', { type: 'number', describe: 'stop after this many records' })
+    .option('ops', { type: 'number', describe: 'stop after this many state operations' })
+    .option('placement', { type: 'string', choices: ['local', 'disaggregated'] })
+    .option('dfs', { type: 'string', describe: 'DFS preset or device file' })
+    .option('disk', { type: 'string', describe: 'local disk preset or device file' })
+    .option('disk-size', { type: 'string', describe: 'local disk size' })
+    .option('policy', { type: 'string', describe: 'local-disk cache policy' })
+    .option('cache-size', { type: 'string', describe: 'local-disk cache size' })
+    .option('managed-memory', { type: 'string', describe: 'Flink managed memory (block cache + write buffers)' })
+    .option('remote-compaction', { type: 'boolean', describe: 'compaction off the task (FLIP-430)' })
+    .option('exec', { type: 'string', choices: ['sync', 'async'], describe: 'execution model' })
+    .option('cores', { type: 'number', describe: 'CPU cores of the task machine' })
+    .option('seed', { type: 'number' })
+    .option('verify', { type: 'boolean', describe: 'check every read against a reference model' })
+    .option('out', { type: 'string', describe: 'write the run directory here' })
+    .option('json', { type: 'boolean', describe: 'print summary.json to stdout' }),
+  handler: (args) => {
+    const given = Object.keys(args).filter((k) => !['_', '$0'].includes(k) && (args as Record<string, unknown>)[k] !== undefined);
+    if (given.length === 0 || (given.length === 1 && given[0] === 'out')) {
+      runDefaultComparison(args.out);
+      return;
     }
+    const raw = configFromArgs(args);
+    const config = validateConfig(raw, args.config ?? 'flags');
+    const result = simulate(config);
+    if (args.out) writeRunDir(args.out, { summary: result.summary, timeline: result.timeline, config: { ...config } });
+    if (args.json) console.log(JSON.stringify(result.summary, null, 2));
+    else printSummary(result.summary);
+    if (args.out) console.log(`wrote ${args.out}/summary.json`);
   },
 };

@@ -1,0 +1,46 @@
+/**
+ * `tiersim run` with no arguments: the local baseline and every local-cache policy
+ * on one built-in workload, HDFS, a 1 GiB local cache; a table on stdout.
+ */
+import { formatBytes, formatDuration } from '../../sim/units.ts';
+import { writeRunDir } from '../../reports/run-dir.ts';
+import { POLICY_NAMES } from '../../policies/registry.ts';
+import { runConfig, type RunConfigInput } from './config.ts';
+import { simulate } from './simulate.ts';
+import { join } from 'node:path';
+
+const BUILT_IN: RunConfigInput = {
+  workload: 'kv',
+  workloadParams: { keys: 2_000_000, valueBytes: 1000, writeRatio: 0.1, distribution: 'zipfian' },
+  ops: 200_000,
+  dfs: 'hdfs',
+  cacheSize: 2 ** 30,
+  seed: 1,
+};
+
+export function printSummary(s: Record<string, unknown>): void {
+  const lat = s.latencyUs as Record<string, { p50: number; p99: number }>;
+  const hr = s.hitRatio as Record<string, number>;
+  console.log(`${s.workload} ${s.placement} policy=${s.policy} dfs=${s.dfsDevice}: ${s.ops} ops in ${(s.simulatedSeconds as number).toFixed(2)} simulated s`);
+  console.log(`  ${(s.opsPerSecond as number).toFixed(0)} ops/s; hit ratio memory ${hr.memory!.toFixed(3)} local ${hr.localDisk!.toFixed(3)} overall ${hr.overall!.toFixed(3)}`);
+  for (const [op, l] of Object.entries(lat)) console.log(`  ${op}: p50 ${formatDuration(l.p50)} p99 ${formatDuration(l.p99)}`);
+  console.log(`  wall ${s.wallSeconds} s (${Math.round(s.simulatedOpsPerWallSecond as number)} simulated ops per wall second)`);
+}
+
+export function runDefaultComparison(out?: string): void {
+  const cells: { name: string; config: RunConfigInput }[] = [
+    { name: 'local', config: { ...BUILT_IN, placement: 'local', policy: 'none' } },
+    ...POLICY_NAMES.map((p) => ({ name: p, config: { ...BUILT_IN, placement: 'disaggregated' as const, policy: p } })),
+  ];
+  console.log(`default comparison: kv zipfian, 2M keys × 1000 B (~${formatBytes(2e6 * 1000)} of state), ${BUILT_IN.ops} ops, HDFS, 1 GiB local cache`);
+  console.log('setup          ops/s   get p50    get p99    mem hit  local hit  DFS reads  CPU µs/op');
+  for (const cell of cells) {
+    const config = runConfig.parse(cell.config);
+    const r = simulate(config);
+    const s = r.summary as Record<string, any>;
+    if (out) writeRunDir(join(out, cell.name), { summary: r.summary, timeline: r.timeline, config: { ...config } });
+    const get = s.latencyUs.get ?? { p50: 0, p99: 0 };
+    console.log(`${cell.name.padEnd(12)} ${s.opsPerSecond.toFixed(0).padStart(7)}  ${formatDuration(get.p50).padStart(9)}  ${formatDuration(get.p99).padStart(9)}  ${s.hitRatio.memory.toFixed(3).padStart(7)}  ${s.hitRatio.localDisk.toFixed(3).padStart(9)}  ${String(s.dfs.reads).padStart(9)}  ${s.cpu.cpuUsPerOp.toFixed(2).padStart(9)}`);
+  }
+  if (out) console.log(`wrote ${out}/<setup>/summary.json`);
+}

@@ -1,0 +1,475 @@
+/**
+ * The LSM store in simulated time, after LevelDB's db_impl: the write path into
+ * memtables, flushes and compactions as background processes, and the read paths
+ * (get, multiGet, scan) reading blocks through the unified file system.
+ *
+ * Pure data structures live beside this file (memtable, sst, version, compaction,
+ * iterator); this file decides when things happen and what they cost.
+ */
+import type { Cpu } from '../cpu.ts';
+import type { Device } from '../device.ts';
+import type { FileSystem } from '../fs.ts';
+import type { IoContext } from '../local-cache.ts';
+import type { Timeline } from '../metrics.ts';
+import { all, Process, WaitQueue, type Sim } from '../process.ts';
+import type { Scheduler } from '../scheduler.ts';
+import type { StateStore, ValueOut } from '../state-store.ts';
+import { runCompaction, flushMemtable } from './compaction.ts';
+import { DELETE, EntryOut, MERGE, PUT, encodedSize } from './format.ts';
+import { LevelRun, MergingIterator } from './iterator.ts';
+import { Memtable } from './memtable.ts';
+import { MergeAccumulator } from './merge.ts';
+import { storeOptions, type StoreOptions } from './options.ts';
+import type { SortedRun } from './run.ts';
+import { SstBuilder, type SstFile } from './sst.ts';
+import { Version, VersionSet } from './version.ts';
+
+export interface DbEnv {
+  scheduler: Scheduler;
+  cpu: Cpu;
+  fs: FileSystem;
+  timeline: Timeline;
+  /** The DFS as a remote compaction worker sees it (FLIP-430); its own queue and link. */
+  remoteDfs: Device;
+}
+
+export interface DbOptions extends StoreOptions {
+  /** Memtables in memory at once (one mutable, the rest waiting for flush). */
+  maxWriteBuffers: number;
+  /** Writes stop while L0 has this many files. */
+  l0StopWritesTrigger: number;
+  compactionThreads: number;
+  /** Compaction reads its inputs in chunks of this size. */
+  compactionReadahead: number;
+  remoteCompaction: boolean;
+}
+
+export interface DbOptionsInput extends Partial<StoreOptions> {
+  maxWriteBuffers?: number;
+  l0StopWritesTrigger?: number;
+  /** The run config's name for l0FileTrigger. */
+  l0CompactionTrigger?: number;
+  compactionThreads?: number;
+  compactionReadahead?: number;
+  remoteCompaction?: boolean;
+}
+
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export function dbOptions(o: DbOptionsInput = {}): DbOptions {
+  const {
+    maxWriteBuffers = 2, l0StopWritesTrigger = 36, l0CompactionTrigger, compactionThreads = 1,
+    compactionReadahead = 2 * 2 ** 20, remoteCompaction = false, ...store
+  } = o;
+  const base = storeOptions(defined({ ...store, l0FileTrigger: l0CompactionTrigger ?? store.l0FileTrigger }));
+  return { ...base, maxWriteBuffers, l0StopWritesTrigger, compactionThreads, compactionReadahead, remoteCompaction };
+}
+
+export class DbStats {
+  puts = 0;
+  deletes = 0;
+  merges = 0;
+  gets = 0;
+  multiGets = 0;
+  scans = 0;
+  /** Encoded bytes of every write: the denominator of write amplification. */
+  userBytesWritten = 0;
+  flushes = 0;
+  flushBytesWritten = 0;
+  compactions = 0;
+  trivialMoves = 0;
+  compactionBytesRead = 0;
+  compactionBytesWritten = 0;
+  stalls = 0;
+  stallUs = 0;
+}
+
+const scratch = new EntryOut();
+
+export class Db implements StateStore {
+  readonly options: DbOptions;
+  readonly stats = new DbStats();
+  readonly versions: VersionSet;
+  private mem: Memtable;
+  /** Immutable memtables waiting for flush, oldest first. */
+  private imm: Memtable[] = [];
+  private seq: number;
+  private memBytes = 0;
+  private readonly flushWake: WaitQueue;
+  private readonly compactionWake: WaitQueue;
+  /** Writers waiting for a flush or compaction to make room. */
+  private readonly stalled: WaitQueue;
+  /** Waiters for the background to go idle (checkpoint, settle). */
+  private readonly idleWaiters: WaitQueue;
+  private flushing = false;
+  private compacting = 0;
+  private readonly accPool: MergeAccumulator[] = [];
+  private started = false;
+
+  constructor(readonly env: DbEnv, options: DbOptionsInput = {}, initial?: Version) {
+    this.options = dbOptions(options);
+    this.versions = new VersionSet(this.options, initial ?? Version.empty(this.options.numLevels));
+    this.seq = this.versions.current.maxSeq() + 1;
+    this.mem = new Memtable(this.options.keyBytes);
+    this.flushWake = new WaitQueue(env.scheduler);
+    this.compactionWake = new WaitQueue(env.scheduler);
+    this.stalled = new WaitQueue(env.scheduler);
+    this.idleWaiters = new WaitQueue(env.scheduler);
+  }
+
+  /** Starts the background flush and compaction threads. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    new Process(this.env.scheduler, this.flushThread()).start();
+    for (let i = 0; i < this.options.compactionThreads; i++) new Process(this.env.scheduler, this.compactionThread()).start();
+  }
+
+  get current(): Version {
+    return this.versions.current;
+  }
+
+  /** Highest sequence number handed out so far. */
+  get lastSequence(): number {
+    return this.seq - 1;
+  }
+
+  levels(): { level: number; files: number; bytes: number }[] {
+    return this.versions.current.summary();
+  }
+
+  writeAmplification(): number {
+    const s = this.stats;
+    return s.userBytesWritten > 0 ? (s.flushBytesWritten + s.compactionBytesWritten) / s.userBytesWritten : 0;
+  }
+
+  /** Memtable bytes (mutable and immutable), charged to the block cache. */
+  get memtableBytes(): number {
+    return this.memBytes;
+  }
+
+  // ---- writes ----
+
+  *put(io: IoContext, key: number, size: number, token: number): Sim<void> {
+    this.stats.puts++;
+    yield* this.write(io, PUT, key, size, token);
+  }
+
+  *delete(io: IoContext, key: number): Sim<void> {
+    this.stats.deletes++;
+    yield* this.write(io, DELETE, key, 0, 0);
+  }
+
+  *merge(io: IoContext, key: number, size: number, token: number): Sim<void> {
+    this.stats.merges++;
+    yield* this.write(io, MERGE, key, size, token);
+  }
+
+  private mustStall(): boolean {
+    const o = this.options;
+    const memFull = this.mem.byteSize >= o.writeBufferSize && this.imm.length >= o.maxWriteBuffers - 1;
+    return memFull || this.versions.current.levels[0]!.length >= o.l0StopWritesTrigger;
+  }
+
+  private *write(io: IoContext, type: number, key: number, size: number, token: number): Sim<void> {
+    if (this.mustStall()) {
+      const start = this.env.scheduler.now;
+      this.stats.stalls++;
+      while (this.mustStall()) yield* this.stalled.wait();
+      this.stats.stallUs += this.env.scheduler.now - start;
+    }
+    io.cpuPendingUs += this.env.cpu.costs.memtableWriteUs;
+    const before = this.mem.byteSize;
+    this.mem.add(key, this.seq++, type, size, token);
+    const added = this.mem.byteSize - before;
+    this.memBytes += added;
+    this.stats.userBytesWritten += encodedSize(this.options.keyBytes, type === DELETE ? 0 : size);
+    this.env.fs.memory.setReserved(this.memBytes);
+    if (this.mem.byteSize >= this.options.writeBufferSize && this.imm.length < this.options.maxWriteBuffers - 1) {
+      this.switchMemtable();
+    }
+  }
+
+  /** Makes the mutable memtable immutable and wakes the flush thread. */
+  private switchMemtable(): void {
+    if (this.mem.entryCount === 0) return;
+    this.imm.push(this.mem);
+    this.mem = new Memtable(this.options.keyBytes);
+    this.flushWake.notify();
+  }
+
+  // ---- background work ----
+
+  private *flushThread(): Sim<void> {
+    const builder = new SstBuilder(this.options);
+    const io: IoContext = { cpuPendingUs: 0, background: true };
+    for (;;) {
+      while (this.imm.length === 0) {
+        this.flushing = false;
+        this.maybeIdle();
+        yield* this.flushWake.wait();
+      }
+      this.flushing = true;
+      const mem = this.imm[0]!;
+      const file = flushMemtable(mem, this.versions.newFileNumber(), this.options, builder);
+      if (file) {
+        io.cpuPendingUs += (file.fileSize / 1024) * this.env.cpu.costs.flushPerKiBUs;
+        yield* this.env.fs.writeFile(io, file);
+        this.versions.addFlushedFile(file);
+        this.stats.flushes++;
+        this.stats.flushBytesWritten += file.fileSize;
+      }
+      this.imm.shift();
+      this.memBytes -= mem.byteSize;
+      this.env.fs.memory.setReserved(this.memBytes);
+      this.env.timeline.add('flushes', this.env.scheduler.now);
+      this.stalled.notifyAll();
+      this.compactionWake.notifyAll();
+    }
+  }
+
+  private *compactionThread(): Sim<void> {
+    const builder = new SstBuilder(this.options);
+    const io: IoContext = { cpuPendingUs: 0, background: true };
+    const { fs, scheduler, cpu } = this.env;
+    const remote = this.options.remoteCompaction;
+    const dfs = remote ? this.env.remoteDfs : fs.dfs;
+    for (;;) {
+      const c = this.versions.pickCompaction();
+      if (!c) {
+        this.maybeIdle();
+        yield* this.compactionWake.wait();
+        continue;
+      }
+      this.compacting++;
+      if (c.trivialMove) {
+        this.versions.installCompaction(c, []);
+        this.stats.trivialMoves++;
+        this.compacting--;
+        this.stalled.notifyAll();
+        continue;
+      }
+      // Read every input with readahead, as RocksDB's compaction iterators do.
+      const readahead = this.options.compactionReadahead;
+      for (const f of c.allInputs()) {
+        for (let off = 0; off < f.fileSize; off += readahead) {
+          yield* fs.readRange(io, f, off, Math.min(readahead, f.fileSize - off), dfs);
+        }
+      }
+      const result = runCompaction(c, this.options, () => this.versions.newFileNumber(), builder);
+      let outBytes = 0;
+      for (const f of result.outputs) outBytes += f.fileSize;
+      const mergeUs = (outBytes / 1024) * cpu.costs.compactionPerKiBUs;
+      if (remote) {
+        // The merge runs on the compaction service's CPU, not the task's.
+        yield scheduler.now + mergeUs;
+        for (const f of result.outputs) yield* fs.writeFileRemote(f, dfs);
+      } else {
+        io.cpuPendingUs += mergeUs;
+        for (const f of result.outputs) yield* fs.writeFile(io, f);
+      }
+      const dropped = this.versions.installCompaction(c, result.outputs);
+      for (const f of dropped) fs.deleteFile(f);
+      this.stats.compactions++;
+      this.stats.compactionBytesRead += c.inputBytes;
+      this.stats.compactionBytesWritten += outBytes;
+      this.compacting--;
+      this.env.timeline.add('compactions', scheduler.now);
+      this.stalled.notifyAll();
+    }
+  }
+
+  /** True when no flush or compaction is running or due. */
+  get idle(): boolean {
+    return this.imm.length === 0 && !this.flushing && this.compacting === 0 && !this.versions.needsCompaction();
+  }
+
+  private maybeIdle(): void {
+    if (this.idle) this.idleWaiters.notifyAll();
+  }
+
+  /** Flushes the mutable memtable and waits until no background work is left. */
+  *flushAndSettle(): Sim<void> {
+    this.switchMemtable();
+    while (!this.idle) {
+      this.compactionWake.notifyAll();
+      yield* this.idleWaiters.wait();
+    }
+  }
+
+  /** Flushes the mutable memtable and waits for that flush only (checkpoints). */
+  *flushMemtable(): Sim<void> {
+    this.switchMemtable();
+    while (this.imm.length > 0) yield* this.idleWaiters.wait();
+  }
+
+  // ---- reads ----
+
+  private takeAcc(): MergeAccumulator {
+    const acc = this.accPool.pop() ?? new MergeAccumulator();
+    acc.reset();
+    return acc;
+  }
+
+  /** Looks key up in the memtables; true when resolved there. */
+  private getFromMemtables(io: IoContext, key: number, acc: MergeAccumulator): boolean {
+    const costs = this.env.cpu.costs;
+    io.cpuPendingUs += costs.memtableReadUs;
+    if (this.mem.get(key, scratch) && acc.add(scratch.seq, scratch.type, scratch.size, scratch.token)) return true;
+    for (let i = this.imm.length - 1; i >= 0; i--) {
+      io.cpuPendingUs += costs.memtableReadUs;
+      if (this.imm[i]!.get(key, scratch) && acc.add(scratch.seq, scratch.type, scratch.size, scratch.token)) return true;
+    }
+    return false;
+  }
+
+  *get(io: IoContext, key: number, out: ValueOut): Sim<boolean> {
+    this.stats.gets++;
+    const acc = this.takeAcc();
+    // The memtables are read at once and the version is pinned: the get sees the
+    // store as of its start, whatever flushes and compactions do while it waits.
+    if (!this.getFromMemtables(io, key, acc)) {
+      const v = this.versions.current;
+      yield* this.getFromVersion(io, v, key, acc);
+    }
+    out.found = acc.found();
+    out.size = out.found ? acc.size : 0;
+    out.token = out.found ? acc.token : 0;
+    this.accPool.push(acc);
+    return out.found;
+  }
+
+  private *getFromVersion(io: IoContext, v: Version, key: number, acc: MergeAccumulator): Sim<void> {
+    const l0 = v.levels[0]!;
+    for (let i = 0; i < l0.length; i++) {
+      if (yield* this.getFromFile(io, l0[i]!, key, acc)) return;
+    }
+    for (let level = 1; level < v.numLevels; level++) {
+      const f = v.findFile(level, key);
+      if (f >= 0 && (yield* this.getFromFile(io, v.levels[level]![f]!, key, acc))) return;
+    }
+  }
+
+  /** Reads one block, from memory if it is there; true index/filter blocks go to the high-priority pool. */
+  private *readBlock(io: IoContext, file: SstFile, local: number, high: boolean): Sim<void> {
+    const fs = this.env.fs;
+    const id = file.blockId(local);
+    if (fs.probeMemory(io, id)) return;
+    yield* fs.readMissedBlock(io, file, id, file.blockOffset(local), file.blockSize(local), high);
+  }
+
+  /**
+   * One file's part of a get (Version::Get → TableReader::Get): filter partition,
+   * then index partition and data block. True when the key is resolved.
+   */
+  private *getFromFile(io: IoContext, file: SstFile, key: number, acc: MergeAccumulator): Sim<boolean> {
+    const block = file.findBlock(key);
+    if (block < 0) return false;
+    const costs = this.env.cpu.costs;
+    const fs = this.env.fs;
+    const filter = file.filterBlockOf(block);
+    if (filter >= 0) {
+      if (!fs.probeMemory(io, file.blockId(filter))) yield* this.readBlock(io, file, filter, true);
+      io.cpuPendingUs += costs.bloomProbeUs;
+      if (!file.mayContain(key)) return false;
+    }
+    const index = file.indexBlockOf(block);
+    if (!fs.probeMemory(io, file.blockId(index))) yield* this.readBlock(io, file, index, true);
+    io.cpuPendingUs += costs.indexSeekUs;
+    if (!fs.probeMemory(io, file.blockId(block))) yield* this.readBlock(io, file, block, false);
+    const i = file.findInBlock(block, key);
+    if (i < 0) return false;
+    return acc.add(file.seqs[i]!, file.types[i]!, file.sizes[i]!, file.tokens[i]!);
+  }
+
+  /**
+   * A grouped lookup (FLIP-426 → RocksDB MultiGet): one memtable pass, then the
+   * keys' file lookups run concurrently, so their block reads overlap, and a block
+   * two keys need is read once.
+   */
+  *multiGet(io: IoContext, keys: Float64Array, count: number, outs: ValueOut[]): Sim<void> {
+    this.stats.multiGets++;
+    const v = this.versions.current;
+    const accs: MergeAccumulator[] = [];
+    const pending: Sim<void>[] = [];
+    const ios: IoContext[] = [];
+    for (let i = 0; i < count; i++) {
+      this.stats.gets++;
+      const acc = this.takeAcc();
+      accs.push(acc);
+      if (this.getFromMemtables(io, keys[i]!, acc)) continue;
+      const sub: IoContext = { cpuPendingUs: 0, background: false };
+      ios.push(sub);
+      pending.push(this.getFromVersion(sub, v, keys[i]!, acc));
+    }
+    if (pending.length > 0) yield* all(this.env.scheduler, pending);
+    for (const sub of ios) io.cpuPendingUs += sub.cpuPendingUs;
+    for (let i = 0; i < count; i++) {
+      const acc = accs[i]!;
+      const out = outs[i]!;
+      out.found = acc.found();
+      out.size = out.found ? acc.size : 0;
+      out.token = out.found ? acc.token : 0;
+      this.accPool.push(acc);
+    }
+  }
+
+  /**
+   * Visits up to `count` live keys from `start` on, through a merging iterator over
+   * memtables and files, and reads every block that iterator would touch: for each
+   * file overlapping the scanned range, its index partitions and data blocks from
+   * the first key to the last one visited.
+   */
+  *scan(io: IoContext, start: number, count: number): Sim<number> {
+    this.stats.scans++;
+    if (count <= 0) return 0;
+    const v = this.versions.current;
+    const runs: SortedRun[] = [this.mem.snapshot(start, count)];
+    for (let i = this.imm.length - 1; i >= 0; i--) runs.push(this.imm[i]!.snapshot(start, count));
+    for (const f of v.levels[0]!) runs.push(f);
+    for (let level = 1; level < v.numLevels; level++) {
+      const files = v.levels[level]!;
+      if (files.length > 0) runs.push(new LevelRun(files));
+    }
+    const it = new MergingIterator(runs);
+    const acc = this.takeAcc();
+    it.seek(start);
+    let visited = 0;
+    let last = start;
+    let entries = 0;
+    while (it.valid && visited < count) {
+      const key = it.key();
+      acc.reset();
+      do {
+        acc.add(it.seq(), it.type(), it.size(), it.token());
+        entries++;
+        it.next();
+      } while (it.valid && it.key() === key);
+      last = key;
+      if (acc.found()) visited++;
+    }
+    this.accPool.push(acc);
+    const costs = this.env.cpu.costs;
+    io.cpuPendingUs += entries * costs.memtableReadUs * 0.25 + costs.indexSeekUs * runs.length;
+    // The blocks behind that walk, file by file.
+    for (let level = 0; level < v.numLevels; level++) {
+      for (const f of v.overlapping(level, start, last)) {
+        const first = Math.max(0, f.findBlock(Math.max(start, f.smallest)));
+        const end = f.findBlock(Math.min(last, f.largest));
+        let indexBlock = -1;
+        for (let b = first; b <= end; b++) {
+          const ib = f.indexBlockOf(b);
+          if (ib !== indexBlock) {
+            indexBlock = ib;
+            yield* this.readBlock(io, f, ib, true);
+          }
+          yield* this.readBlock(io, f, b, false);
+        }
+      }
+    }
+    return visited;
+  }
+}
+
