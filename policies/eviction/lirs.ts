@@ -90,6 +90,7 @@ export class LirsCache extends CacheBase {
       links.pushFront(this.s, e);
       this.sBytes += size;
       this.qLinks.moveToFront(this.q, e);
+      this.prune(); // only does something if S holds no LIR object
       this.limitStack();
     }
     return true;
@@ -129,6 +130,7 @@ export class LirsCache extends CacheBase {
       links.pushFront(this.s, e);
       this.nhLinks.pushFront(this.nh, e);
       this.sBytes += size;
+      this.prune();
       this.limitStack();
       return false;
     }
@@ -140,6 +142,7 @@ export class LirsCache extends CacheBase {
     this.sBytes += size;
     this.hirBytes += size;
     this.count++;
+    this.prune();
     this.limitStack();
     return true;
   }
@@ -222,7 +225,11 @@ export class LirsCache extends CacheBase {
     this.onEvict?.(id, size);
   }
 
-  /** Stack pruning: remove HIR entries from the bottom of S until a LIR one is there. */
+  /**
+   * Stack pruning: remove HIR entries from the bottom of S until a LIR one is there,
+   * so that the bottom of S is always LIR (or S holds no LIR object at all, and no HIR
+   * entry either). Costs nothing when the bottom is already LIR.
+   */
   private prune(): void {
     const links = this.slots.links;
     const meta = this.slots.meta;
