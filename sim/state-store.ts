@@ -13,6 +13,8 @@ export class ValueOut {
   token = 0;
 }
 
+export type ScanVisitor = (key: number, size: number, token: number) => void;
+
 export interface StateStore {
   get(io: IoContext, key: number, out: ValueOut): Sim<boolean>;
   /** Several gets in one grouped lookup that shares block reads (FLIP-426). */
@@ -20,6 +22,6 @@ export interface StateStore {
   put(io: IoContext, key: number, size: number, token: number): Sim<void>;
   delete(io: IoContext, key: number): Sim<void>;
   merge(io: IoContext, key: number, size: number, token: number): Sim<void>;
-  /** Visits up to `count` live entries from `start` on; returns how many. */
-  scan(io: IoContext, start: number, count: number): Sim<number>;
+  /** Visits up to `count` live entries from `start` on, in key order; returns how many. */
+  scan(io: IoContext, start: number, count: number, visit?: ScanVisitor): Sim<number>;
 }

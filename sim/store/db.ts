@@ -13,7 +13,7 @@ import type { IoContext } from '../local-cache.ts';
 import type { Timeline } from '../metrics.ts';
 import { all, Process, WaitQueue, type Sim } from '../process.ts';
 import type { Scheduler } from '../scheduler.ts';
-import type { StateStore, ValueOut } from '../state-store.ts';
+import type { ScanVisitor, StateStore, ValueOut } from '../state-store.ts';
 import { runCompaction, flushMemtable } from './compaction.ts';
 import { DELETE, EntryOut, MERGE, PUT, encodedSize } from './format.ts';
 import { LevelRun, MergingIterator } from './iterator.ts';
@@ -21,7 +21,7 @@ import { Memtable } from './memtable.ts';
 import { MergeAccumulator } from './merge.ts';
 import { storeOptions, type StoreOptions } from './options.ts';
 import type { SortedRun } from './run.ts';
-import { SstBuilder, type SstFile } from './sst.ts';
+import { FOOTER_BYTES, SstBuilder, type SstFile } from './sst.ts';
 import { Version, VersionSet } from './version.ts';
 
 export interface DbEnv {
@@ -88,6 +88,59 @@ export class DbStats {
 
 const scratch = new EntryOut();
 
+/** Flink's checkpoint transfer threads (state.backend.rocksdb.checkpoint.transfer.thread.num). */
+export const CHECKPOINT_TRANSFER_THREADS = 4;
+/** RocksDB's max_file_opening_threads. */
+export const FILE_OPENING_THREADS = 16;
+
+/** A checkpoint: the files of a version, shared by reference, and the sequence it covers. */
+export interface Checkpoint {
+  id: number;
+  version: Version;
+  lastSequence: number;
+  takenAtUs: number;
+}
+
+export interface CheckpointResult {
+  durationUs: number;
+  /** Bytes this checkpoint wrote to the DFS (uploads, or the flush that produced the newest file). */
+  uploadedBytes: number;
+  uploadedFiles: number;
+  /** Bytes of files that were not in the previous checkpoint. */
+  incrementalBytes: number;
+  totalBytes: number;
+  files: number;
+  manifestBytes: number;
+}
+
+/** Files that need no download (already local) or no registration (written by this store). */
+export interface OpenHints {
+  downloaded?: ReadonlySet<number>;
+  registered?: ReadonlySet<number>;
+}
+
+export interface RestoreResult {
+  durationUs: number;
+  downloadedBytes: number;
+  files: number;
+  bytes: number;
+}
+
+/** Moves `files` with `threads` parallel workers, each running `move` per file; returns when all are done. */
+export function* transfer(scheduler: Scheduler, files: readonly SstFile[], threads: number,
+  move: (now: number, f: SstFile) => Sim<number>): Sim<void> {
+  let next = 0;
+  function* worker(): Sim<void> {
+    while (next < files.length) {
+      const f = files[next++]!;
+      yield* move(scheduler.now, f);
+    }
+  }
+  const workers: Sim<void>[] = [];
+  for (let i = 0; i < Math.min(threads, files.length); i++) workers.push(worker());
+  if (workers.length > 0) yield* all(scheduler, workers);
+}
+
 export class Db implements StateStore {
   readonly options: DbOptions;
   readonly stats = new DbStats();
@@ -101,12 +154,19 @@ export class Db implements StateStore {
   private readonly compactionWake: WaitQueue;
   /** Writers waiting for a flush or compaction to make room. */
   private readonly stalled: WaitQueue;
-  /** Waiters for the background to go idle (checkpoint, settle). */
+  /** Waiters for the background to go idle (settle). */
   private readonly idleWaiters: WaitQueue;
+  /** Waiters for the next flush to finish (checkpoints). */
+  private readonly flushWaiters: WaitQueue;
   private flushing = false;
   private compacting = 0;
   private readonly accPool: MergeAccumulator[] = [];
   private started = false;
+  /** Files with a copy on the DFS: all of them when disaggregated; uploaded ones when local. */
+  private readonly onDfs = new Set<number>();
+  /** Files of the previous checkpoint, to size the next incremental one. */
+  private previousCheckpoint = new Set<number>();
+  private checkpointCount = 0;
 
   constructor(readonly env: DbEnv, options: DbOptionsInput = {}, initial?: Version) {
     this.options = dbOptions(options);
@@ -117,6 +177,7 @@ export class Db implements StateStore {
     this.compactionWake = new WaitQueue(env.scheduler);
     this.stalled = new WaitQueue(env.scheduler);
     this.idleWaiters = new WaitQueue(env.scheduler);
+    this.flushWaiters = new WaitQueue(env.scheduler);
   }
 
   /** Starts the background flush and compaction threads. */
@@ -173,7 +234,8 @@ export class Db implements StateStore {
     return memFull || this.versions.current.levels[0]!.length >= o.l0StopWritesTrigger;
   }
 
-  private *write(io: IoContext, type: number, key: number, size: number, token: number): Sim<void> {
+  /** A write of any type (put, delete or merge), as the write batch of a re-insertion. */
+  *write(io: IoContext, type: number, key: number, size: number, token: number): Sim<void> {
     if (this.mustStall()) {
       const start = this.env.scheduler.now;
       this.stats.stalls++;
@@ -217,6 +279,7 @@ export class Db implements StateStore {
       if (file) {
         io.cpuPendingUs += (file.fileSize / 1024) * this.env.cpu.costs.flushPerKiBUs;
         yield* this.env.fs.writeFile(io, file);
+        if (this.env.fs.placement === 'disaggregated') this.onDfs.add(file.fileNumber);
         this.versions.addFlushedFile(file);
         this.stats.flushes++;
         this.stats.flushBytesWritten += file.fileSize;
@@ -225,6 +288,7 @@ export class Db implements StateStore {
       this.memBytes -= mem.byteSize;
       this.env.fs.memory.setReserved(this.memBytes);
       this.env.timeline.add('flushes', this.env.scheduler.now);
+      this.flushWaiters.notifyAll();
       this.stalled.notifyAll();
       this.compactionWake.notifyAll();
     }
@@ -270,6 +334,7 @@ export class Db implements StateStore {
         io.cpuPendingUs += mergeUs;
         for (const f of result.outputs) yield* fs.writeFile(io, f);
       }
+      if (fs.placement === 'disaggregated') for (const f of result.outputs) this.onDfs.add(f.fileNumber);
       const dropped = this.versions.installCompaction(c, result.outputs);
       for (const f of dropped) fs.deleteFile(f);
       this.stats.compactions++;
@@ -302,7 +367,91 @@ export class Db implements StateStore {
   /** Flushes the mutable memtable and waits for that flush only (checkpoints). */
   *flushMemtable(): Sim<void> {
     this.switchMemtable();
-    while (this.imm.length > 0) yield* this.idleWaiters.wait();
+    while (this.imm.length > 0) yield* this.flushWaiters.wait();
+  }
+
+  // ---- checkpoints ----
+
+  /**
+   * An incremental checkpoint (Flink's native RocksDB/ForSt checkpoint): flush the
+   * memtable, then make every live file durable on the DFS. Local placement uploads
+   * each file not uploaded before (4 transfer threads, Flink's default);
+   * disaggregated placement shares the files already on the DFS by reference and
+   * only writes the manifest.
+   */
+  *checkpoint(): Sim<{ checkpoint: Checkpoint; result: CheckpointResult }> {
+    const { scheduler, fs } = this.env;
+    const start = scheduler.now;
+    const flushedBefore = this.stats.flushBytesWritten;
+    yield* this.flushMemtable();
+    const v = this.versions.current;
+    const files = v.allFiles();
+    let uploadedBytes = 0;
+    let uploadedFiles = 0;
+    if (fs.placement === 'local') {
+      const todo = files.filter((f) => !this.onDfs.has(f.fileNumber));
+      for (const f of todo) { uploadedBytes += f.fileSize; uploadedFiles++; }
+      yield* transfer(scheduler, todo, CHECKPOINT_TRANSFER_THREADS, (now, f) => fs.upload(now, f));
+      for (const f of todo) this.onDfs.add(f.fileNumber);
+    } else {
+      // The flush just wrote the newest data to the DFS: that is what this checkpoint adds.
+      uploadedBytes = this.stats.flushBytesWritten - flushedBefore;
+      uploadedFiles = uploadedBytes > 0 ? 1 : 0;
+    }
+    // The checkpoint's metadata: one small DFS write listing the files.
+    const manifestBytes = 4096 + 64 * files.length;
+    yield fs.dfs.write(scheduler.now, manifestBytes, true);
+    let incrementalBytes = 0;
+    let totalBytes = 0;
+    for (const f of files) {
+      totalBytes += f.fileSize;
+      if (!this.previousCheckpoint.has(f.fileNumber)) incrementalBytes += f.fileSize;
+    }
+    this.previousCheckpoint = new Set(files.map((f) => f.fileNumber));
+    const checkpoint: Checkpoint = {
+      id: ++this.checkpointCount, version: v, lastSequence: this.lastSequence, takenAtUs: scheduler.now,
+    };
+    return {
+      checkpoint,
+      result: {
+        durationUs: scheduler.now - start, uploadedBytes, uploadedFiles, incrementalBytes, totalBytes,
+        files: files.length, manifestBytes,
+      },
+    };
+  }
+
+  /**
+   * Opens this (new, empty) store on a checkpoint's files: local placement downloads
+   * every file before the store opens; disaggregated placement registers the files
+   * (the cache starts cold) and reads each file's footer and top-level index.
+   */
+  *openFrom(version: Version, lastSequence: number, have: OpenHints = {}): Sim<RestoreResult> {
+    const { scheduler, fs } = this.env;
+    const start = scheduler.now;
+    const files = version.allFiles();
+    const downloaded = have.downloaded ?? new Set<number>();
+    const registered = have.registered ?? new Set<number>();
+    let downloadedBytes = 0;
+    if (fs.placement === 'local') {
+      const todo = files.filter((f) => !downloaded.has(f.fileNumber) && !registered.has(f.fileNumber));
+      for (const f of todo) downloadedBytes += f.fileSize;
+      yield* transfer(scheduler, todo, CHECKPOINT_TRANSFER_THREADS, (now, f) => fs.download(now, f));
+    }
+    for (const f of files) {
+      if (!registered.has(f.fileNumber)) fs.registerRestored(f, fs.placement === 'local');
+      if (fs.placement === 'disaggregated' || !registered.has(f.fileNumber)) this.onDfs.add(f.fileNumber);
+    }
+    // Opening a table reads its footer and top-level index (RocksDB opens every file
+    // at DB open, on up to 16 threads).
+    const device = fs.placement === 'local' ? fs.disk : fs.dfs;
+    yield* transfer(scheduler, files, FILE_OPENING_THREADS, function* (now: number, f: SstFile): Sim<number> {
+      return yield device.read(now, f.topLevelBytes + FOOTER_BYTES, true);
+    });
+    this.versions.install(version);
+    if (lastSequence + 1 > this.seq) this.seq = lastSequence + 1;
+    this.previousCheckpoint = new Set(files.map((f) => f.fileNumber));
+    this.compactionWake.notifyAll();
+    return { durationUs: scheduler.now - start, downloadedBytes, files: files.length, bytes: version.totalBytes() };
   }
 
   // ---- reads ----
@@ -422,33 +571,55 @@ export class Db implements StateStore {
    * file overlapping the scanned range, its index partitions and data blocks from
    * the first key to the last one visited.
    */
-  *scan(io: IoContext, start: number, count: number): Sim<number> {
+  *scan(io: IoContext, start: number, count: number, visit?: ScanVisitor): Sim<number> {
     this.stats.scans++;
     if (count <= 0) return 0;
     const v = this.versions.current;
-    const runs: SortedRun[] = [this.mem.snapshot(start, count)];
-    for (let i = this.imm.length - 1; i >= 0; i--) runs.push(this.imm[i]!.snapshot(start, count));
-    for (const f of v.levels[0]!) runs.push(f);
-    for (let level = 1; level < v.numLevels; level++) {
-      const files = v.levels[level]!;
-      if (files.length > 0) runs.push(new LevelRun(files));
-    }
-    const it = new MergingIterator(runs);
     const acc = this.takeAcc();
-    it.seek(start);
     let visited = 0;
     let last = start;
     let entries = 0;
-    while (it.valid && visited < count) {
-      const key = it.key();
-      acc.reset();
-      do {
-        acc.add(it.seq(), it.type(), it.size(), it.token());
-        entries++;
-        it.next();
-      } while (it.valid && it.key() === key);
-      last = key;
-      if (acc.found()) visited++;
+    let runs: SortedRun[] = [];
+    // Memtable snapshots are capped (copying a whole memtable per scan is costly), but
+    // tombstones use up the cap too: if the walk passes the end of a truncated
+    // snapshot, take larger ones and walk again. The walk is synchronous, so the
+    // retry sees the same state.
+    for (let cap = 2 * count + 16; ; cap *= 4) {
+      const snaps = [this.mem.snapshot(start, cap)];
+      for (let i = this.imm.length - 1; i >= 0; i--) snaps.push(this.imm[i]!.snapshot(start, cap));
+      runs = [...snaps];
+      for (const f of v.levels[0]!) runs.push(f);
+      for (let level = 1; level < v.numLevels; level++) {
+        const files = v.levels[level]!;
+        if (files.length > 0) runs.push(new LevelRun(files));
+      }
+      const it = new MergingIterator(runs);
+      it.seek(start);
+      visited = 0;
+      last = start;
+      entries = 0;
+      const keys: number[] = [];
+      const sizes: number[] = [];
+      const tokens: number[] = [];
+      while (it.valid && visited < count) {
+        const key = it.key();
+        acc.reset();
+        do {
+          acc.add(it.seq(), it.type(), it.size(), it.token());
+          entries++;
+          it.next();
+        } while (it.valid && it.key() === key);
+        last = key;
+        if (acc.found()) {
+          visited++;
+          keys.push(key); sizes.push(acc.size); tokens.push(acc.token);
+        }
+      }
+      const exhausted = visited < count;
+      const complete = snaps.every((s) => s.length < cap || (!exhausted && s.keys[s.length - 1]! >= last));
+      if (!complete) continue;
+      if (visit) for (let i = 0; i < keys.length; i++) visit(keys[i]!, sizes[i]!, tokens[i]!);
+      break;
     }
     this.accPool.push(acc);
     const costs = this.env.cpu.costs;

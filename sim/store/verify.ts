@@ -6,7 +6,7 @@
  */
 import type { IoContext } from '../local-cache.ts';
 import type { Sim } from '../process.ts';
-import { ValueOut, type StateStore } from '../state-store.ts';
+import { ValueOut, type ScanVisitor, type StateStore } from '../state-store.ts';
 import { mergeToken } from './merge.ts';
 
 interface Expected {
@@ -70,9 +70,23 @@ export class VerifyingStore implements StateStore {
     yield* this.inner.merge(io, key, size, token);
   }
 
-  *scan(io: IoContext, start: number, count: number): Sim<number> {
-    // Scans return a count here; their contents are checked by the store's own tests.
-    return yield* this.inner.scan(io, start, count);
+  *scan(io: IoContext, start: number, count: number, visit?: ScanVisitor): Sim<number> {
+    // The expected entries: the reference's keys from start on, in order, as of the scan's start.
+    const expected = [...this.reference.entries()].filter(([k]) => k >= start).sort((a, b) => a[0] - b[0]).slice(0, count);
+    let i = 0;
+    const out = new ValueOut();
+    const n = yield* this.inner.scan(io, start, count, (key, size, token) => {
+      const e = expected[i++];
+      out.found = true; out.size = size; out.token = token;
+      this.check('scan', key, e && e[0] === key ? e[1] : undefined, out);
+      visit?.(key, size, token);
+    });
+    if (n < expected.length) {
+      this.reads++;
+      this.mismatches++;
+      if (this.firstMismatches.length < 10) this.firstMismatches.push({ op: 'scan', key: start, expected: `${expected.length} entries`, got: `${n} entries` });
+    }
+    return n;
   }
 
   report(): { reads: number; mismatches: number; firstMismatches: Mismatch[] } {
