@@ -11,7 +11,7 @@
 import type { Cpu } from './cpu.ts';
 import type { IoContext } from './local-cache.ts';
 import { LatencyHistogram, type Timeline } from './metrics.ts';
-import type { Sim } from './process.ts';
+import type { Gate, Sim } from './process.ts';
 import type { Scheduler } from './scheduler.ts';
 import { ValueOut, type StateStore } from './state-store.ts';
 import { OP_DELETE, OP_GET, OP_MERGE, OP_NAMES, OP_PUT, OP_SCAN, RecordBuf, type Workload } from './workload.ts';
@@ -34,18 +34,23 @@ export class ExecStats {
 export interface ExecEnv {
   scheduler: Scheduler;
   cpu: Cpu;
+  /** Read at every operation: a restore swaps in a new store. */
   store: StateStore;
   timeline: Timeline;
+  /** Closed while the job is down (restore, rescale). */
+  gate: Gate;
 }
 
 /** One synchronous task thread: record after record, operation after operation. */
 export function* syncTask(env: ExecEnv, workload: Workload, limits: RunLimits, stats: ExecStats): Sim<void> {
-  const { scheduler, cpu, store, timeline } = env;
+  const { scheduler, cpu, timeline, gate } = env;
   const rec = new RecordBuf();
   const out = new ValueOut();
   const io: IoContext = { cpuPendingUs: 0, background: false };
   let now = scheduler.now;
   while (stats.records < limits.records && stats.ops < limits.ops && workload.next(rec)) {
+    if (gate.closed) now = yield* gate.pass();
+    const store = env.store;
     const recordStart = now;
     io.cpuPendingUs += rec.cpuUs;
     for (let i = 0; i < rec.count; i++) {

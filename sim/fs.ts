@@ -37,7 +37,6 @@ export class FsStats {
 }
 
 export class FileSystem {
-  readonly stats = new FsStats();
   /** Bytes of SST files on local disk (local placement only). */
   private localSstBytes = 0;
 
@@ -51,6 +50,8 @@ export class FileSystem {
     readonly placement: Placement,
     /** Size of the local disk, bytes. */
     readonly diskBytes: number,
+    /** Counters; a store reopened after a failure keeps counting into the same ones. */
+    readonly stats: FsStats = new FsStats(),
   ) {}
 
   /** Free local disk: its size less SSTs (local placement) and the cache's files. */

@@ -119,3 +119,25 @@ export function* all(scheduler: Scheduler, bodies: Sim<unknown>[]): Sim<number> 
   yield PARK;
   return now;
 }
+
+/** A gate processes pass while it is open and wait at while it is closed. */
+export class Gate {
+  closed = false;
+  private readonly waiting: WaitQueue;
+  constructor(scheduler: Scheduler) {
+    this.waiting = new WaitQueue(scheduler);
+  }
+  close(): void {
+    this.closed = true;
+  }
+  open(): void {
+    this.closed = false;
+    this.waiting.notifyAll();
+  }
+  /** Waits while closed; returns the time it passed. */
+  *pass(): Sim<number> {
+    let now = -1;
+    while (this.closed) now = yield* this.waiting.wait();
+    return now;
+  }
+}

@@ -28,6 +28,8 @@ interface Args {
   cores?: number;
   seed?: number;
   verify?: boolean;
+  'checkpoint-every'?: number;
+  'restore-at'?: number;
   out?: string;
   json?: boolean;
 }
@@ -59,6 +61,8 @@ export function configFromArgs(args: Args): Record<string, unknown> {
   set('managedMemory', args['managed-memory'] !== undefined ? parseSize(args['managed-memory'], '--managed-memory') : undefined);
   set('seed', args.seed);
   set('verify', args.verify);
+  set('checkpointEverySeconds', args['checkpoint-every']);
+  set('restoreAtSeconds', args['restore-at']);
   if (args['remote-compaction'] !== undefined) c.store = { ...(c.store as object ?? {}), remoteCompaction: args['remote-compaction'] };
   if (args.exec !== undefined) c.exec = { ...(c.exec as object ?? {}), mode: args.exec };
   if (args.cores !== undefined) c.cpu = { ...(c.cpu as object ?? {}), cores: args.cores };
@@ -100,6 +104,8 @@ export const runCommand: CommandModule<object, Args> = {
     .option('cores', { type: 'number', describe: 'CPU cores of the task machine' })
     .option('seed', { type: 'number' })
     .option('verify', { type: 'boolean', describe: 'check every read against a reference model' })
+    .option('checkpoint-every', { type: 'number', describe: 'take an incremental checkpoint every N simulated seconds' })
+    .option('restore-at', { type: 'number', describe: 'fail and restore from the last checkpoint at N simulated seconds' })
     .option('out', { type: 'string', describe: 'write the run directory here' })
     .option('json', { type: 'boolean', describe: 'print summary.json to stdout' }),
   handler: (args) => {
@@ -114,6 +120,6 @@ export const runCommand: CommandModule<object, Args> = {
     if (args.out) writeRunDir(args.out, { summary: result.summary, timeline: result.timeline, config: { ...config } });
     if (args.json) console.log(JSON.stringify(result.summary, null, 2));
     else printSummary(result.summary);
-    if (args.out) console.log(`wrote ${args.out}/summary.json`);
+    if (args.out) (args.json ? console.error : console.log)(`wrote ${args.out}/summary.json`);
   },
 };

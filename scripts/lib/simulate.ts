@@ -7,14 +7,14 @@ import { BlockCache } from '../../sim/block-cache.ts';
 import { Cpu } from '../../sim/cpu.ts';
 import { Device, type DeviceSpec } from '../../sim/device.ts';
 import { ExecStats, syncTask, type RunLimits } from '../../sim/executor.ts';
-import { FileSystem } from '../../sim/fs.ts';
+import { FileSystem, FsStats } from '../../sim/fs.ts';
 import { Timeline, type LatencySummary } from '../../sim/metrics.ts';
-import { Process, type Sim } from '../../sim/process.ts';
+import { Gate, Process, type Sim } from '../../sim/process.ts';
 import { Scheduler } from '../../sim/scheduler.ts';
-import { Db } from '../../sim/store/db.ts';
+import { Db, DbStats, type Checkpoint, type CheckpointResult, type RestoreResult } from '../../sim/store/db.ts';
 import { VerifyingStore } from '../../sim/store/verify.ts';
 import { OP_NAMES, RecordBuf } from '../../sim/workload.ts';
-import type { IoContext } from '../../sim/local-cache.ts';
+import type { IoContext, LocalCachePolicy } from '../../sim/local-cache.ts';
 import { InputError } from '../../sim/errors.ts';
 import { makePolicy } from '../../policies/registry.ts';
 import { makeWorkload } from '../../workloads/registry.ts';
@@ -63,23 +63,40 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
   const dfs = new Device(dfsSpec, seed, 'device/dfs');
   const disk = new Device(diskSpec, seed, 'device/disk');
   const remoteDfs = new Device(dfsSpec, seed, 'device/dfs-remote-compaction');
-  const memory = new BlockCache(blockCacheCapacity(config.managedMemory), 0.1);
   const workload = makeWorkload(config.workload, config.workloadParams, seed);
-  const policyFactory = makePolicy(config.policy, { ...config.policyOptions, sizeLimit: config.policyOptions.sizeLimit ?? config.cacheSize });
+  // The cache size is the policy's size limit; `none` has no size.
+  const policyOptions = config.policy === 'none' ? config.policyOptions
+    : { ...config.policyOptions, sizeLimit: config.policyOptions.sizeLimit ?? config.cacheSize };
+  const policyFactory = makePolicy(config.policy, policyOptions);
 
+  // One store instance on one machine: its memory cache, local cache policy, file
+  // system and store. A restore builds a new instance (caches do not survive).
+  const fsStats = new FsStats();
+  const dbStats = new DbStats();
+  const retiredPolicyMetrics: Record<string, number>[] = [];
   let fs!: FileSystem;
-  const policy = policyFactory({
-    scheduler, cpu, disk, dfs, timeline, seed,
-    diskBytes: config.diskSize,
-    diskFreeBytes: () => fs.diskFreeBytes(),
-    targetFileSize: config.store.targetFileSize,
-  });
-  fs = new FileSystem(scheduler, cpu, dfs, disk, memory, policy, config.placement, config.diskSize);
-  const db = new Db({ scheduler, cpu, fs, timeline, remoteDfs }, {
-    ...config.store,
-    keyBytes: config.store.keyBytes ?? workload.keyBytes,
-  });
-  db.start();
+  let memory!: BlockCache;
+  let policy!: LocalCachePolicy;
+  let db!: Db;
+  function newInstance(): Db {
+    if (policy) retiredPolicyMetrics.push(policy.metrics());
+    memory = new BlockCache(blockCacheCapacity(config.managedMemory), 0.1);
+    const fsRef = { current: undefined as FileSystem | undefined };
+    policy = policyFactory({
+      scheduler, cpu, disk, dfs, timeline, seed,
+      diskBytes: config.diskSize,
+      diskFreeBytes: () => fsRef.current!.diskFreeBytes(),
+      targetFileSize: config.store.targetFileSize,
+    });
+    fs = fsRef.current = new FileSystem(scheduler, cpu, dfs, disk, memory, policy, config.placement, config.diskSize, fsStats);
+    db = new Db({ scheduler, cpu, fs, timeline, remoteDfs }, {
+      ...config.store,
+      keyBytes: config.store.keyBytes ?? workload.keyBytes,
+    }, undefined, dbStats);
+    db.start();
+    return db;
+  }
+  newInstance();
   const store = config.verify ? new VerifyingStore(db) : db;
 
   // Load phase: the state that exists when the job starts, written through the
@@ -113,7 +130,8 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
   const exec = new ExecStats();
   let running = true;
   let end = t0;
-  const task = new Process(scheduler, syncTask({ scheduler, cpu, store, timeline }, workload, limits, exec), (_, now) => {
+  const execEnv = { scheduler, cpu, store: store as Db | VerifyingStore, timeline, gate: new Gate(scheduler) };
+  const task = new Process(scheduler, syncTask(execEnv, workload, limits, exec), (_, now) => {
     running = false;
     end = now;
     scheduler.stop(); // background work still in flight is not part of the measured run
@@ -138,6 +156,47 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
     }
   }
   new Process(scheduler, sampler()).start();
+
+  // Lifecycle: periodic checkpoints while the job runs, and a failure with restore.
+  const checkpoints: CheckpointResult[] = [];
+  let lastCheckpoint: { cp: Checkpoint; reference?: Map<number, { size: number; token: number }> } | undefined;
+  function* takeCheckpoint(): Sim<void> {
+    const reference = store instanceof VerifyingStore ? new Map(store.reference) : undefined;
+    const { checkpoint, result } = yield* db.checkpoint();
+    checkpoints.push(result);
+    lastCheckpoint = { cp: checkpoint, reference };
+    timeline.add('checkpoints', scheduler.now);
+  }
+  if (config.checkpointEverySeconds) {
+    const every = config.checkpointEverySeconds * 1e6;
+    new Process(scheduler, (function* (): Sim<void> {
+      let now = scheduler.now;
+      while (running) {
+        now = yield now + every;
+        if (running) yield* takeCheckpoint();
+        now = scheduler.now;
+      }
+    })()).start();
+  }
+  let restore: (RestoreResult & { atSeconds: number; checkpointAgeSeconds: number }) | undefined;
+  if (config.restoreAtSeconds) {
+    new Process(scheduler, (function* (): Sim<void> {
+      yield t0 + config.restoreAtSeconds! * 1e6;
+      if (!running) return;
+      if (!lastCheckpoint) yield* takeCheckpoint();
+      const { cp, reference } = lastCheckpoint!;
+      // The task fails: processing stops, the instance and its caches are gone.
+      execEnv.gate.close();
+      const failedAt = scheduler.now;
+      const fresh = newInstance();
+      const r = yield* fresh.openFrom(cp.version, cp.lastSequence);
+      if (store instanceof VerifyingStore) store.reopen(fresh, reference ?? new Map());
+      else execEnv.store = fresh;
+      restore = { ...r, atSeconds: (failedAt - t0) / 1e6, checkpointAgeSeconds: (failedAt - cp.takenAtUs) / 1e6 };
+      timeline.add('restores', scheduler.now);
+      execEnv.gate.open();
+    })()).start();
+  }
   scheduler.run();
   const simulatedUs = Math.max(end - t0, 1e-9);
 
@@ -150,7 +209,10 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
   latencyUs.record = roundLatency(exec.recordLatency.summary());
   const simulatedSeconds = simulatedUs / 1e6;
   const wallSeconds = (wallClock() - wallStart) / 1000;
-  const policyMetrics = policy.metrics();
+  const policyMetrics: Record<string, number> = { ...policy.metrics() };
+  for (const m of retiredPolicyMetrics) {
+    for (const [k, v] of Object.entries(m)) if (!/bytes|files/i.test(k)) policyMetrics[k] = (policyMetrics[k] ?? 0) + v;
+  }
 
   const summary: Record<string, unknown> = {
     tiersimVersion: TIERSIM_VERSION,
@@ -202,6 +264,23 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
     wallSeconds: round(wallSeconds, 3),
     simulatedOpsPerWallSecond: round(exec.ops / Math.max(wallSeconds, 1e-9), 1),
   };
+  if (checkpoints.length > 0) {
+    const durations = checkpoints.map((c) => c.durationUs / 1e6).sort((a, b) => a - b);
+    summary.checkpoint = {
+      count: checkpoints.length,
+      durationSeconds: { p50: round(durations[Math.floor((durations.length - 1) / 2)]!), max: round(durations[durations.length - 1]!) },
+      uploadedBytes: checkpoints.reduce((a, c) => a + c.uploadedBytes, 0),
+      incrementalBytes: checkpoints.reduce((a, c) => a + c.incrementalBytes, 0),
+      last: checkpoints[checkpoints.length - 1],
+    };
+  }
+  if (restore) {
+    summary.restore = {
+      atSeconds: round(restore.atSeconds), durationSeconds: round(restore.durationUs / 1e6),
+      downloadedBytes: restore.downloadedBytes, files: restore.files, bytes: restore.bytes,
+      checkpointAgeSeconds: round(restore.checkpointAgeSeconds),
+    };
+  }
   if (store instanceof VerifyingStore) summary.verify = store.report();
   return { summary, timeline: timeline.rows() };
 }

@@ -143,7 +143,7 @@ export function* transfer(scheduler: Scheduler, files: readonly SstFile[], threa
 
 export class Db implements StateStore {
   readonly options: DbOptions;
-  readonly stats = new DbStats();
+  readonly stats: DbStats;
   readonly versions: VersionSet;
   private mem: Memtable;
   /** Immutable memtables waiting for flush, oldest first. */
@@ -168,8 +168,9 @@ export class Db implements StateStore {
   private previousCheckpoint = new Set<number>();
   private checkpointCount = 0;
 
-  constructor(readonly env: DbEnv, options: DbOptionsInput = {}, initial?: Version) {
+  constructor(readonly env: DbEnv, options: DbOptionsInput = {}, initial?: Version, stats = new DbStats()) {
     this.options = dbOptions(options);
+    this.stats = stats;
     this.versions = new VersionSet(this.options, initial ?? Version.empty(this.options.numLevels));
     this.seq = this.versions.current.maxSeq() + 1;
     this.mem = new Memtable(this.options.keyBytes);

@@ -11,13 +11,14 @@
  * partitions D+F..D+F+I-1. The top-level indexes and footer are read at open and
  * pinned by the DB; they have no block number.
  */
+import { BLOCKS_PER_FILE } from '../fs.ts';
 import { bloomAdd, bloomMayContain, bloomProbes, bloomWords } from './bloom.ts';
 import { encodedSize } from './format.ts';
 import type { StoreOptions } from './options.ts';
 import { SortedEntries, lowerBoundIn } from './run.ts';
 
 /** Block ids of one file lie in [fileNumber·2^21, (fileNumber+1)·2^21). */
-export const BLOCKS_PER_FILE = 2 ** 21;
+export { BLOCKS_PER_FILE };
 /** RocksDB's footer (format_version ≥ 1): checksum type, two handles, version, magic. */
 export const FOOTER_BYTES = 53;
 /** A block handle (varint offset and size) in an index entry. */

@@ -29,7 +29,14 @@ export class VerifyingStore implements StateStore {
   mismatches = 0;
   readonly firstMismatches: Mismatch[] = [];
 
-  constructor(private readonly inner: StateStore) {}
+  constructor(private inner: StateStore) {}
+
+  /** After a restore: the new store, and the reference as of the checkpoint it opened. */
+  reopen(inner: StateStore, reference: ReadonlyMap<number, Expected>): void {
+    this.inner = inner;
+    this.reference.clear();
+    for (const [k, v] of reference) this.reference.set(k, v);
+  }
 
   private check(op: Mismatch['op'], key: number, expected: Expected | undefined, out: ValueOut): void {
     this.reads++;

@@ -1,0 +1,78 @@
+/**
+ * Whole runs through the run assembly: the trade-off between file- and block-level
+ * local caches, local versus disaggregated lifecycle, verification, determinism.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runConfig, type RunConfigInput } from '../../scripts/lib/config.ts';
+import { simulate } from '../../scripts/lib/simulate.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Summary = Record<string, any>;
+const run = (c: RunConfigInput): Summary => simulate(runConfig.parse(c), () => 0).summary as Summary;
+
+test('state fits the disk: file has lower CPU per operation and at least block\'s hit ratio', () => {
+  const base: RunConfigInput = {
+    workload: 'kv', workloadParams: { keys: 50_000, valueBytes: 1000, writeRatio: 0 },
+    ops: 60_000, cacheSize: 2 ** 30, managedMemory: 16 * 2 ** 20, dfs: 'hdfs',
+  };
+  const file = run({ ...base, policy: 'file' });
+  const block = run({ ...base, policy: 'block' });
+  assert.ok(file.cpu.cpuUsPerOp < block.cpu.cpuUsPerOp, `CPU/op file ${file.cpu.cpuUsPerOp} vs block ${block.cpu.cpuUsPerOp}`);
+  assert.ok(file.hitRatio.localDisk >= block.hitRatio.localDisk, `local hit file ${file.hitRatio.localDisk} vs block ${block.hitRatio.localDisk}`);
+  assert.ok(file.opsPerSecond > block.opsPerSecond);
+});
+
+test('state 10× the disk under zipfian reads: block has the higher hit ratio', () => {
+  const base: RunConfigInput = {
+    workload: 'kv', workloadParams: { keys: 500_000, valueBytes: 1000, writeRatio: 0, distribution: 'zipfian' },
+    ops: 60_000, cacheSize: 50 * 2 ** 20, managedMemory: 16 * 2 ** 20, dfs: 'hdfs',
+  };
+  const file = run({ ...base, policy: 'file' });
+  const block = run({ ...base, policy: 'block' });
+  assert.ok(block.hitRatio.localDisk > file.hitRatio.localDisk, `local hit block ${block.hitRatio.localDisk} vs file ${file.hitRatio.localDisk}`);
+  assert.ok(block.dfs.reads < file.dfs.reads);
+});
+
+test('local vs disaggregated: checkpoints upload all new SSTs vs only the newest data; restore downloads vs opens at once', () => {
+  const base: RunConfigInput = {
+    workload: 'kv', workloadParams: { keys: 100_000, valueBytes: 1000, writeRatio: 0.5 },
+    ops: 500_000, dfs: 'hdfs', checkpointEverySeconds: 2, restoreAtSeconds: 5, verify: true,
+  };
+  const local = run({ ...base, placement: 'local', policy: 'none' });
+  const dis = run({ ...base, placement: 'disaggregated', policy: 'file' });
+  for (const s of [local, dis]) {
+    assert.ok(s.checkpoint.count >= 2);
+    assert.equal(s.verify.mismatches, 0, JSON.stringify(s.verify.firstMismatches));
+  }
+  // The first local checkpoint uploads every SST (the whole loaded state); disaggregated
+  // ones only write what the memtable flush produced.
+  assert.ok(local.checkpoint.uploadedBytes > 3 * dis.checkpoint.uploadedBytes,
+    `uploaded local ${local.checkpoint.uploadedBytes} vs disaggregated ${dis.checkpoint.uploadedBytes}`);
+  // At most the two write buffers that were in memory when it started (64 MiB each).
+  assert.ok(dis.checkpoint.last.uploadedBytes <= 2 * 64 * 2 ** 20 + 2 ** 20, `flushed ${dis.checkpoint.last.uploadedBytes}`);
+  assert.equal(dis.restore.downloadedBytes, 0);
+  assert.equal(local.restore.downloadedBytes, local.restore.bytes);
+  assert.ok(local.restore.bytes > 50e6);
+  assert.ok(local.restore.durationSeconds > 10 * dis.restore.durationSeconds,
+    `restore local ${local.restore.durationSeconds} s vs disaggregated ${dis.restore.durationSeconds} s`);
+});
+
+test('--verify: a write-heavy run through flushes and compactions has no mismatches', () => {
+  const s = run({
+    workload: 'kv', workloadParams: { keys: 100_000, valueBytes: 1000, writeRatio: 0.5, distribution: 'uniform' },
+    ops: 400_000, verify: true, policy: 'block', cacheSize: 20 * 2 ** 20,
+  });
+  assert.ok(s.lsm.flushes >= 2, `flushes ${s.lsm.flushes}`);
+  assert.ok(s.verify.reads > 100_000);
+  assert.equal(s.verify.mismatches, 0, JSON.stringify(s.verify.firstMismatches));
+});
+
+test('same config and seed: identical summary; another seed differs', () => {
+  const c: RunConfigInput = { workload: 'kv', workloadParams: { keys: 20_000 }, ops: 20_000, policy: 'file', seed: 3 };
+  const a = JSON.stringify(run(c));
+  const b = JSON.stringify(run(c));
+  const other = JSON.stringify(run({ ...c, seed: 4 }));
+  assert.equal(a, b);
+  assert.notEqual(a, other);
+});
