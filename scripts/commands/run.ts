@@ -16,6 +16,7 @@ interface Args {
   distribution?: string;
   records?: number;
   ops?: number;
+  warmup?: number;
   placement?: string;
   dfs?: string;
   disk?: string;
@@ -52,6 +53,7 @@ export function configFromArgs(args: Args): Record<string, unknown> {
   set('workload', args.workload);
   set('records', args.records);
   set('ops', args.ops);
+  set('warmupOps', args.warmup);
   set('placement', args.placement);
   set('dfs', args.dfs);
   set('disk', args.disk);
@@ -92,6 +94,7 @@ export const runCommand: CommandModule<object, Args> = {
     .option('distribution', { type: 'string', describe: 'key distribution: zipfian or uniform (kv)' })
     .option('records', { type: 'number', describe: 'stop after this many records' })
     .option('ops', { type: 'number', describe: 'stop after this many state operations' })
+    .option('warmup', { type: 'number', describe: 'state operations before the measured run (not measured)' })
     .option('placement', { type: 'string', choices: ['local', 'disaggregated'] })
     .option('dfs', { type: 'string', describe: 'DFS preset or device file' })
     .option('disk', { type: 'string', describe: 'local disk preset or device file' })

@@ -42,6 +42,8 @@ export const runConfig = z.object({
   /** Bound the measured run by records or by state operations (both may be set). */
   records: z.number().int().positive().optional(),
   ops: z.number().int().positive().optional(),
+  /** State operations run before the measured run, to warm the caches (not measured). */
+  warmupOps: z.number().int().nonnegative().default(0),
   placement: z.enum(['local', 'disaggregated']).default('disaggregated'),
   dfs: z.union([z.string(), deviceSpec]).default('hdfs'),
   disk: z.union([z.string(), deviceSpec]).default('nvme'),

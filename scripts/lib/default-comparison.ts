@@ -13,6 +13,7 @@ const BUILT_IN: RunConfigInput = {
   workload: 'kv',
   workloadParams: { keys: 2_000_000, valueBytes: 1000, writeRatio: 0.1, distribution: 'zipfian' },
   ops: 200_000,
+  warmupOps: 400_000,
   dfs: 'hdfs',
   cacheSize: 2 ** 30,
   seed: 1,
@@ -32,7 +33,7 @@ export function runDefaultComparison(out?: string): void {
     { name: 'local', config: { ...BUILT_IN, placement: 'local', policy: 'none' } },
     ...POLICY_NAMES.map((p) => ({ name: p, config: { ...BUILT_IN, placement: 'disaggregated' as const, policy: p } })),
   ];
-  console.log(`default comparison: kv zipfian, 2M keys × 1000 B (~${formatBytes(2e6 * 1000)} of state), ${BUILT_IN.ops} ops, HDFS, 1 GiB local cache`);
+  console.log(`default comparison: kv zipfian, 2M keys × 1000 B (~${formatBytes(2e6 * 1000)} of state), ${BUILT_IN.ops} ops after ${BUILT_IN.warmupOps} warm-up ops, HDFS, 1 GiB local cache`);
   console.log('setup          ops/s   get p50    get p99    mem hit  local hit  DFS reads  CPU µs/op');
   for (const cell of cells) {
     const config = runConfig.parse(cell.config);

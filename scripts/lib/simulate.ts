@@ -118,6 +118,15 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
   scheduler.run();
   const loadedSeconds = scheduler.now / 1e6;
 
+  // Warm-up: the workload itself, unmeasured, so that caches reach their steady state.
+  if (config.warmupOps > 0) {
+    const warm = new Process(scheduler, syncTask(
+      { scheduler, cpu, store, timeline, gate: new Gate(scheduler) }, workload, { records: Infinity, ops: config.warmupOps }, new ExecStats(),
+    ), () => scheduler.stop());
+    warm.start();
+    scheduler.run();
+  }
+
   // Measured phase.
   const t0 = scheduler.now;
   timeline.origin = t0;
@@ -261,6 +270,7 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
       writeStallSeconds: round(d.db.stallUs! / 1e6),
     },
     load: { simulatedSeconds: round(loadedSeconds) },
+    warmupOps: config.warmupOps,
     wallSeconds: round(wallSeconds, 3),
     simulatedOpsPerWallSecond: round(exec.ops / Math.max(wallSeconds, 1e-9), 1),
   };
