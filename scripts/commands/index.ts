@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { benchCommand } from './bench.ts';
 import { calibrateCommand } from './calibrate.ts';
 import { probeCommand } from './probe.ts';
 import { replayCommand } from './replay.ts';
@@ -10,4 +11,5 @@ export const commands: CommandModule<any, any>[] = [
   probeCommand,
   calibrateCommand,
   replayCommand,
+  benchCommand,
 ];

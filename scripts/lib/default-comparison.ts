@@ -25,6 +25,15 @@ export function printSummary(s: Record<string, unknown>): void {
   console.log(`${s.workload} ${s.placement} policy=${s.policy} dfs=${s.dfsDevice}: ${s.ops} ops in ${(s.simulatedSeconds as number).toFixed(2)} simulated s`);
   console.log(`  ${(s.opsPerSecond as number).toFixed(0)} ops/s; hit ratio memory ${hr.memory!.toFixed(3)} local ${hr.localDisk!.toFixed(3)} overall ${hr.overall!.toFixed(3)}`);
   for (const [op, l] of Object.entries(lat)) console.log(`  ${op}: p50 ${formatDuration(l.p50)} p99 ${formatDuration(l.p99)}`);
+  const v = s.verify as { reads: number; mismatches: number; firstMismatches: { op: string; key: number; expected: string; got: string }[] } | undefined;
+  if (v) {
+    console.log(`  verify: ${v.reads} reads checked, ${v.mismatches} mismatches`);
+    for (const m of v.firstMismatches) console.log(`    ${m.op} key ${m.key}: expected ${m.expected}, got ${m.got}`);
+  }
+  const cp = s.checkpoint as { count: number; durationSeconds: { p50: number; max: number }; uploadedBytes: number } | undefined;
+  if (cp) console.log(`  checkpoints: ${cp.count}, p50 ${cp.durationSeconds.p50.toFixed(3)} s, max ${cp.durationSeconds.max.toFixed(3)} s, uploaded ${formatBytes(cp.uploadedBytes)}`);
+  const rs = s.restore as { durationSeconds: number; downloadedBytes: number } | undefined;
+  if (rs) console.log(`  restore: ${rs.durationSeconds.toFixed(3)} s, downloaded ${formatBytes(rs.downloadedBytes)}`);
   console.log(`  wall ${s.wallSeconds} s (${Math.round(s.simulatedOpsPerWallSecond as number)} simulated ops per wall second)`);
 }
 

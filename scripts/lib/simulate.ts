@@ -227,7 +227,8 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
     tiersimVersion: TIERSIM_VERSION,
     workload: config.workload,
     workloadParams: workload.describe(),
-    policy: config.policy,
+    // Local placement keeps every file on local disk: no cache policy is consulted.
+    policy: config.placement === 'local' ? 'none' : config.policy,
     placement: config.placement,
     dfsDevice: dfsSpec.name,
     diskDevice: diskSpec.name,
