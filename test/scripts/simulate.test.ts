@@ -76,3 +76,17 @@ test('same config and seed: identical summary; another seed differs', () => {
   assert.equal(a, b);
   assert.notEqual(a, other);
 });
+
+test('remote compaction (FLIP-430): compaction CPU and reads leave the task; results stay correct', () => {
+  const base: RunConfigInput = {
+    workload: 'kv', workloadParams: { keys: 100_000, valueBytes: 1000, writeRatio: 0.8, distribution: 'uniform' },
+    ops: 400_000, verify: true, policy: 'file', cacheSize: 2 ** 30,
+  };
+  const local = run(base);
+  const remote = run({ ...base, store: { remoteCompaction: true } });
+  assert.ok(local.lsm.compactions >= 1 && remote.lsm.compactions >= 1, 'both compact');
+  assert.equal(remote.verify.mismatches, 0, JSON.stringify(remote.verify.firstMismatches));
+  assert.ok(remote.cpu.busySeconds < local.cpu.busySeconds, `task CPU remote ${remote.cpu.busySeconds} vs local ${local.cpu.busySeconds}`);
+  // The task's own link reads no compaction inputs; with compaction on the task the file cache serves them locally.
+  assert.ok(remote.localDisk.bytesRead < local.localDisk.bytesRead);
+});
