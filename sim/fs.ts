@@ -69,6 +69,7 @@ export class FileSystem {
     if (io.cpuPendingUs > 0) {
       const us = io.cpuPendingUs;
       io.cpuPendingUs = 0;
+      if (io.cpuChargedUs !== undefined) io.cpuChargedUs += us;
       now = yield this.cpu.run(now, us);
     }
     return now;

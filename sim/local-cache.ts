@@ -24,6 +24,8 @@ export interface FileRef {
 export interface IoContext {
   cpuPendingUs: number;
   background: boolean;
+  /** CPU already charged on behalf of this caller, µs (monotonic; for per-operation CPU accounting). */
+  cpuChargedUs?: number;
 }
 
 export interface PolicyContext {

@@ -26,6 +26,8 @@ interface Args {
   'managed-memory'?: string;
   'remote-compaction'?: boolean;
   exec?: string;
+  'max-in-flight'?: number;
+  'batch-size'?: number;
   cores?: number;
   seed?: number;
   verify?: boolean;
@@ -67,6 +69,8 @@ export function configFromArgs(args: Args): Record<string, unknown> {
   set('restoreAtSeconds', args['restore-at']);
   if (args['remote-compaction'] !== undefined) c.store = { ...(c.store as object ?? {}), remoteCompaction: args['remote-compaction'] };
   if (args.exec !== undefined) c.exec = { ...(c.exec as object ?? {}), mode: args.exec };
+  if (args['max-in-flight'] !== undefined) c.exec = { ...(c.exec as object ?? {}), maxInFlight: args['max-in-flight'] };
+  if (args['batch-size'] !== undefined) c.exec = { ...(c.exec as object ?? {}), batchSize: args['batch-size'] };
   if (args.cores !== undefined) c.cpu = { ...(c.cpu as object ?? {}), cores: args.cores };
   const params: Record<string, unknown> = { ...(c.workloadParams as Record<string, unknown> ?? {}) };
   if (args.keys !== undefined) params.keys = args.keys;
@@ -104,6 +108,8 @@ export const runCommand: CommandModule<object, Args> = {
     .option('managed-memory', { type: 'string', describe: 'Flink managed memory (block cache + write buffers)' })
     .option('remote-compaction', { type: 'boolean', describe: 'compaction off the task (FLIP-430)' })
     .option('exec', { type: 'string', choices: ['sync', 'async'], describe: 'execution model' })
+    .option('max-in-flight', { type: 'number', describe: 'async: records in flight (default 6000)' })
+    .option('batch-size', { type: 'number', describe: 'async: largest multiGet formed from pending gets (FLIP-426; 1 = off)' })
     .option('cores', { type: 'number', describe: 'CPU cores of the task machine' })
     .option('seed', { type: 'number' })
     .option('verify', { type: 'boolean', describe: 'check every read against a reference model' })

@@ -6,7 +6,8 @@
 import { BlockCache } from '../../sim/block-cache.ts';
 import { Cpu } from '../../sim/cpu.ts';
 import { Device, type DeviceSpec } from '../../sim/device.ts';
-import { ExecStats, syncTask, type RunLimits } from '../../sim/executor.ts';
+import { ExecStats, syncTask, type ExecEnv, type RunLimits } from '../../sim/executor.ts';
+import { asyncTask } from '../../sim/async-executor.ts';
 import { FileSystem, FsStats } from '../../sim/fs.ts';
 import { Timeline, type LatencySummary } from '../../sim/metrics.ts';
 import { Gate, Process, type Sim } from '../../sim/process.ts';
@@ -118,10 +119,15 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
   scheduler.run();
   const loadedSeconds = scheduler.now / 1e6;
 
+  // The execution model: sync (Flink 1.x) or async (FLIP-424/425, FLIP-426 grouping).
+  const task = (env: ExecEnv, limits: RunLimits, stats: ExecStats) => config.exec.mode === 'async'
+    ? asyncTask(env, workload, limits, stats, config.exec)
+    : syncTask(env, workload, limits, stats);
+
   // Warm-up: the workload itself, unmeasured, so that caches reach their steady state.
   if (config.warmupOps > 0) {
-    const warm = new Process(scheduler, syncTask(
-      { scheduler, cpu, store, timeline, gate: new Gate(scheduler) }, workload, { records: Infinity, ops: config.warmupOps }, new ExecStats(),
+    const warm = new Process(scheduler, task(
+      { scheduler, cpu, store, timeline, gate: new Gate(scheduler) }, { records: Infinity, ops: config.warmupOps }, new ExecStats(),
     ), () => scheduler.stop());
     warm.start();
     scheduler.run();
@@ -140,12 +146,12 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
   let running = true;
   let end = t0;
   const execEnv = { scheduler, cpu, store: store as Db | VerifyingStore, timeline, gate: new Gate(scheduler) };
-  const task = new Process(scheduler, syncTask(execEnv, workload, limits, exec), (_, now) => {
+  const taskProcess = new Process(scheduler, task(execEnv, limits, exec), (_, now) => {
     running = false;
     end = now;
     scheduler.stop(); // background work still in flight is not part of the measured run
   });
-  task.start();
+  taskProcess.start();
 
   // Once per simulated second: the counters behind the timeline's ratios.
   let last = { ...numbers(fs.stats), dfsReads: dfs.stats.reads };
