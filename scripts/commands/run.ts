@@ -29,6 +29,7 @@ interface Args {
   'max-in-flight'?: number;
   'batch-size'?: number;
   cores?: number;
+  slots?: number;
   seed?: number;
   verify?: boolean;
   'checkpoint-every'?: number;
@@ -64,6 +65,7 @@ export function configFromArgs(args: Args): Record<string, unknown> {
   set('cacheSize', args['cache-size'] !== undefined ? parseSize(args['cache-size'], '--cache-size') : undefined);
   set('managedMemory', args['managed-memory'] !== undefined ? parseSize(args['managed-memory'], '--managed-memory') : undefined);
   set('seed', args.seed);
+  set('slots', args.slots);
   set('verify', args.verify);
   set('checkpointEverySeconds', args['checkpoint-every']);
   set('restoreAtSeconds', args['restore-at']);
@@ -111,6 +113,7 @@ export const runCommand: CommandModule<object, Args> = {
     .option('max-in-flight', { type: 'number', describe: 'async: records in flight (default 6000)' })
     .option('batch-size', { type: 'number', describe: 'async: largest multiGet formed from pending gets (FLIP-426; 1 = off)' })
     .option('cores', { type: 'number', describe: 'CPU cores of the task machine' })
+    .option('slots', { type: 'number', describe: 'task slots sharing the machine (CPU, disk, DFS)' })
     .option('seed', { type: 'number' })
     .option('verify', { type: 'boolean', describe: 'check every read against a reference model' })
     .option('checkpoint-every', { type: 'number', describe: 'take an incremental checkpoint every N simulated seconds' })

@@ -52,6 +52,8 @@ export const runConfig = z.object({
   /** The local-disk cache size (the policy's size limit). */
   cacheSize: sizeField.default(2 ** 30),
   policyOptions: z.record(z.string(), z.unknown()).default({}),
+  /** Task slots on the machine; each has its own state backend, caches and workload stream. */
+  slots: z.number().int().positive().default(1),
   /** Flink managed memory for this store: block cache and write buffers. */
   managedMemory: sizeField.default(512 * 2 ** 20),
   store: storeOptions.default(storeOptions.parse({})),

@@ -1,37 +1,32 @@
 /**
- * The run assembly: builds one simulated world from a RunConfig (devices, caches,
- * policy, store, workload, execution model), runs it, and summarises it. Pure
- * computation apart from reading device files; writing results is the caller's.
+ * The run assembly: builds one simulated world from a RunConfig (devices, task
+ * slots with their caches, policy, store and workload, the execution model), runs
+ * it, and summarises it. Pure computation apart from reading device files; writing
+ * results is the caller's.
  */
-import { BlockCache } from '../../sim/block-cache.ts';
 import { Cpu } from '../../sim/cpu.ts';
 import { Device, type DeviceSpec } from '../../sim/device.ts';
 import { ExecStats, syncTask, type ExecEnv, type RunLimits } from '../../sim/executor.ts';
 import { asyncTask } from '../../sim/async-executor.ts';
-import { FileSystem, FsStats } from '../../sim/fs.ts';
 import { Timeline, type LatencySummary } from '../../sim/metrics.ts';
-import { Gate, Process, type Sim } from '../../sim/process.ts';
+import { Process, type Sim } from '../../sim/process.ts';
 import { Scheduler } from '../../sim/scheduler.ts';
-import { Db, DbStats, type Checkpoint, type CheckpointResult, type RestoreResult } from '../../sim/store/db.ts';
+import type { CheckpointResult, RestoreResult } from '../../sim/store/db.ts';
 import { VerifyingStore } from '../../sim/store/verify.ts';
-import { OP_NAMES, RecordBuf } from '../../sim/workload.ts';
-import type { IoContext, LocalCachePolicy } from '../../sim/local-cache.ts';
+import { OP_NAMES, type Workload } from '../../sim/workload.ts';
 import { InputError } from '../../sim/errors.ts';
 import { makePolicy } from '../../policies/registry.ts';
 import { makeWorkload } from '../../workloads/registry.ts';
 import type { RunConfig } from './config.ts';
 import { resolveDevice } from './devices.ts';
+import { Slot, blockCacheCapacity } from './slot.ts';
 
+export { blockCacheCapacity };
 export const TIERSIM_VERSION = '0.1.0';
 
 export interface RunResult {
   summary: Record<string, unknown>;
   timeline: Record<string, number>[];
-}
-
-/** Block cache capacity from managed memory, as Flink sizes it (write-buffer ratio 0.5). */
-export function blockCacheCapacity(managedMemory: number, writeBufferRatio = 0.5): number {
-  return ((3 - writeBufferRatio) * managedMemory) / 3;
 }
 
 function numbers<T extends object>(o: T): Record<string, number> {
@@ -44,10 +39,22 @@ function delta(now: Record<string, number>, base: Record<string, number>): Recor
   for (const k of Object.keys(now)) out[k] = now[k]! - (base[k] ?? 0);
   return out;
 }
+function sum(rows: Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of rows) for (const [k, v] of Object.entries(r)) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
 const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
 const round = (x: number, digits = 6) => Number(x.toFixed(digits));
 function roundLatency(l: LatencySummary): Record<string, number> {
   return { count: l.count, p50: round(l.p50, 3), p90: round(l.p90, 3), p99: round(l.p99, 3), p999: round(l.p999, 3), max: round(l.max, 3), mean: round(l.mean, 3) };
+}
+
+/** Runs processes to completion (or until stop()); for phases that must finish before the next. */
+function runAll(scheduler: Scheduler, bodies: Sim<void>[]): void {
+  let left = bodies.length;
+  for (const body of bodies) new Process(scheduler, body, () => { if (--left === 0) scheduler.stop(); }).start();
+  if (left > 0) scheduler.run();
 }
 
 export function simulate(config: RunConfig, wallClock: () => number = () => performance.now()): RunResult {
@@ -64,170 +71,131 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
   const dfs = new Device(dfsSpec, seed, 'device/dfs');
   const disk = new Device(diskSpec, seed, 'device/disk');
   const remoteDfs = new Device(dfsSpec, seed, 'device/dfs-remote-compaction');
-  const workload = makeWorkload(config.workload, config.workloadParams, seed);
-  // The cache size is the policy's size limit; `none` has no size.
+  // The cache size is the policy's size limit (per slot, as Flink's per-backend cache); `none` has no size.
   const policyOptions = config.policy === 'none' ? config.policyOptions
     : { ...config.policyOptions, sizeLimit: config.policyOptions.sizeLimit ?? config.cacheSize };
   const policyFactory = makePolicy(config.policy, policyOptions);
 
-  // One store instance on one machine: its memory cache, local cache policy, file
-  // system and store. A restore builds a new instance (caches do not survive).
-  const fsStats = new FsStats();
-  const dbStats = new DbStats();
-  const retiredPolicyMetrics: Record<string, number>[] = [];
-  let fs!: FileSystem;
-  let memory!: BlockCache;
-  let policy!: LocalCachePolicy;
-  let db!: Db;
-  function newInstance(): Db {
-    if (policy) retiredPolicyMetrics.push(policy.metrics());
-    memory = new BlockCache(blockCacheCapacity(config.managedMemory), 0.1);
-    const fsRef = { current: undefined as FileSystem | undefined };
-    policy = policyFactory({
-      scheduler, cpu, disk, dfs, timeline, seed,
-      diskBytes: config.diskSize,
-      diskFreeBytes: () => fsRef.current!.diskFreeBytes(),
-      targetFileSize: config.store.targetFileSize,
-    });
-    fs = fsRef.current = new FileSystem(scheduler, cpu, dfs, disk, memory, policy, config.placement, config.diskSize, fsStats);
-    db = new Db({ scheduler, cpu, fs, timeline, remoteDfs }, {
-      ...config.store,
-      keyBytes: config.store.keyBytes ?? workload.keyBytes,
-    }, undefined, dbStats);
-    db.start();
-    return db;
+  // Task slots share the machine. Slot i's workload stream has its own seed.
+  const slots: Slot[] = [];
+  const machine = {
+    scheduler, cpu, dfs, disk, remoteDfs, timeline,
+    diskFreeBytes: () => config.diskSize - slots.reduce((a, s) => a + s.diskUsedBytes(), 0),
+  };
+  for (let i = 0; i < config.slots; i++) {
+    const workload: Workload = makeWorkload(config.workload, config.workloadParams, i === 0 ? seed : seed + i * 1_000_003);
+    slots.push(new Slot(i, machine, config, policyFactory, workload));
   }
-  newInstance();
-  const store = config.verify ? new VerifyingStore(db) : db;
+  const workload = slots[0]!.workload;
 
-  // Load phase: the state that exists when the job starts, written through the
-  // normal write path, then background work settles. Not measured.
-  function* load(): Sim {
-    const rec = new RecordBuf();
-    const io: IoContext = { cpuPendingUs: 0, background: false };
-    let n = 0;
-    if (workload.nextLoad) {
-      while (workload.nextLoad(rec)) {
-        for (let i = 0; i < rec.count; i++) yield* store.put(io, rec.keys[i]!, rec.sizes[i]!, rec.tokens[i]!);
-        if (++n % 1024 === 0) yield* fs.chargeCpu(io);
-      }
-    }
-    yield* fs.chargeCpu(io);
-    yield* db.flushAndSettle();
-  }
-  new Process(scheduler, load()).start();
-  scheduler.run();
+  // Load phase: the state that exists when the job starts. Not measured.
+  runAll(scheduler, slots.map((s) => s.load()));
   const loadedSeconds = scheduler.now / 1e6;
 
   // The execution model: sync (Flink 1.x) or async (FLIP-424/425, FLIP-426 grouping).
-  const task = (env: ExecEnv, limits: RunLimits, stats: ExecStats) => config.exec.mode === 'async'
-    ? asyncTask(env, workload, limits, stats, config.exec)
-    : syncTask(env, workload, limits, stats);
+  const task = (slot: Slot, env: ExecEnv, limits: RunLimits, stats: ExecStats) => config.exec.mode === 'async'
+    ? asyncTask(env, slot.workload, limits, stats, config.exec)
+    : syncTask(env, slot.workload, limits, stats);
+  const share = (total: number | undefined, i: number) =>
+    total === undefined ? Infinity : Math.floor(total / config.slots) + (i < total % config.slots ? 1 : 0);
 
   // Warm-up: the workload itself, unmeasured, so that caches reach their steady state.
   if (config.warmupOps > 0) {
-    const warm = new Process(scheduler, task(
-      { scheduler, cpu, store, timeline, gate: new Gate(scheduler) }, { records: Infinity, ops: config.warmupOps }, new ExecStats(),
-    ), () => scheduler.stop());
-    warm.start();
-    scheduler.run();
+    runAll(scheduler, slots.map((s, i) => task(s, s.env, { records: Infinity, ops: share(config.warmupOps, i) }, new ExecStats())));
   }
 
   // Measured phase.
   const t0 = scheduler.now;
   timeline.origin = t0;
-  const base = {
-    dfs: numbers(dfs.stats), disk: numbers(disk.stats), cpu: numbers(cpu.stats),
-    fs: numbers(fs.stats), db: numbers(db.stats), policy: { ...policy.metrics() },
-  };
-  const limits: RunLimits = { records: config.records ?? Infinity, ops: config.ops ?? Infinity };
-  if (limits.records === Infinity && limits.ops === Infinity) limits.ops = 1_000_000;
-  const exec = new ExecStats();
-  let running = true;
+  const fsTotals = () => sum(slots.map((s) => numbers(s.fsStats)));
+  const dbTotals = () => sum(slots.map((s) => numbers(s.dbStats)));
+  const base = { dfs: numbers(dfs.stats), disk: numbers(disk.stats), cpu: numbers(cpu.stats), fs: fsTotals(), db: dbTotals() };
+  const opsLimit = config.records === undefined && config.ops === undefined ? 1_000_000 : config.ops;
+  let running = slots.length;
   let end = t0;
-  const execEnv = { scheduler, cpu, store: store as Db | VerifyingStore, timeline, gate: new Gate(scheduler) };
-  const taskProcess = new Process(scheduler, task(execEnv, limits, exec), (_, now) => {
-    running = false;
-    end = now;
-    scheduler.stop(); // background work still in flight is not part of the measured run
-  });
-  taskProcess.start();
+  for (const [i, slot] of slots.entries()) {
+    const limits: RunLimits = { records: share(config.records, i), ops: share(opsLimit, i) };
+    new Process(scheduler, task(slot, slot.env, limits, slot.exec), (_, now) => {
+      if (--running > 0) return;
+      end = now;
+      scheduler.stop(); // background work still in flight is not part of the measured run
+    }).start();
+  }
 
   // Once per simulated second: the counters behind the timeline's ratios.
-  let last = { ...numbers(fs.stats), dfsReads: dfs.stats.reads };
-  function* sampler(): Sim {
+  let last = { ...fsTotals(), dfsReads: dfs.stats.reads };
+  new Process(scheduler, (function* sampler(): Sim {
     let now = scheduler.now;
-    while (running) {
+    while (running > 0) {
       now = yield now + timeline.bucketUs;
-      const cur = { ...numbers(fs.stats), dfsReads: dfs.stats.reads };
+      const cur = { ...fsTotals(), dfsReads: dfs.stats.reads };
       const d = delta(cur, last);
       last = cur;
       timeline.add('blockReads', now - 1, d.reads!);
       timeline.add('memoryHits', now - 1, d.memoryHits!);
       timeline.add('localHits', now - 1, d.localHits!);
       timeline.add('dfsRequests', now - 1, d.dfsReads!);
-      timeline.set('localCacheBytes', now - 1, policy.usedBytes());
-      timeline.set('memoryCacheBytes', now - 1, memory.usedBytes);
+      timeline.set('localCacheBytes', now - 1, slots.reduce((a, s) => a + s.policy.usedBytes(), 0));
+      timeline.set('memoryCacheBytes', now - 1, slots.reduce((a, s) => a + s.memory.usedBytes, 0));
     }
-  }
-  new Process(scheduler, sampler()).start();
+  })()).start();
 
-  // Lifecycle: periodic checkpoints while the job runs, and a failure with restore.
+  // Lifecycle: periodic checkpoints of every slot, and a failure with restore.
   const checkpoints: CheckpointResult[] = [];
-  let lastCheckpoint: { cp: Checkpoint; reference?: Map<number, { size: number; token: number }> } | undefined;
-  function* takeCheckpoint(): Sim<void> {
-    const reference = store instanceof VerifyingStore ? new Map(store.reference) : undefined;
-    const { checkpoint, result } = yield* db.checkpoint();
-    checkpoints.push(result);
-    lastCheckpoint = { cp: checkpoint, reference };
-    timeline.add('checkpoints', scheduler.now);
-  }
   if (config.checkpointEverySeconds) {
     const every = config.checkpointEverySeconds * 1e6;
-    new Process(scheduler, (function* (): Sim<void> {
-      let now = scheduler.now;
-      while (running) {
-        now = yield now + every;
-        if (running) yield* takeCheckpoint();
-        now = scheduler.now;
-      }
-    })()).start();
+    for (const slot of slots) {
+      new Process(scheduler, (function* (): Sim<void> {
+        let now = scheduler.now;
+        while (running > 0) {
+          now = yield now + every;
+          if (running === 0) break;
+          checkpoints.push(yield* slot.checkpoint());
+          timeline.add('checkpoints', scheduler.now);
+          now = scheduler.now;
+        }
+      })()).start();
+    }
   }
-  let restore: (RestoreResult & { atSeconds: number; checkpointAgeSeconds: number }) | undefined;
+  const restores: (RestoreResult & { atSeconds: number; checkpointAgeSeconds: number })[] = [];
   if (config.restoreAtSeconds) {
-    new Process(scheduler, (function* (): Sim<void> {
-      yield t0 + config.restoreAtSeconds! * 1e6;
-      if (!running) return;
-      if (!lastCheckpoint) yield* takeCheckpoint();
-      const { cp, reference } = lastCheckpoint!;
-      // The task fails: processing stops, the instance and its caches are gone.
-      execEnv.gate.close();
-      const failedAt = scheduler.now;
-      const fresh = newInstance();
-      const r = yield* fresh.openFrom(cp.version, cp.lastSequence);
-      if (store instanceof VerifyingStore) store.reopen(fresh, reference ?? new Map());
-      else execEnv.store = fresh;
-      restore = { ...r, atSeconds: (failedAt - t0) / 1e6, checkpointAgeSeconds: (failedAt - cp.takenAtUs) / 1e6 };
-      timeline.add('restores', scheduler.now);
-      execEnv.gate.open();
-    })()).start();
+    for (const slot of slots) {
+      new Process(scheduler, (function* (): Sim<void> {
+        yield t0 + config.restoreAtSeconds! * 1e6;
+        if (running === 0) return;
+        const at = (scheduler.now - t0) / 1e6;
+        const r = yield* slot.failAndRestore();
+        restores.push({ ...r, atSeconds: at });
+        timeline.add('restores', scheduler.now);
+      })()).start();
+    }
   }
   scheduler.run();
   const simulatedUs = Math.max(end - t0, 1e-9);
 
   const d = {
     dfs: delta(numbers(dfs.stats), base.dfs), disk: delta(numbers(disk.stats), base.disk),
-    cpu: delta(numbers(cpu.stats), base.cpu), fs: delta(numbers(fs.stats), base.fs), db: delta(numbers(db.stats), base.db),
+    cpu: delta(numbers(cpu.stats), base.cpu), fs: delta(fsTotals(), base.fs), db: delta(dbTotals(), base.db),
   };
+  const exec = new ExecStats();
+  for (const s of slots) {
+    exec.records += s.exec.records;
+    exec.ops += s.exec.ops;
+    exec.recordLatency.add(s.exec.recordLatency);
+    s.exec.latency.forEach((h, i) => exec.latency[i]!.add(h));
+    s.exec.opCounts.forEach((n, i) => { exec.opCounts[i]! += n; });
+  }
   const latencyUs: Record<string, unknown> = {};
   OP_NAMES.forEach((name, i) => { if (exec.opCounts[i]! > 0) latencyUs[name] = roundLatency(exec.latency[i]!.summary()); });
   latencyUs.record = roundLatency(exec.recordLatency.summary());
   const simulatedSeconds = simulatedUs / 1e6;
   const wallSeconds = (wallClock() - wallStart) / 1000;
-  const policyMetrics: Record<string, number> = { ...policy.metrics() };
-  for (const m of retiredPolicyMetrics) {
-    for (const [k, v] of Object.entries(m)) if (!/bytes|files/i.test(k)) policyMetrics[k] = (policyMetrics[k] ?? 0) + v;
-  }
+  const policyMetrics = sum(slots.map((s) => s.policyMetrics()));
+  const levels = slots[0]!.db.levels().map((l) => ({ ...l, files: 0, bytes: 0 }));
+  for (const s of slots) for (const l of s.db.levels()) { levels[l.level]!.files += l.files; levels[l.level]!.bytes += l.bytes; }
+  const userBytes = slots.reduce((a, s) => a + s.dbStats.userBytesWritten, 0);
+  const lsmBytes = slots.reduce((a, s) => a + s.dbStats.flushBytesWritten + s.dbStats.compactionBytesWritten, 0);
+  const localCacheBytes = slots.reduce((a, s) => a + s.policy.usedBytes(), 0);
 
   const summary: Record<string, unknown> = {
     tiersimVersion: TIERSIM_VERSION,
@@ -241,6 +209,7 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
     cacheSizeBytes: config.cacheSize,
     seed,
     exec: config.exec.mode,
+    slots: config.slots,
     records: exec.records,
     ops: exec.ops,
     simulatedSeconds: round(simulatedSeconds),
@@ -259,10 +228,13 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
     },
     localDisk: {
       reads: d.disk.reads, bytesRead: d.disk.bytesRead, writes: d.disk.writes, bytesWritten: d.disk.bytesWritten,
-      usedBytes: fs.localSstBytesUsed + policy.usedBytes(),
+      usedBytes: slots.reduce((a, s) => a + s.diskUsedBytes(), 0),
     },
-    localCache: { usedBytes: policy.usedBytes(), metrics: policyMetrics },
-    memoryCache: { capacityBytes: memory.capacity, usedBytes: memory.usedBytes },
+    localCache: { usedBytes: localCacheBytes, metrics: policyMetrics },
+    memoryCache: {
+      capacityBytes: slots.reduce((a, s) => a + s.memory.capacity, 0),
+      usedBytes: slots.reduce((a, s) => a + s.memory.usedBytes, 0),
+    },
     cpu: {
       cores: config.cpu.cores,
       busySeconds: round(d.cpu.busyUs! / 1e6),
@@ -270,10 +242,10 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
       cpuUsPerOp: round(ratio(d.cpu.busyUs!, exec.ops), 4),
     },
     lsm: {
-      levels: db.levels(),
+      levels,
       flushes: d.db.flushes,
       compactions: d.db.compactions,
-      writeAmplification: round(db.writeAmplification(), 4),
+      writeAmplification: round(ratio(lsmBytes, userBytes), 4),
       writeStallSeconds: round(d.db.stallUs! / 1e6),
     },
     load: { simulatedSeconds: round(loadedSeconds) },
@@ -291,13 +263,24 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
       last: checkpoints[checkpoints.length - 1],
     };
   }
-  if (restore) {
+  if (restores.length > 0) {
     summary.restore = {
-      atSeconds: round(restore.atSeconds), durationSeconds: round(restore.durationUs / 1e6),
-      downloadedBytes: restore.downloadedBytes, files: restore.files, bytes: restore.bytes,
-      checkpointAgeSeconds: round(restore.checkpointAgeSeconds),
+      atSeconds: round(restores[0]!.atSeconds),
+      durationSeconds: round(Math.max(...restores.map((r) => r.durationUs)) / 1e6),
+      downloadedBytes: restores.reduce((a, r) => a + r.downloadedBytes, 0),
+      files: restores.reduce((a, r) => a + r.files, 0),
+      bytes: restores.reduce((a, r) => a + r.bytes, 0),
+      checkpointAgeSeconds: round(Math.max(...restores.map((r) => r.checkpointAgeSeconds))),
     };
   }
-  if (store instanceof VerifyingStore) summary.verify = store.report();
+  const verifiers = slots.map((s) => s.store).filter((s): s is VerifyingStore => s instanceof VerifyingStore);
+  if (verifiers.length > 0) {
+    const reports = verifiers.map((v) => v.report());
+    summary.verify = {
+      reads: reports.reduce((a, r) => a + r.reads, 0),
+      mismatches: reports.reduce((a, r) => a + r.mismatches, 0),
+      firstMismatches: reports.flatMap((r) => r.firstMismatches).slice(0, 10),
+    };
+  }
   return { summary, timeline: timeline.rows() };
 }

@@ -90,3 +90,20 @@ test('remote compaction (FLIP-430): compaction CPU and reads leave the task; res
   // The task's own link reads no compaction inputs; with compaction on the task the file cache serves them locally.
   assert.ok(remote.localDisk.bytesRead < local.localDisk.bytesRead);
 });
+
+test('task slots share one CPU and one DFS: CPU-bound work does not scale past the cores, I/O-bound work does', () => {
+  const cpuBound: RunConfigInput = {
+    workload: 'kv', workloadParams: { keys: 5_000, writeRatio: 0, recordCpuUs: 20 }, ops: 40_000, warmupOps: 20_000, cpu: { cores: 1 },
+  };
+  const one = run({ ...cpuBound, slots: 1 });
+  const two = run({ ...cpuBound, slots: 2 });
+  assert.ok(Math.abs(two.opsPerSecond / one.opsPerSecond - 1) < 0.05, `1 core: ${one.opsPerSecond} vs ${two.opsPerSecond} ops/s`);
+  const ioBound: RunConfigInput = {
+    workload: 'kv', workloadParams: { keys: 100_000, writeRatio: 0, distribution: 'uniform' },
+    ops: 6_000, policy: 'none', managedMemory: 16 * 2 ** 20, cpu: { cores: 4 }, verify: true,
+  };
+  const a = run({ ...ioBound, slots: 1 });
+  const b = run({ ...ioBound, slots: 2 });
+  assert.ok(b.opsPerSecond > 1.8 * a.opsPerSecond, `DFS-bound: ${a.opsPerSecond} vs ${b.opsPerSecond} ops/s`);
+  assert.equal(b.verify.mismatches, 0);
+});
