@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { InputError } from '../sim/errors.ts';
 import type { Workload } from '../sim/workload.ts';
 import { KvWorkload, kvParams } from './kv.ts';
+import { StateTraceWorkload, stateTraceParams } from './state-trace.ts';
 
 interface WorkloadEntry {
   params: z.ZodType;
@@ -16,6 +17,7 @@ interface WorkloadEntry {
 
 export const WORKLOADS: Record<string, WorkloadEntry> = {
   kv: { params: kvParams, make: (p, seed) => new KvWorkload(p, seed), describe: 'key-value gets and puts, uniform or zipfian' },
+  trace: { params: stateTraceParams, make: (p) => new StateTraceWorkload(p as { trace: string }), describe: 'replays a recorded state-access trace (--param trace=FILE)' },
 };
 
 export function makeWorkload(name: string, params: Record<string, unknown>, seed: number): Workload {
