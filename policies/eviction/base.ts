@@ -34,6 +34,58 @@ export abstract class CacheBase implements EvictionCache {
   }
 }
 
+/**
+ * The single-queue algorithms (FIFO, LRU, CLOCK, SIEVE): a miss inserts at the front
+ * of one queue and eviction removes the victim the algorithm picks. Each subclass
+ * says only what a hit does (find) and which slot goes (victim).
+ */
+export abstract class QueueCache extends CacheBase {
+  protected readonly queue: number;
+
+  constructor(capacityBytes: number) {
+    super(capacityBytes);
+    this.queue = this.slots.newList();
+  }
+
+  /** The slot to evict next; it may reorder the queue on the way (CLOCK, SIEVE). */
+  protected abstract victim(): number;
+
+  insert(id: number, size: number): boolean {
+    if (this.index.get(id) >= 0) return true;
+    if (size > this.capacityBytes) return false;
+    while (this.used + size > this.capacityBytes) this.evict();
+    const s = this.slots.alloc(id, size, 0);
+    this.index.set(id, s);
+    this.slots.links.pushFront(this.queue, s);
+    this.used += size;
+    this.count++;
+    return true;
+  }
+
+  remove(id: number): boolean {
+    const s = this.index.get(id);
+    if (s < 0) return false;
+    this.drop(s);
+    return true;
+  }
+
+  private evict(): void {
+    const s = this.victim();
+    const id = this.slots.ids[s]!;
+    const size = this.slots.sizes[s]!;
+    this.drop(s);
+    this.onEvict?.(id, size);
+  }
+
+  protected drop(s: number): void {
+    this.slots.links.unlink(s);
+    this.index.delete(this.slots.ids[s]!);
+    this.used -= this.slots.sizes[s]!;
+    this.count--;
+    this.slots.release(s);
+  }
+}
+
 /** Reads numeric options, refusing names the algorithm does not know. */
 export function readOptions<K extends string>(
   algorithm: string,

@@ -6,20 +6,18 @@
  * object's newer neighbour) and wraps to the back after passing the front. Unlike
  * CLOCK, survivors keep their place, so new objects are filtered quickly.
  */
-import { CacheBase, readOptions } from './base.ts';
+import { QueueCache, readOptions } from './base.ts';
 import type { EvictionOptions } from './types.ts';
 
 const NO_HAND = -1;
 
-export class SieveCache extends CacheBase {
+export class SieveCache extends QueueCache {
   readonly name = 'sieve';
-  private readonly queue: number;
   private hand = NO_HAND;
 
   constructor(capacityBytes: number, options?: EvictionOptions) {
     super(capacityBytes);
     readOptions('sieve', options, {});
-    this.queue = this.slots.newList();
   }
 
   find(id: number): boolean {
@@ -29,26 +27,8 @@ export class SieveCache extends CacheBase {
     return true;
   }
 
-  insert(id: number, size: number): boolean {
-    if (this.index.get(id) >= 0) return true;
-    if (size > this.capacityBytes) return false;
-    while (this.used + size > this.capacityBytes) this.evict();
-    const s = this.slots.alloc(id, size, 0);
-    this.index.set(id, s);
-    this.slots.links.pushFront(this.queue, s);
-    this.used += size;
-    this.count++;
-    return true;
-  }
-
-  remove(id: number): boolean {
-    const s = this.index.get(id);
-    if (s < 0) return false;
-    this.drop(s);
-    return true;
-  }
-
-  private evict(): void {
+  /** From the hand towards the front, clearing visited bits; the first unvisited goes. */
+  protected victim(): number {
     const links = this.slots.links;
     const meta = this.slots.meta;
     const q = this.queue;
@@ -61,22 +41,15 @@ export class SieveCache extends CacheBase {
     // The hand stays at the victim's newer neighbour (none past the front).
     const newer = links.prev[s]!;
     this.hand = newer === q ? NO_HAND : newer;
-    const id = this.slots.ids[s]!;
-    const size = this.slots.sizes[s]!;
-    this.drop(s);
-    this.onEvict?.(id, size);
+    return s;
   }
 
-  private drop(s: number): void {
-    const links = this.slots.links;
+  /** A removed object under the hand passes the hand to its newer neighbour. */
+  protected override drop(s: number): void {
     if (s === this.hand) {
-      const newer = links.prev[s]!;
+      const newer = this.slots.links.prev[s]!;
       this.hand = newer === this.queue ? NO_HAND : newer;
     }
-    links.unlink(s);
-    this.index.delete(this.slots.ids[s]!);
-    this.used -= this.slots.sizes[s]!;
-    this.count--;
-    this.slots.release(s);
+    super.drop(s);
   }
 }
