@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import cliProgress from 'cli-progress';
+import { progressBar } from '../lib/progress.ts';
 import { EVICTION_ALGORITHMS } from '../../policies/eviction/registry.ts';
 import { TRACE_FORMATS } from '../../workloads/traces/formats.ts';
 import { formatRow, replayTrace, writeResults } from '../replay.ts';
@@ -27,10 +27,7 @@ export const replayCommand: CommandModule<object, Args> = {
     .option('keep-size-changes', { type: 'boolean', describe: 'use each request\'s own size (default: an object keeps the size of its first request)' })
     .example('$0 replay --trace cloudPhysicsIO.oracleGeneral.bin --policy lru,s3fifo --size 16MiB,1GiB', ''),
   handler: (args) => {
-    const bar = process.stderr.isTTY
-      ? new cliProgress.SingleBar({ stream: process.stderr, format: 'replay [{bar}] {percentage}% eta {eta}s', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
-      : undefined;
-    bar?.start(1000, 0);
+    const bar = progressBar('replay');
     let report;
     try {
       report = replayTrace({
@@ -40,7 +37,7 @@ export const replayCommand: CommandModule<object, Args> = {
         sizes: ([] as string[]).concat(args.size),
         ...(args.csv !== undefined ? { csv: args.csv } : {}),
         keepSizeChanges: !!args['keep-size-changes'],
-        onProgress: (done) => bar?.update(Math.round(done * 1000)),
+        onProgress: (done) => bar?.update(done),
       });
     } finally {
       bar?.stop();

@@ -3,6 +3,7 @@ import { InputError } from '../../sim/errors.ts';
 import { parseSize } from '../../sim/units.ts';
 import { writeRunDir } from '../../reports/run-dir.ts';
 import { simulate } from '../lib/simulate.ts';
+import { progressBar } from '../lib/progress.ts';
 import { readConfigFile, validateConfig } from '../lib/load-config.ts';
 import { printSummary, runDefaultComparison } from '../lib/default-comparison.ts';
 
@@ -128,7 +129,13 @@ export const runCommand: CommandModule<object, Args> = {
     }
     const raw = configFromArgs(args);
     const config = validateConfig(raw, args.config ?? 'flags');
-    const result = simulate(config);
+    const bar = progressBar('run');
+    let result;
+    try {
+      result = simulate(config, undefined, { onProgress: (f) => bar?.update(f) });
+    } finally {
+      bar?.stop();
+    }
     if (args.out) writeRunDir(args.out, { summary: result.summary, timeline: result.timeline, config: { ...config } });
     if (args.json) console.log(JSON.stringify(result.summary, null, 2));
     else printSummary(result.summary);

@@ -57,7 +57,12 @@ function runAll(scheduler: Scheduler, bodies: Sim<void>[]): void {
   if (left > 0) scheduler.run();
 }
 
-export function simulate(config: RunConfig, wallClock: () => number = () => performance.now()): RunResult {
+export interface SimulateHooks {
+  /** Called about once per simulated second with the fraction of the measured run done. */
+  onProgress?: (fraction: number) => void;
+}
+
+export function simulate(config: RunConfig, wallClock: () => number = () => performance.now(), hooks: SimulateHooks = {}): RunResult {
   const wallStart = wallClock();
   if (config.store.remoteCompaction && config.placement === 'local') {
     throw new InputError('store.remoteCompaction needs placement disaggregated (FLIP-430 compacts files that live on the DFS)');
@@ -137,6 +142,11 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
       timeline.add('dfsRequests', now - 1, d.dfsReads!);
       timeline.set('localCacheBytes', now - 1, slots.reduce((a, s) => a + s.policy.usedBytes(), 0));
       timeline.set('memoryCacheBytes', now - 1, slots.reduce((a, s) => a + s.memory.usedBytes, 0));
+      if (hooks.onProgress) {
+        const ops = slots.reduce((a, s) => a + s.exec.ops, 0);
+        const records = slots.reduce((a, s) => a + s.exec.records, 0);
+        hooks.onProgress(Math.max(opsLimit ? ops / opsLimit : 0, config.records ? records / config.records : 0));
+      }
     }
   })()).start();
 
