@@ -101,7 +101,7 @@ test('CLI: a malformed trace exits 2 with one line naming file and line, and lea
 test('CLI: unknown format and unknown policy exit 2 naming the known ones', () => {
   const f = tiersim('replay', '--trace', `${SHARED}.csv`, '--format', 'parquet', '--size', '1MiB');
   assert.equal(f.status, 2);
-  assert.match(f.stderr, /^tiersim: --format: unknown trace format 'parquet' \(known: oracleGeneral, vscsi, csv, txt\)\n$/);
+  assert.match(f.stderr, /^tiersim: --format: unknown trace format 'parquet' \(known: oracleGeneral, vscsi, csv, txt, rocksdb-block-csv, cachelib-kvcache, cachelib-block\)\n$/);
   const p = tiersim('replay', '--trace', `${SHARED}.vscsi`, '--policy', 'lru,mru', '--size', '1MiB');
   assert.equal(p.status, 2);
   assert.match(p.stderr, /^tiersim: unknown eviction algorithm 'mru' \(known: lru, fifo, clock, sieve, s3fifo, arc, twoq, lfu, lirs, belady\)\n$/);

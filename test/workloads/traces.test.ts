@@ -189,7 +189,7 @@ test('malformed input: one line naming the file and the record or line', () => {
     rejects(() => readAll(openTrace(file(name, ''), format, { csv: 'obj-id-col=1' })), new RegExp(`${name.replace('.', '\\.')}: empty trace`));
   }
   rejects(() => readAll(openTrace(file('header-only.csv', 'id,size\n'), 'csv', { csv: 'obj-id-col=1,has-header=true' })), /header-only\.csv: empty trace/);
-  rejects(() => openTrace(`${SHARED}.csv`, 'parquet'), /^--format: unknown trace format 'parquet' \(known: oracleGeneral, vscsi, csv, txt\)$/);
+  rejects(() => openTrace(`${SHARED}.csv`, 'parquet'), /^--format: unknown trace format 'parquet' \(known: oracleGeneral, vscsi, csv, txt, rocksdb-block-csv, cachelib-kvcache, cachelib-block\)$/);
   rejects(() => openTrace(join(dir, 'missing.bin')), /missing\.bin: cannot open trace \(no such file\)/);
   rejects(() => openTrace(file('trace.dat', 'x')), /cannot tell the trace format/);
 });

@@ -3,7 +3,7 @@
  * from the file in fixed-size chunks, so a trace larger than memory streams.
  */
 
-export type TraceFormat = 'oracleGeneral' | 'vscsi' | 'csv' | 'txt';
+export type TraceFormat = 'oracleGeneral' | 'vscsi' | 'csv' | 'txt' | 'rocksdb-block-csv' | 'cachelib-kvcache' | 'cachelib-block';
 
 export interface TraceBatch {
   /** Requests filled in by the last read. */

@@ -1,12 +1,16 @@
 /**
  * The trace formats by name, one line each, and opening a trace: an unknown format
  * is an InputError listing the known ones. Without a format, the file name's
- * extension decides (.oracleGeneral / .bin, .vscsi, .csv, .txt).
+ * extension decides (.oracleGeneral / .bin, .vscsi, .csv, .txt); for a text file
+ * without --csv, the first line may name a CacheLib or RocksDB trace instead (sniff.ts).
  */
 import { InputError } from '../../sim/errors.ts';
 import type { TraceFormat, TraceReader } from './batch.ts';
+import { CacheLibBlockReader, CacheLibKvcacheReader } from './cachelib.ts';
 import { CsvReader, parseCsvOptions } from './csv.ts';
 import { OracleGeneralReader } from './oracle-general.ts';
+import { RocksDbBlockCsvReader } from './rocksdb-block-csv.ts';
+import { sniffTraceFormat } from './sniff.ts';
 import { TxtReader } from './txt.ts';
 import { VscsiReader } from './vscsi.ts';
 
@@ -20,6 +24,9 @@ export const TRACE_FORMATS: Readonly<Record<TraceFormat, (path: string, o: OpenT
   vscsi: (path) => new VscsiReader(path),
   csv: (path, o) => new CsvReader(path, parseCsvOptions(o.csv ?? '')),
   txt: (path, o) => new TxtReader(path, parseCsvOptions(o.csv ?? '').objIdIsNum),
+  'rocksdb-block-csv': (path) => new RocksDbBlockCsvReader(path),
+  'cachelib-kvcache': (path) => new CacheLibKvcacheReader(path),
+  'cachelib-block': (path) => new CacheLibBlockReader(path),
 };
 
 /** The canonical name of a format given in any letter case. */
@@ -42,7 +49,8 @@ export function formatFromPath(path: string): TraceFormat | undefined {
 export function openTrace(path: string, format?: string, options: OpenTraceOptions = {}): TraceReader {
   let name: TraceFormat;
   if (format === undefined || format === '') {
-    const guess = formatFromPath(path);
+    let guess = formatFromPath(path);
+    if ((guess === undefined || guess === 'csv' || guess === 'txt') && options.csv === undefined) guess = sniffTraceFormat(path) ?? guess;
     if (!guess) throw new InputError(`${path}: cannot tell the trace format from the name; give --format (${Object.keys(TRACE_FORMATS).join(', ')})`);
     name = guess;
   } else {
