@@ -140,11 +140,12 @@ export interface TraceSink {
 }
 
 /**
- * A file sink for the recorder: chunks are buffered (about 1 MiB) and written to a
- * temporary file beside `path` (`.tiersim-tmp-<pid>-<name>`), renamed to `path` by
- * close(). A run that fails calls abort() and leaves no partial trace.
+ * A file sink for the recorder: chunks are buffered (64 KiB: a larger buffer keeps
+ * more strings alive and costs more in garbage collection than it saves) and written
+ * to a temporary file beside `path` (`.tiersim-tmp-<pid>-<name>`), renamed to `path`
+ * by close(). A run that fails calls abort() and leaves no partial trace.
  */
-export function openTraceSink(path: string, bufferBytes = 1 << 20): TraceSink {
+export function openTraceSink(path: string, bufferBytes = 1 << 16): TraceSink {
   const tmp = join(dirname(path), `.tiersim-tmp-${process.pid}-${basename(path)}`);
   let fd: number;
   try {
