@@ -4,6 +4,7 @@ import { parseSize } from '../../sim/units.ts';
 import { writeRunDir } from '../../reports/run-dir.ts';
 import { simulate } from '../lib/simulate.ts';
 import { progressBar } from '../lib/progress.ts';
+import { openTraceSink, recordingWorkload, stateTraceFormatFromPath } from '../../workloads/state-trace-writer.ts';
 import { readConfigFile, validateConfig } from '../lib/load-config.ts';
 import { printSummary, runDefaultComparison } from '../lib/default-comparison.ts';
 
@@ -35,6 +36,7 @@ interface Args {
   verify?: boolean;
   'checkpoint-every'?: number;
   'restore-at'?: number;
+  record?: string;
   out?: string;
   json?: boolean;
 }
@@ -119,6 +121,7 @@ export const runCommand: CommandModule<object, Args> = {
     .option('verify', { type: 'boolean', describe: 'check every read against a reference model' })
     .option('checkpoint-every', { type: 'number', describe: 'take an incremental checkpoint every N simulated seconds' })
     .option('restore-at', { type: 'number', describe: 'fail and restore from the last checkpoint at N simulated seconds' })
+    .option('record', { type: 'string', describe: 'write the state-access trace (.csv or .jsonl) for --workload trace' })
     .option('out', { type: 'string', describe: 'write the run directory here' })
     .option('json', { type: 'boolean', describe: 'print summary.json to stdout' }),
   handler: (args) => {
@@ -129,10 +132,19 @@ export const runCommand: CommandModule<object, Args> = {
     }
     const raw = configFromArgs(args);
     const config = validateConfig(raw, args.config ?? 'flags');
+    if (args.record && config.slots > 1) throw new InputError('--record: records one slot\'s trace; run with --slots 1');
+    const sink = args.record ? openTraceSink(args.record) : undefined; // a bad path fails before the run
     const bar = progressBar('run');
     let result;
     try {
-      result = simulate(config, undefined, { onProgress: (f) => bar?.update(f) });
+      result = simulate(config, undefined, {
+        onProgress: (f) => bar?.update(f),
+        ...(sink ? { wrapWorkload: (w) => recordingWorkload(w, sink.write, { format: stateTraceFormatFromPath(args.record!) }) } : {}),
+      });
+      sink?.close();
+    } catch (err) {
+      sink?.abort();
+      throw err;
     } finally {
       bar?.stop();
     }

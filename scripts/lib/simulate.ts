@@ -60,6 +60,8 @@ function runAll(scheduler: Scheduler, bodies: Sim<void>[]): void {
 export interface SimulateHooks {
   /** Called about once per simulated second with the fraction of the measured run done. */
   onProgress?: (fraction: number) => void;
+  /** Wraps each slot's workload (e.g. to record the state-access trace). */
+  wrapWorkload?: (workload: Workload, slot: number) => Workload;
 }
 
 export function simulate(config: RunConfig, wallClock: () => number = () => performance.now(), hooks: SimulateHooks = {}): RunResult {
@@ -88,7 +90,8 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
     diskFreeBytes: () => config.diskSize - slots.reduce((a, s) => a + s.diskUsedBytes(), 0),
   };
   for (let i = 0; i < config.slots; i++) {
-    const workload: Workload = makeWorkload(config.workload, config.workloadParams, i === 0 ? seed : seed + i * 1_000_003);
+    let workload: Workload = makeWorkload(config.workload, config.workloadParams, i === 0 ? seed : seed + i * 1_000_003);
+    if (hooks.wrapWorkload) workload = hooks.wrapWorkload(workload, i);
     slots.push(new Slot(i, machine, config, policyFactory, workload));
   }
   const workload = slots[0]!.workload;
