@@ -8,6 +8,7 @@ import { InputError } from '../sim/errors.ts';
 import type { Workload } from '../sim/workload.ts';
 import { KvWorkload, kvParams } from './kv.ts';
 import { StateTraceWorkload, stateTraceParams } from './state-trace.ts';
+import { YCSB_MIXES, YcsbWorkload, ycsbParams } from './ycsb.ts';
 
 interface WorkloadEntry {
   params: z.ZodType;
@@ -18,6 +19,12 @@ interface WorkloadEntry {
 export const WORKLOADS: Record<string, WorkloadEntry> = {
   kv: { params: kvParams, make: (p, seed) => new KvWorkload(p, seed), describe: 'key-value gets and puts, uniform or zipfian' },
   trace: { params: stateTraceParams, make: (p) => new StateTraceWorkload(p as { trace: string }), describe: 'replays a recorded state-access trace (--param trace=FILE)' },
+  'ycsb-a': { params: ycsbParams, make: (p, seed) => new YcsbWorkload('a', p, seed), describe: `YCSB A, ${YCSB_MIXES.a.title}` },
+  'ycsb-b': { params: ycsbParams, make: (p, seed) => new YcsbWorkload('b', p, seed), describe: `YCSB B, ${YCSB_MIXES.b.title}` },
+  'ycsb-c': { params: ycsbParams, make: (p, seed) => new YcsbWorkload('c', p, seed), describe: `YCSB C, ${YCSB_MIXES.c.title}` },
+  'ycsb-d': { params: ycsbParams, make: (p, seed) => new YcsbWorkload('d', p, seed), describe: `YCSB D, ${YCSB_MIXES.d.title}` },
+  'ycsb-e': { params: ycsbParams, make: (p, seed) => new YcsbWorkload('e', p, seed), describe: `YCSB E, ${YCSB_MIXES.e.title}` },
+  'ycsb-f': { params: ycsbParams, make: (p, seed) => new YcsbWorkload('f', p, seed), describe: `YCSB F, ${YCSB_MIXES.f.title}` },
 };
 
 export function makeWorkload(name: string, params: Record<string, unknown>, seed: number): Workload {
