@@ -9,6 +9,7 @@ import type { Workload } from '../sim/workload.ts';
 import { KvWorkload, kvParams } from './kv.ts';
 import { StateTraceWorkload, stateTraceParams } from './state-trace.ts';
 import { YCSB_MIXES, YcsbWorkload, ycsbParams } from './ycsb.ts';
+import { WordCountWorkload, wordcountParams } from './wordcount.ts';
 
 interface WorkloadEntry {
   params: z.ZodType;
@@ -25,6 +26,7 @@ export const WORKLOADS: Record<string, WorkloadEntry> = {
   'ycsb-d': { params: ycsbParams, make: (p, seed) => new YcsbWorkload('d', p, seed), describe: `YCSB D, ${YCSB_MIXES.d.title}` },
   'ycsb-e': { params: ycsbParams, make: (p, seed) => new YcsbWorkload('e', p, seed), describe: `YCSB E, ${YCSB_MIXES.e.title}` },
   'ycsb-f': { params: ycsbParams, make: (p, seed) => new YcsbWorkload('f', p, seed), describe: `YCSB F, ${YCSB_MIXES.f.title}` },
+  wordcount: { params: wordcountParams, make: (p, seed) => new WordCountWorkload(p, seed), describe: 'ForSt WordCount: get and put of a 16-byte word\'s 8-byte count' },
 };
 
 export function makeWorkload(name: string, params: Record<string, unknown>, seed: number): Workload {
