@@ -10,6 +10,7 @@ import { KvWorkload, kvParams } from './kv.ts';
 import { StateTraceWorkload, stateTraceParams } from './state-trace.ts';
 import { YCSB_MIXES, YcsbWorkload, ycsbParams } from './ycsb.ts';
 import { WordCountWorkload, wordcountParams } from './wordcount.ts';
+import { PhaseGrowWorkload, PhaseShiftWorkload, phaseGrowParams, phaseShiftParams } from './phase.ts';
 
 interface WorkloadEntry {
   params: z.ZodType;
@@ -27,6 +28,8 @@ export const WORKLOADS: Record<string, WorkloadEntry> = {
   'ycsb-e': { params: ycsbParams, make: (p, seed) => new YcsbWorkload('e', p, seed), describe: `YCSB E, ${YCSB_MIXES.e.title}` },
   'ycsb-f': { params: ycsbParams, make: (p, seed) => new YcsbWorkload('f', p, seed), describe: `YCSB F, ${YCSB_MIXES.f.title}` },
   wordcount: { params: wordcountParams, make: (p, seed) => new WordCountWorkload(p, seed), describe: 'ForSt WordCount: get and put of a 16-byte word\'s 8-byte count' },
+  'phase-shift': { params: phaseShiftParams, make: (p, seed) => new PhaseShiftWorkload(p, seed), describe: 'zipfian gets/puts whose hot set moves to a disjoint region at shiftAtOps' },
+  'phase-grow': { params: phaseGrowParams, make: (p, seed) => new PhaseGrowWorkload(p, seed), describe: 'inserts until the state passes growToBytes, then reads over the grown space' },
 };
 
 export function makeWorkload(name: string, params: Record<string, unknown>, seed: number): Workload {
