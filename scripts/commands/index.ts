@@ -4,6 +4,7 @@ import { calibrateCommand } from './calibrate.ts';
 import { probeCommand } from './probe.ts';
 import { replayCommand } from './replay.ts';
 import { runCommand } from './run.ts';
+import { sweepCommand } from './sweep.ts';
 
 /** Every command of `tiersim`, one line each. */
 export const commands: CommandModule<any, any>[] = [
@@ -12,4 +13,5 @@ export const commands: CommandModule<any, any>[] = [
   calibrateCommand,
   replayCommand,
   benchCommand,
+  sweepCommand,
 ];

@@ -1,0 +1,72 @@
+import type { CommandModule } from 'yargs';
+import cliProgress from 'cli-progress';
+import { runSweep, type SweepResult } from '../lib/sweep.ts';
+
+interface Args {
+  grid: string;
+  out: string;
+  workers?: number;
+  shard?: string;
+  json?: boolean;
+}
+
+export const sweepCommand: CommandModule<object, Args> = {
+  command: 'sweep',
+  describe: 'a grid (workloads × placements × policies × cache sizes × DFS × seeds) on worker threads; resumable, shardable',
+  builder: (y) => y
+    .option('grid', { type: 'string', demandOption: true, describe: 'grid file (JSON or YAML)' })
+    .option('out', { type: 'string', demandOption: true, describe: 'output directory: cells/<id>/, grid.json, sweep.csv' })
+    .option('workers', { type: 'number', describe: 'worker threads (default: min(cells, available parallelism); 1 = this thread)' })
+    .option('shard', { type: 'string', describe: 'run only shard i of n (0-based), e.g. --shard $JOB_COMPLETION_INDEX/8' })
+    .option('json', { type: 'boolean', describe: 'print nothing but a final JSON' })
+    .example('$0 sweep --grid scripts/grids/example.yaml --out runs/example', '')
+    .example('$0 sweep --grid grid.yaml --shard 2/4 --out /results', 'the third of four shards'),
+  handler: async (args) => {
+    const bar = process.stderr.isTTY
+      ? new cliProgress.SingleBar({ stream: process.stderr, format: 'sweep [{bar}] {value}/{total} cells eta {eta}s', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
+      : undefined;
+    // A line per cell; above the bar when both go to the terminal.
+    const line = (text: string) => {
+      if (args.json) return;
+      if (bar && process.stdout.isTTY) {
+        bar.stop();
+        console.log(text);
+        bar.start(barTotal, barValue);
+      } else {
+        console.log(text);
+      }
+    };
+    let barTotal = 0;
+    let barValue = 0;
+    let result: SweepResult;
+    try {
+      result = await runSweep({
+        grid: args.grid,
+        out: args.out,
+        ...(args.workers !== undefined ? { workers: args.workers } : {}),
+        ...(args.shard !== undefined ? { shard: args.shard } : {}),
+        onPlan: (p) => {
+          barTotal = p.toRun;
+          if (!args.json) {
+            const shard = p.shard.count > 1 ? `, shard ${p.shard.index}/${p.shard.count}: ${p.shardCells}` : '';
+            console.log(`${p.gridCells} cells${shard}; ${p.skipped} already done, ${p.toRun} to run on ${p.workers} worker${p.workers === 1 ? '' : 's'}`);
+          }
+          if (p.toRun > 0) bar?.start(p.toRun, 0);
+        },
+        onCell: (c) => {
+          barValue = c.done;
+          line(`${c.id}  ${String(c.summary.opsPerSecond)} ops/s`);
+          bar?.update(c.done);
+        },
+      });
+    } finally {
+      bar?.stop();
+    }
+    if (args.json) {
+      console.log(JSON.stringify({ ...result, ran: result.ran.length }, null, 2));
+      return;
+    }
+    console.log(`${result.ran.length} cells run, ${result.skipped} skipped (already done) in ${result.wallSeconds} s` +
+      ` (${result.cellsPerSecond} cells/s on ${result.workers} worker${result.workers === 1 ? '' : 's'}); wrote ${result.out}/sweep.csv`);
+  },
+};

@@ -1,0 +1,282 @@
+/**
+ * A sweep: every cell of a grid (or of one shard of it), each simulated once and
+ * written as a whole directory, DIR/cells/<id>/ (summary.json, summary.csv,
+ * timeline.csv, config.json, cell.json). A cell is written into a temporary
+ * directory and renamed into place, so a cell directory is complete or absent; a
+ * re-run skips the cells that exist, which makes a killed sweep resumable and lets
+ * shards share one output directory. Cells run on worker threads.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, hostname, tmpdir } from 'node:os';
+import { dirname, join, basename } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import { InputError } from '../../sim/errors.ts';
+import { writeRunDir } from '../../reports/run-dir.ts';
+import { toCsv } from '../../reports/csv.ts';
+import { flatten } from '../../reports/flatten.ts';
+import { simulate, TIERSIM_VERSION } from './simulate.ts';
+import { expandGrid, parseShard, readGridFile, shardCells, type Cell, type Shard } from './sweep-grid.ts';
+import type { CellReply, CellRequest } from './sweep-worker-main.ts';
+
+export { parseShard, expandGrid } from './sweep-grid.ts';
+
+/** The two summary fields that depend on the machine, not the config. */
+export const WALL_FIELDS = ['wallSeconds', 'simulatedOpsPerWallSecond'] as const;
+
+export interface SweepOptions {
+  /** A grid file (JSON or YAML), or the grid itself. */
+  grid: string | Record<string, unknown>;
+  /** Names the grid in messages when it is given as an object. */
+  gridName?: string;
+  out: string;
+  /** Worker threads; 1 runs in this thread. Default: min(cells to run, available parallelism). */
+  workers?: number;
+  /** `i/n` or {index, count}: run only cell k (in id order) with k mod n = i. */
+  shard?: string | Shard;
+  /** Stop handing out cells once this many have finished in this run (the rest is left for a re-run). */
+  stopAfter?: number;
+  /** Called once the plan is known, before any cell runs. */
+  onPlan?: (plan: SweepPlan) => void;
+  /** Called after each cell directory is in place. */
+  onCell?: (cell: FinishedCell) => void;
+}
+
+export interface SweepPlan {
+  gridCells: number;
+  shard: Shard;
+  shardCells: number;
+  skipped: number;
+  toRun: number;
+  workers: number;
+}
+
+export interface FinishedCell {
+  id: string;
+  labels: Record<string, string | number>;
+  summary: Record<string, unknown>;
+  /** Cells finished in this run so far, this one included, and cells this run set out to do. */
+  done: number;
+  toRun: number;
+}
+
+export interface SweepResult {
+  out: string;
+  gridCells: number;
+  shard: string;
+  shardCells: number;
+  /** Cells of this shard that were already done. */
+  skipped: number;
+  /** Ids of the cells this run simulated, in the order they finished. */
+  ran: string[];
+  /** Cells of this shard not done when the run stopped (stopAfter); 0 after a full run. */
+  remaining: number;
+  workers: number;
+  wallSeconds: number;
+  cellsPerSecond: number;
+}
+
+/** Writes a file whole or not at all, under a temporary name no other process or machine shares. */
+function writeFileAtomicShared(path: string, data: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.tiersim-tmp-${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}-${basename(path)}`);
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+const cellsDir = (out: string) => join(out, 'cells');
+export const cellDir = (out: string, id: string) => join(cellsDir(out), id);
+
+/** Writes one finished cell: a temporary directory, then one rename. Returns false if another process got there first. */
+export function writeCell(out: string, cell: Cell, summary: Record<string, unknown>, timeline: Record<string, number>[]): boolean {
+  const final = cellDir(out, cell.id);
+  const tmp = join(cellsDir(out), `.tmp-${cell.id}-${process.pid}-${randomBytes(3).toString('hex')}`);
+  writeRunDir(tmp, { summary, timeline, config: { ...cell.config } });
+  writeFileSync(join(tmp, 'cell.json'), JSON.stringify({ id: cell.id, labels: cell.labels }, null, 2) + '\n');
+  try {
+    renameSync(tmp, final);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if ((code === 'ENOTEMPTY' || code === 'EEXIST') && existsSync(join(final, 'summary.json'))) {
+      rmSync(tmp, { recursive: true, force: true });
+      return false;
+    }
+    throw err;
+  }
+}
+
+/** Removes temporary directories a killed run left for this cell. */
+function removeStaleTemps(out: string, id: string, names: string[]): void {
+  for (const name of names) if (name.startsWith(`.tmp-${id}-`)) rmSync(join(cellsDir(out), name), { recursive: true, force: true });
+}
+
+/** DIR/sweep.csv: one row per finished cell of the grid (any shard), in id order, rebuilt from the cell directories. */
+export function writeSweepCsv(out: string, cells: Cell[]): number {
+  const rows: Record<string, unknown>[] = [];
+  for (const cell of cells) {
+    const path = join(cellDir(out, cell.id), 'summary.json');
+    if (!existsSync(path)) continue;
+    rows.push({ cell: cell.id, ...flatten(JSON.parse(readFileSync(path, 'utf8'))) });
+  }
+  writeFileAtomicShared(join(out, 'sweep.csv'), rows.length > 0 ? toCsv(rows) : 'cell\n');
+  return rows.length;
+}
+
+type Run = (cells: Cell[], onResult: (cell: Cell, summary: Record<string, unknown>, timeline: Record<string, number>[]) => void, stop: () => boolean) => Promise<void>;
+
+const inThisThread: Run = async (cells, onResult, stop) => {
+  for (const cell of cells) {
+    if (stop()) return;
+    const { summary, timeline } = simulate(cell.config);
+    onResult(cell, summary, timeline);
+  }
+};
+
+function revive(error: { name: string; message: string; stack?: string }): Error {
+  const e = error.name === 'InputError' ? new InputError(error.message) : new Error(error.message);
+  if (error.stack && error.name !== 'InputError') e.stack = error.stack;
+  return e;
+}
+
+/** A pool of worker threads, each taking the next cell when it finishes one. */
+function onWorkers(n: number): Run {
+  return (cells, onResult, stop) => new Promise<void>((resolve, reject) => {
+    const byId = new Map(cells.map((c) => [c.id, c]));
+    let next = 0;
+    const busy = new Set<Worker>();
+    let failure: Error | undefined;
+    let settled = false;
+    const workers: Worker[] = [];
+    const finish = () => {
+      if (busy.size > 0 || settled) return;
+      settled = true;
+      for (const w of workers) void w.terminate();
+      if (failure) reject(failure);
+      else resolve();
+    };
+    const feed = (w: Worker) => {
+      if (failure || stop() || next >= cells.length) {
+        finish();
+        return;
+      }
+      const cell = cells[next++]!;
+      busy.add(w);
+      w.postMessage({ id: cell.id, config: cell.config } satisfies CellRequest);
+    };
+    for (let i = 0; i < Math.min(n, cells.length); i++) {
+      const w = new Worker(new URL('./sweep-worker.mjs', import.meta.url));
+      workers.push(w);
+      w.on('message', (reply: CellReply) => {
+        busy.delete(w);
+        if (reply.ok) {
+          try {
+            onResult(byId.get(reply.id)!, reply.summary, reply.timeline);
+          } catch (err) {
+            failure ??= err as Error;
+          }
+        } else {
+          failure ??= revive(reply.error);
+        }
+        feed(w);
+      });
+      // A thread that dies (an uncaught error, out of memory) fails the sweep once the others are idle.
+      const died = (err: Error) => {
+        busy.delete(w);
+        failure ??= err;
+        finish();
+      };
+      w.on('error', died);
+      w.on('exit', (code) => { if (!settled) died(new Error(`sweep worker exited with code ${code}`)); });
+      feed(w);
+    }
+    if (workers.length === 0) resolve();
+  });
+}
+
+/** Loads, validates and expands a grid; nothing is written. */
+export function loadGrid(grid: SweepOptions['grid'], gridName?: string) {
+  const where = typeof grid === 'string' ? grid : gridName ?? 'grid';
+  return expandGrid(typeof grid === 'string' ? readGridFile(grid) : grid, where);
+}
+
+/**
+ * Runs a sweep (or one shard of it) into `out`. Every input error is raised before
+ * anything is written. Cells already in `out` are skipped.
+ */
+export async function runSweep(options: SweepOptions): Promise<SweepResult> {
+  const started = performance.now();
+  const shard = typeof options.shard === 'string' ? parseShard(options.shard) : options.shard ?? { index: 0, count: 1 };
+  if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 1)) {
+    throw new InputError(`--workers: ${options.workers} must be a whole number >= 1`);
+  }
+  if (!options.out) throw new InputError('--out: a directory is required');
+  const { grid, cells } = loadGrid(options.grid, options.gridName);
+  const mine = shardCells(cells, shard);
+
+  mkdirSync(cellsDir(options.out), { recursive: true });
+  writeFileAtomicShared(join(options.out, 'grid.json'), JSON.stringify({
+    tiersimVersion: TIERSIM_VERSION,
+    grid,
+    cells: cells.map((c) => ({ id: c.id, labels: c.labels })),
+  }, null, 2) + '\n');
+
+  const present = readdirSync(cellsDir(options.out));
+  const done = new Set(present.filter((n) => !n.startsWith('.')));
+  const todo = mine.filter((c) => !done.has(c.id));
+  const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), Math.max(todo.length, 1)));
+  options.onPlan?.({ gridCells: cells.length, shard, shardCells: mine.length, skipped: mine.length - todo.length, toRun: todo.length, workers });
+  for (const cell of todo) removeStaleTemps(options.out, cell.id, present);
+
+  const ran: string[] = [];
+  const runStarted = performance.now();
+  const stop = () => options.stopAfter !== undefined && ran.length >= options.stopAfter;
+  const run = workers === 1 ? inThisThread : onWorkers(workers);
+  try {
+    await run(todo, (cell, summary, timeline) => {
+      writeCell(options.out, cell, summary, timeline);
+      ran.push(cell.id);
+      options.onCell?.({ id: cell.id, labels: cell.labels, summary, done: ran.length, toRun: todo.length });
+    }, stop);
+  } finally {
+    writeSweepCsv(options.out, cells);
+  }
+  const runSeconds = (performance.now() - runStarted) / 1000;
+  return {
+    out: options.out,
+    gridCells: cells.length,
+    shard: `${shard.index}/${shard.count}`,
+    shardCells: mine.length,
+    skipped: mine.length - todo.length,
+    ran,
+    remaining: todo.length - ran.length,
+    workers,
+    wallSeconds: Number(((performance.now() - started) / 1000).toFixed(3)),
+    cellsPerSecond: Number((ran.length / Math.max(runSeconds, 1e-9)).toFixed(3)),
+  };
+}
+
+export interface SweepSpeed {
+  workers: number;
+  cells: number;
+  wallSeconds: number;
+  cellsPerSecond: number;
+}
+
+/**
+ * The sweep's own speed, for `tiersim bench`: the whole grid into a fresh temporary
+ * directory once per worker count, in cells per wall second (worker start-up included).
+ */
+export async function sweepSpeed(grid: SweepOptions['grid'], workerCounts: number[] = [1, 2]): Promise<SweepSpeed[]> {
+  const figures: SweepSpeed[] = [];
+  for (const workers of workerCounts) {
+    const out = mkdtempSync(join(tmpdir(), 'tiersim-sweep-speed-'));
+    try {
+      const r = await runSweep({ grid, out, workers });
+      figures.push({ workers: r.workers, cells: r.ran.length, wallSeconds: r.wallSeconds, cellsPerSecond: r.cellsPerSecond });
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }
+  return figures;
+}

@@ -1,0 +1,220 @@
+/**
+ * tiersim sweep: the grid and its cell ids, shards that cover the grid exactly once,
+ * resume after a stop or a kill, worker threads equal to one thread, bad input.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify as toYaml } from 'yaml';
+import { InputError } from '../../sim/errors.ts';
+import { expandGrid, parseShard, readGridFile, shardCells } from '../../scripts/lib/sweep-grid.ts';
+import { runSweep } from '../../scripts/lib/sweep.ts';
+
+const tmp = (name: string) => mkdtempSync(join(tmpdir(), `tiersim-sweep-${name}-`));
+
+// Tiny cells: 3000 keys of 200 bytes, 3000 operations, small LSM and caches.
+const tinyBase = {
+  workloadParams: { keys: 3000, valueBytes: 200 },
+  ops: 3000,
+  managedMemory: 2 ** 20,
+  store: { writeBufferSize: 65536, targetFileSize: 65536, levelBase: 262144 },
+};
+// none × 2 seeds (no size) + file, block × 2 sizes × 2 seeds + local × 2 seeds = 12 cells.
+const grid = {
+  base: tinyBase,
+  workloads: ['kv'],
+  placements: ['disaggregated', 'local'],
+  policies: ['none', 'file', 'block'],
+  cacheSizes: ['64KiB', 262144],
+  dfs: ['hdfs'],
+  seeds: [1, 2],
+};
+
+function tiersim(...args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/tiersim.mjs', ...args], { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** summary.json without the two wall-time fields, and the other deterministic files. */
+function cellFiles(dir: string, id: string): Record<string, string> {
+  const d = join(dir, 'cells', id);
+  return {
+    summary: readFileSync(join(d, 'summary.json'), 'utf8').split('\n').filter((l) => !/"(wallSeconds|simulatedOpsPerWallSecond)":/.test(l)).join('\n'),
+    timeline: readFileSync(join(d, 'timeline.csv'), 'utf8'),
+    config: readFileSync(join(d, 'config.json'), 'utf8'),
+    cell: readFileSync(join(d, 'cell.json'), 'utf8'),
+  };
+}
+const cellIds = (dir: string) => readdirSync(join(dir, 'cells')).sort();
+
+function assertSameCells(a: string, b: string, ids = cellIds(a)) {
+  assert.deepEqual(cellIds(b), ids);
+  for (const id of ids) assert.deepEqual(cellFiles(b, id), cellFiles(a, id), id);
+}
+
+test('the grid: cartesian product, local and none once, readable and stable ids, sorted', () => {
+  const { cells } = expandGrid(grid, 'grid.yaml');
+  assert.equal(cells.length, 12);
+  const ids = cells.map((c) => c.id);
+  assert.deepEqual(ids, [...ids].sort());
+  assert.equal(new Set(ids).size, 12);
+  assert.equal(ids.filter((id) => id.startsWith('kv-local-hdfs-s')).length, 2);
+  assert.equal(ids.filter((id) => id.startsWith('kv-none-hdfs-s')).length, 2);
+  assert.ok(ids.some((id) => /^kv-file-64KiB-hdfs-s1-[0-9a-f]{12}$/.test(id)), ids.join(' '));
+  assert.ok(ids.some((id) => /^kv-block-256KiB-hdfs-s2-[0-9a-f]{12}$/.test(id)), ids.join(' '));
+  const local = cells.find((c) => c.id.startsWith('kv-local'))!;
+  assert.equal(local.config.policy, 'none');
+  assert.equal(local.config.cacheSize, 0);
+  // The same grid written another way gives the same ids; a changed config changes them.
+  const again = expandGrid({ ...grid, cacheSizes: [65536, '256KiB'], policies: ['block', 'FILE', 'none'] }, 'g');
+  assert.deepEqual(again.cells.map((c) => c.id), ids);
+  const other = expandGrid({ ...grid, base: { ...tinyBase, ops: 3001 } }, 'g');
+  assert.equal(other.cells.filter((c) => ids.includes(c.id)).length, 0);
+  // Another axis by its config path.
+  const async = expandGrid({ ...grid, axes: { 'exec.mode': ['sync', 'async'] } }, 'g');
+  assert.equal(async.cells.length, 24);
+  assert.ok(async.cells.some((c) => c.id.startsWith('kv-file-64KiB-hdfs-s1-async-') && c.config.exec.mode === 'async'));
+});
+
+test('shards: i/n parsing, and n shards cover the grid exactly once', () => {
+  assert.deepEqual(parseShard('2/5'), { index: 2, count: 5 });
+  assert.deepEqual(parseShard(' 0 / 1 '), { index: 0, count: 1 });
+  for (const bad of ['3/3', '1/0', '-1/2', '/4', '1', 'a/b', '1.5/3']) assert.throws(() => parseShard(bad), InputError, bad);
+  const { cells } = expandGrid(grid, 'g');
+  const parts = [0, 1, 2].map((index) => shardCells(cells, { index, count: 3 }).map((c) => c.id));
+  assert.deepEqual(parts.flat().sort(), cells.map((c) => c.id));
+  assert.ok(parts.every((p) => p.length === 4));
+});
+
+const whole = tmp('whole');
+test('three shards (separate or one directory) equal the unsharded sweep cell for cell', async () => {
+  const all = await runSweep({ grid, out: whole, workers: 1 });
+  assert.equal(all.ran.length, 12);
+  assert.equal(cellIds(whole).length, 12);
+  const csv = readFileSync(join(whole, 'sweep.csv'), 'utf8').trim().split('\n');
+  assert.equal(csv.length, 13);
+  assert.match(csv[0]!, /^cell,/);
+  const gridJson = JSON.parse(readFileSync(join(whole, 'grid.json'), 'utf8'));
+  assert.deepEqual(gridJson.cells.map((c: { id: string }) => c.id), cellIds(whole));
+
+  const shared = tmp('shared');
+  const ran: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const separate = tmp(`shard${i}`);
+    const r = await runSweep({ grid, out: separate, workers: 1, shard: `${i}/3` });
+    assert.equal(r.shardCells, 4);
+    assertSameCells(whole, separate, r.ran.slice().sort());
+    const s = await runSweep({ grid, out: shared, workers: 1, shard: { index: i, count: 3 } });
+    ran.push(...s.ran);
+  }
+  assert.equal(ran.length, 12);
+  assertSameCells(whole, shared);
+  // The last shard to finish rebuilds sweep.csv from every shard's cells.
+  assert.equal(readFileSync(join(shared, 'sweep.csv'), 'utf8').trim().split('\n').length, 13);
+});
+
+test('--workers 2 equals --workers 1 (summary.json apart from the wall-time fields)', async () => {
+  const out = tmp('w2');
+  const r = await runSweep({ grid, out, workers: 2 });
+  assert.equal(r.workers, 2);
+  assert.equal(r.ran.length, 12);
+  assertSameCells(whole, out);
+});
+
+test('a stopped sweep resumes: every cell exactly once, none repeated', async () => {
+  const out = tmp('resume');
+  const first = await runSweep({ grid, out, workers: 1, stopAfter: 5 });
+  assert.equal(first.ran.length, 5);
+  assert.equal(first.remaining, 7);
+  assert.equal(readFileSync(join(out, 'sweep.csv'), 'utf8').trim().split('\n').length, 6);
+  const second = await runSweep({ grid, out, workers: 1 });
+  assert.equal(second.skipped, 5);
+  assert.equal(second.ran.length, 7);
+  assert.equal(second.ran.filter((id) => first.ran.includes(id)).length, 0);
+  const third = await runSweep({ grid, out, workers: 2 });
+  assert.equal(third.ran.length, 0);
+  assertSameCells(whole, out);
+});
+
+test('a sweep killed mid-way and re-run completes without repeating or losing cells', async () => {
+  // Cells of a few hundred milliseconds, so that the kill lands between cells.
+  const dir = tmp('kill');
+  const gridFile = join(dir, 'grid.yaml');
+  writeFileSync(gridFile, toYaml({ ...grid, base: { ...tinyBase, workloadParams: { keys: 20000, valueBytes: 200 }, ops: 40000 }, placements: ['disaggregated'], policies: ['file', 'block'] }));
+  const out = join(dir, 'out');
+  const child = spawn(process.execPath, ['bin/tiersim.mjs', 'sweep', '--grid', gridFile, '--out', out, '--workers', '1'], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const done = () => (existsSync(join(out, 'cells')) ? readdirSync(join(out, 'cells')).filter((n) => !n.startsWith('.')) : []);
+  const deadline = Date.now() + 30_000;
+  while (done().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  child.kill('SIGKILL');
+  await exited;
+  const before = done();
+  assert.ok(before.length >= 2 && before.length < 8, `killed after ${before.length} of 8 cells`);
+  const mtimes = new Map(before.map((id) => [id, statSync(join(out, 'cells', id, 'summary.json')).mtimeMs]));
+  // What a kill during a cell's write leaves: a temporary directory of an unfinished cell.
+  const all = expandGrid(readGridFile(gridFile), gridFile).cells.map((c) => c.id);
+  const unfinished = all.find((id) => !before.includes(id))!;
+  mkdirSync(join(out, 'cells', `.tmp-${unfinished}-99999-abcdef`));
+  writeFileSync(join(out, 'cells', `.tmp-${unfinished}-99999-abcdef`, 'summary.json'), '{"half":');
+
+  const r = tiersim('sweep', '--grid', gridFile, '--out', out, '--workers', '1', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.skipped, before.length);
+  assert.equal(j.ran, 8 - before.length);
+  assert.deepEqual(readdirSync(join(out, 'cells')).sort(), all);
+  for (const [id, mtime] of mtimes) assert.equal(statSync(join(out, 'cells', id, 'summary.json')).mtimeMs, mtime, `${id} was rewritten`);
+  for (const id of all) JSON.parse(readFileSync(join(out, 'cells', id, 'summary.json'), 'utf8'));
+  assert.equal(readFileSync(join(out, 'sweep.csv'), 'utf8').trim().split('\n').length, 9);
+});
+
+test('the command line: a line per cell and a count; --json prints one JSON; --shard', () => {
+  const dir = tmp('cli');
+  const gridFile = join(dir, 'grid.json');
+  writeFileSync(gridFile, JSON.stringify(grid));
+  const out = join(dir, 'out');
+  const r = tiersim('sweep', '--grid', gridFile, '--out', out, '--shard', '1/3', '--workers', '1');
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.match(lines[0]!, /^12 cells, shard 1\/3: 4; 0 already done, 4 to run on 1 worker$/);
+  assert.equal(lines.filter((l) => / ops\/s$/.test(l)).length, 4);
+  assert.match(lines[lines.length - 1]!, /^4 cells run, 0 skipped/);
+  assert.equal(r.stderr, '');
+  assert.equal(cellIds(out).length, 4);
+  assertSameCells(whole, out, cellIds(out));
+  const j = tiersim('sweep', '--grid', gridFile, '--out', out, '--shard', '1/3', '--json');
+  assert.equal(j.status, 0, j.stderr);
+  assert.deepEqual({ ...JSON.parse(j.stdout), wallSeconds: 0 }, {
+    out, gridCells: 12, shard: '1/3', shardCells: 4, skipped: 4, ran: 0, remaining: 0, workers: 1, wallSeconds: 0, cellsPerSecond: 0,
+  });
+});
+
+const bad: [string, Record<string, unknown> | string, string[], RegExp][] = [
+  ['unknown policy', { ...grid, policies: ['file', 'lfu'] }, [], /^tiersim: .*grid\.yaml: policies\.1: unknown local cache policy 'lfu' \(known: none, file, block\)\n$/],
+  ['bad size', { ...grid, cacheSizes: ['64KiB', '12XB'] }, [], /^tiersim: .*grid\.yaml: cacheSizes\.1: '12XB' is not a size/],
+  ['bad shard', grid, ['--shard', '3/3'], /^tiersim: --shard: '3\/3' is not a shard i\/n/],
+  ['unknown workload', { ...grid, workloads: ['kv', 'nexmark-q99'] }, [], /^tiersim: .*grid\.yaml: workloads\.1: unknown workload 'nexmark-q99'/],
+  ['bad workload parameter', { ...grid, workloads: [{ name: 'kv', params: { keyz: 1 } }] }, [], /^tiersim: .*grid\.yaml: workloads\.0: workload kv: unknown parameter\(s\) keyz\n$/],
+  ['unknown DFS', { ...grid, dfs: ['hdfs', 'floppy'] }, [], /^tiersim: .*grid\.yaml: dfs\.1: unknown device 'floppy'/],
+  ['bad base field', { ...grid, base: { ...tinyBase, opz: 5 } }, [], /^tiersim: .*grid\.yaml: base: Unrecognized key: "opz"\n$/],
+  ['unknown grid field', { ...grid, sizes: [1] }, [], /^tiersim: .*grid\.yaml: \(top level\): Unrecognized key: "sizes"\n$/],
+  ['not YAML', 'policies: [file\n', [], /^tiersim: .*grid\.yaml: not valid YAML/],
+];
+for (const [what, g, extra, message] of bad) {
+  test(`bad input (${what}): one line, exit 2, nothing written`, () => {
+    const dir = tmp('bad');
+    const gridFile = join(dir, 'grid.yaml');
+    writeFileSync(gridFile, typeof g === 'string' ? g : toYaml(g));
+    const out = join(dir, 'out');
+    const r = tiersim('sweep', '--grid', gridFile, '--out', out, ...extra);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, message);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.equal(existsSync(out), false);
+  });
+}
