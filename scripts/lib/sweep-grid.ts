@@ -141,7 +141,7 @@ export function expandGrid(data: unknown, where: string): ExpandedGrid {
   const baseParams = grid.base.workloadParams as Record<string, unknown> | undefined ?? {};
   const workloads = (grid.workloads ?? [base.workload]).map((w, i) => {
     const entry = typeof w === 'string' ? { name: w, params: {}, label: undefined } : w;
-    const reg = WORKLOADS[entry.name];
+    const reg = Object.hasOwn(WORKLOADS, entry.name) ? WORKLOADS[entry.name] : undefined;
     if (!reg) fail(`workloads.${i}`, `unknown workload '${entry.name}' (known: ${Object.keys(WORKLOADS).join(', ')})`);
     const merged = { ...baseParams, ...entry.params };
     const p = reg!.params.safeParse(merged);

@@ -125,19 +125,26 @@ export function writeSweepCsv(out: string, cells: Cell[]): number {
 
 type Run = (cells: Cell[], onResult: (cell: Cell, summary: Record<string, unknown>, timeline: Record<string, number>[]) => void, stop: () => boolean) => Promise<void>;
 
+/** The error of a failed cell, naming the cell: an InputError stays one (exit status 2). */
+function cellError(id: string, error: { name: string; message: string; stack?: string }): Error {
+  const message = `cell ${id}: ${error.message}`;
+  const e = error.name === 'InputError' ? new InputError(message) : new Error(message);
+  if (error.stack && error.name !== 'InputError') e.stack = `${e.name}: ${message}\n${error.stack.split('\n').slice(1).join('\n')}`;
+  return e;
+}
+
 const inThisThread: Run = async (cells, onResult, stop) => {
   for (const cell of cells) {
     if (stop()) return;
-    const { summary, timeline } = simulate(cell.config);
-    onResult(cell, summary, timeline);
+    let result;
+    try {
+      result = simulate(cell.config);
+    } catch (err) {
+      throw err instanceof Error ? cellError(cell.id, err) : err;
+    }
+    onResult(cell, result.summary, result.timeline);
   }
 };
-
-function revive(error: { name: string; message: string; stack?: string }): Error {
-  const e = error.name === 'InputError' ? new InputError(error.message) : new Error(error.message);
-  if (error.stack && error.name !== 'InputError') e.stack = error.stack;
-  return e;
-}
 
 /** A pool of worker threads, each taking the next cell when it finishes one. */
 function onWorkers(n: number): Run {
@@ -176,7 +183,7 @@ function onWorkers(n: number): Run {
             failure ??= err as Error;
           }
         } else {
-          failure ??= revive(reply.error);
+          failure ??= cellError(reply.id, reply.error);
         }
         feed(w);
       });

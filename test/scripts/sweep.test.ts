@@ -2,10 +2,10 @@
  * tiersim sweep: the grid and its cell ids, shards that cover the grid exactly once,
  * resume after a stop or a kill, worker threads equal to one thread, bad input.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
@@ -13,7 +13,13 @@ import { InputError } from '../../sim/errors.ts';
 import { expandGrid, parseShard, readGridFile, shardCells } from '../../scripts/lib/sweep-grid.ts';
 import { runSweep } from '../../scripts/lib/sweep.ts';
 
-const tmp = (name: string) => mkdtempSync(join(tmpdir(), `tiersim-sweep-${name}-`));
+const made: string[] = [];
+const tmp = (name: string) => {
+  const dir = mkdtempSync(join(tmpdir(), `tiersim-sweep-${name}-`));
+  made.push(dir);
+  return dir;
+};
+after(() => { for (const dir of made) rmSync(dir, { recursive: true, force: true }); });
 
 // Tiny cells: 3000 keys of 200 bytes, 3000 operations, small LSM and caches.
 const tinyBase = {
@@ -191,6 +197,17 @@ test('the command line: a line per cell and a count; --json prints one JSON; --s
   assert.deepEqual({ ...JSON.parse(j.stdout), wallSeconds: 0 }, {
     out, gridCells: 12, shard: '1/3', shardCells: 4, skipped: 4, ran: 0, remaining: 0, workers: 1, wallSeconds: 0, cellsPerSecond: 0,
   });
+});
+
+test('a cell that fails at run time stops the sweep with one line naming the cell, exit 2', () => {
+  const dir = tmp('fail');
+  const gridFile = join(dir, 'grid.yaml');
+  writeFileSync(gridFile, toYaml({ ...grid, base: {}, workloads: [{ name: 'trace', params: { trace: join(dir, 'missing.trace') } }] }));
+  const r = tiersim('sweep', '--grid', gridFile, '--out', join(dir, 'out'), '--workers', '2');
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /^tiersim: cell trace-[\w.-]+-[0-9a-f]{12}: .*missing\.trace/);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.deepEqual(readdirSync(join(dir, 'out', 'cells')), []);
 });
 
 const bad: [string, Record<string, unknown> | string, string[], RegExp][] = [
