@@ -7,11 +7,12 @@
  * shards share one output directory. Cells run on worker threads.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, hostname, tmpdir } from 'node:os';
-import { dirname, join, basename } from 'node:path';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../../sim/errors.ts';
+import { writeFileAtomic } from '../../reports/atomic.ts';
 import { writeRunDir } from '../../reports/run-dir.ts';
 import { toCsv } from '../../reports/csv.ts';
 import { flatten } from '../../reports/flatten.ts';
@@ -76,14 +77,6 @@ export interface SweepResult {
   cellsPerSecond: number;
 }
 
-/** Writes a file whole or not at all, under a temporary name no other process or machine shares. */
-function writeFileAtomicShared(path: string, data: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.tiersim-tmp-${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}-${basename(path)}`);
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
-
 const cellsDir = (out: string) => join(out, 'cells');
 export const cellDir = (out: string, id: string) => join(cellsDir(out), id);
 
@@ -119,7 +112,7 @@ export function writeSweepCsv(out: string, cells: Cell[]): number {
     if (!existsSync(path)) continue;
     rows.push({ cell: cell.id, ...flatten(JSON.parse(readFileSync(path, 'utf8'))) });
   }
-  writeFileAtomicShared(join(out, 'sweep.csv'), rows.length > 0 ? toCsv(rows) : 'cell\n');
+  writeFileAtomic(join(out, 'sweep.csv'), rows.length > 0 ? toCsv(rows) : 'cell\n');
   return rows.length;
 }
 
@@ -222,7 +215,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const mine = shardCells(cells, shard);
 
   mkdirSync(cellsDir(options.out), { recursive: true });
-  writeFileAtomicShared(join(options.out, 'grid.json'), JSON.stringify({
+  writeFileAtomic(join(options.out, 'grid.json'), JSON.stringify({
     tiersimVersion: TIERSIM_VERSION,
     grid,
     cells: cells.map((c) => ({ id: c.id, labels: c.labels })),
