@@ -25,6 +25,10 @@ const show = (v: Expected | undefined) => (v ? `{size ${v.size}, token ${v.token
 
 export class VerifyingStore implements StateStore {
   readonly reference = new Map<number, Expected>();
+  /** Reference keys in order, for scans; keys deleted since stay and are skipped. */
+  private sorted: number[] = [];
+  /** Keys added since `sorted` was last brought up to date. */
+  private added: number[] = [];
   reads = 0;
   mismatches = 0;
   readonly firstMismatches: Mismatch[] = [];
@@ -35,7 +39,9 @@ export class VerifyingStore implements StateStore {
   reopen(inner: StateStore, reference: ReadonlyMap<number, Expected>): void {
     this.inner = inner;
     this.reference.clear();
-    for (const [k, v] of reference) this.reference.set(k, v);
+    this.sorted = [];
+    this.added = [];
+    for (const [k, v] of reference) this.set(k, v);
   }
 
   private check(op: Mismatch['op'], key: number, expected: Expected | undefined, out: ValueOut): void {
@@ -61,8 +67,39 @@ export class VerifyingStore implements StateStore {
     for (let i = 0; i < count; i++) this.check('multiGet', keys[i]!, expected[i], outs[i]!);
   }
 
+  private set(key: number, value: Expected): void {
+    if (!this.reference.has(key)) this.added.push(key);
+    this.reference.set(key, value);
+  }
+
+  /** Up to `count` live reference entries from `start` on, in key order. */
+  private expectedScan(start: number, count: number): [number, Expected][] {
+    if (this.added.length > 0) {
+      // Merge the new keys in (sorted, deduplicated): linear in the key count.
+      this.added.sort((a, b) => a - b);
+      const merged: number[] = [];
+      const a = this.sorted, b = this.added;
+      let i = 0, j = 0;
+      while (i < a.length || j < b.length) {
+        const k = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i++]! : b[j++]!;
+        if (merged.length === 0 || merged[merged.length - 1] !== k) merged.push(k);
+      }
+      this.sorted = merged;
+      this.added = [];
+    }
+    if (this.sorted.length > 2 * this.reference.size + 1024) this.sorted = this.sorted.filter((k) => this.reference.has(k));
+    let lo = 0, hi = this.sorted.length;
+    while (lo < hi) { const mid = (lo + hi) >>> 1; if (this.sorted[mid]! < start) lo = mid + 1; else hi = mid; }
+    const out: [number, Expected][] = [];
+    for (let i = lo; i < this.sorted.length && out.length < count; i++) {
+      const v = this.reference.get(this.sorted[i]!);
+      if (v) out.push([this.sorted[i]!, v]);
+    }
+    return out;
+  }
+
   *put(io: IoContext, key: number, size: number, token: number): Sim<void> {
-    this.reference.set(key, { size, token });
+    this.set(key, { size, token });
     yield* this.inner.put(io, key, size, token);
   }
 
@@ -73,13 +110,13 @@ export class VerifyingStore implements StateStore {
 
   *merge(io: IoContext, key: number, size: number, token: number): Sim<void> {
     const old = this.reference.get(key);
-    this.reference.set(key, old ? { size: old.size + size, token: mergeToken(old.token, size, token) } : { size, token });
+    this.set(key, old ? { size: old.size + size, token: mergeToken(old.token, size, token) } : { size, token });
     yield* this.inner.merge(io, key, size, token);
   }
 
   *scan(io: IoContext, start: number, count: number, visit?: ScanVisitor): Sim<number> {
     // The expected entries: the reference's keys from start on, in order, as of the scan's start.
-    const expected = [...this.reference.entries()].filter(([k]) => k >= start).sort((a, b) => a[0] - b[0]).slice(0, count);
+    const expected = this.expectedScan(start, count);
     let i = 0;
     const out = new ValueOut();
     const n = yield* this.inner.scan(io, start, count, (key, size, token) => {
