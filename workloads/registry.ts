@@ -11,6 +11,7 @@ import { StateTraceWorkload, stateTraceParams } from './state-trace.ts';
 import { YCSB_MIXES, YcsbWorkload, ycsbParams } from './ycsb.ts';
 import { WordCountWorkload, wordcountParams } from './wordcount.ts';
 import { PhaseGrowWorkload, PhaseShiftWorkload, phaseGrowParams, phaseShiftParams } from './phase.ts';
+import { NEXMARK } from './nexmark/index.ts';
 
 interface WorkloadEntry {
   params: z.ZodType;
@@ -30,6 +31,18 @@ export const WORKLOADS: Record<string, WorkloadEntry> = {
   wordcount: { params: wordcountParams, make: (p, seed) => new WordCountWorkload(p, seed), describe: 'ForSt WordCount: get and put of a 16-byte word\'s 8-byte count' },
   'phase-shift': { params: phaseShiftParams, make: (p, seed) => new PhaseShiftWorkload(p, seed), describe: 'zipfian gets/puts whose hot set moves to a disjoint region at shiftAtOps' },
   'phase-grow': { params: phaseGrowParams, make: (p, seed) => new PhaseGrowWorkload(p, seed), describe: 'inserts until the state passes growToBytes, then reads over the grown space' },
+  'nexmark-q3': NEXMARK.q3!,
+  'nexmark-q4': NEXMARK.q4!,
+  'nexmark-q5': NEXMARK.q5!,
+  'nexmark-q7': NEXMARK.q7!,
+  'nexmark-q8': NEXMARK.q8!,
+  'nexmark-q9': NEXMARK.q9!,
+  'nexmark-q11': NEXMARK.q11!,
+  'nexmark-q12': NEXMARK.q12!,
+  'nexmark-q17': NEXMARK.q17!,
+  'nexmark-q18': NEXMARK.q18!,
+  'nexmark-q19': NEXMARK.q19!,
+  'nexmark-q20': NEXMARK.q20!,
 };
 
 export function makeWorkload(name: string, params: Record<string, unknown>, seed: number): Workload {
