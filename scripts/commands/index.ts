@@ -3,6 +3,7 @@ import { benchCommand } from './bench.ts';
 import { calibrateCommand } from './calibrate.ts';
 import { probeCommand } from './probe.ts';
 import { replayCommand } from './replay.ts';
+import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
 import { sweepCommand } from './sweep.ts';
 
@@ -14,4 +15,5 @@ export const commands: CommandModule<any, any>[] = [
   replayCommand,
   benchCommand,
   sweepCommand,
+  reportCommand,
 ];
