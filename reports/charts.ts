@@ -325,13 +325,21 @@ export function hitRatioOverTimeSpec(runs: TimelineRun[]): TopLevelSpec {
 
 // ---------------------------------------------------------------- cache-size curves
 
-/** A log-scale axis of sizes in MiB, labelled in binary units (512 KiB, 64 MiB, 1 GiB). */
-function sizeAxisX(field: string, title: string) {
+/**
+ * A log-scale axis of sizes in MiB, labelled in binary units (512 KiB, 64 MiB, 1 GiB);
+ * ticks at the sizes that were run when there are few of them.
+ */
+function sizeAxisX(field: string, title: string, sizesMiB: number[]) {
+  const ticks = [...new Set(sizesMiB)].sort((x, y) => x - y);
+  // Rotated labels at sizes at least 1.5× apart all fit; closer ones are thinned.
+  const spread = ticks.every((t, i) => i === 0 || t / ticks[i - 1]! >= 1.5);
   return {
     field, type: 'quantitative', title, scale: { type: 'log', base: 2 },
     axis: {
-      labelExpr: "datum.value >= 1048576 ? format(datum.value / 1048576, '~g') + ' TiB' : datum.value >= 1024 ? format(datum.value / 1024, '~g') + ' GiB' : datum.value >= 1 ? format(datum.value, '~g') + ' MiB' : format(datum.value * 1024, '~g') + ' KiB'",
-      labelOverlap: 'greedy', labelSeparation: 6,
+      ...(ticks.length <= 12 ? { values: ticks } : {}),
+      ...(ticks.length > 4 ? { labelAngle: -45, labelAlign: 'right', labelBaseline: 'middle' } : {}),
+      labelExpr: "datum.value >= 1048576 ? format(datum.value / 1048576, '.3~g') + ' TiB' : datum.value >= 1024 ? format(datum.value / 1024, '.3~g') + ' GiB' : datum.value >= 1 ? format(datum.value, '.3~g') + ' MiB' : format(datum.value * 1024, '.3~g') + ' KiB'",
+      labelOverlap: ticks.length <= 12 && spread ? false : 'greedy', labelSeparation: 6,
     },
   };
 }
@@ -373,7 +381,7 @@ export function throughputVsCacheSizeSpec(points: SizePoint[], baselines: SizePo
         data: { values },
         mark: { type: 'line', point: true },
         encoding: {
-          x: sizeAxisX('cacheSizeMiB', 'local cache size (log scale)'),
+          x: sizeAxisX('cacheSizeMiB', 'local cache size (log scale)', values.map((v) => v.cacheSizeMiB)),
           y, color, detail: { field: 'group' },
           tooltip: [...tooltip, { field: 'cacheSizeMiB', title: 'cache (MiB)', format: ',.0f' }],
         },
@@ -401,7 +409,7 @@ export function missRatioCurveSpec(rows: Pick<ReplayResult, 'trace' | 'policy' |
       width: PANEL_WIDTH, height: HEIGHT,
       mark: { type: 'line', point: true },
       encoding: {
-        x: sizeAxisX('cacheSizeMiB', 'cache size (log scale)'),
+        x: sizeAxisX('cacheSizeMiB', 'cache size (log scale)', values.map((v) => v.cacheSizeMiB)),
         y: { field: 'ratio', type: 'quantitative', title: 'miss ratio (%)', axis: { format: '%' }, scale: { zero: true } },
         color: colorEncoding(mine.map((r) => r.policy)),
         tooltip: [{ field: 'policy' }, { field: 'cacheSizeMiB', title: 'cache (MiB)', format: ',.2f' }, { field: 'metric' }, { field: 'ratio', format: '.4f' }],
