@@ -73,5 +73,6 @@ test('report.html opens in headless Chromium without console errors, every chart
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 });

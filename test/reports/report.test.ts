@@ -1,7 +1,7 @@
 /** `tiersim report` and writeRunCharts: merging run, sweep and replay directories; bad input is one line, exit 2, nothing written. */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../../sim/errors.ts';
@@ -11,6 +11,7 @@ import { readReportInputs, runReport } from '../../scripts/report.ts';
 import { realRunDir, replayRows, summary, timeline, tiersim, tmp } from './fixtures.ts';
 
 const root = tmp('report');
+after(() => rmSync(root, { recursive: true, force: true }));
 // Two real runs: disaggregated with checkpoints and a restore, and the local baseline.
 const a = realRunDir(join(root, 'disagg'), { checkpointEverySeconds: 0.2, restoreAtSeconds: 0.3 });
 const b = realRunDir(join(root, 'local'), { placement: 'local', policy: 'none' });
