@@ -1,3 +1,4 @@
+import { basename, join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { InputError } from '../../sim/errors.ts';
 import { parseSize } from '../../sim/units.ts';
@@ -124,10 +125,10 @@ export const runCommand: CommandModule<object, Args> = {
     .option('record', { type: 'string', describe: 'write the state-access trace (.csv or .jsonl) for --workload trace' })
     .option('out', { type: 'string', describe: 'write the run directory here' })
     .option('json', { type: 'boolean', describe: 'print summary.json to stdout' }),
-  handler: (args) => {
+  handler: async (args) => {
     const given = Object.keys(args).filter((k) => !['_', '$0'].includes(k) && (args as Record<string, unknown>)[k] !== undefined);
     if (given.length === 0 || (given.length === 1 && given[0] === 'out')) {
-      runDefaultComparison(args.out);
+      await runDefaultComparison(args.out);
       return;
     }
     const raw = configFromArgs(args);
@@ -148,9 +149,14 @@ export const runCommand: CommandModule<object, Args> = {
     } finally {
       bar?.stop();
     }
-    if (args.out) writeRunDir(args.out, { summary: result.summary, timeline: result.timeline, config: { ...config } });
+    if (args.out) {
+      writeRunDir(args.out, { summary: result.summary, timeline: result.timeline, config: { ...config } });
+      // Charts load Vega and resvg: only when asked for an output directory.
+      const { writeRunCharts } = await import('../../reports/run-report.ts');
+      await writeRunCharts(args.out, [{ name: basename(args.out), summary: result.summary, timeline: result.timeline }]);
+    }
     if (args.json) console.log(JSON.stringify(result.summary, null, 2));
     else printSummary(result.summary);
-    if (args.out) (args.json ? console.error : console.log)(`wrote ${args.out}/summary.json`);
+    if (args.out) (args.json ? console.error : console.log)(`wrote ${args.out}/summary.json and ${join(args.out, 'report.html')}`);
   },
 };

@@ -37,20 +37,24 @@ export function printSummary(s: Record<string, unknown>): void {
   console.log(`  wall ${s.wallSeconds} s (${Math.round(s.simulatedOpsPerWallSecond as number)} simulated ops per wall second)`);
 }
 
-export function runDefaultComparison(out?: string): void {
+export async function runDefaultComparison(out = 'runs/default-comparison'): Promise<void> {
   const cells: { name: string; config: RunConfigInput }[] = [
     { name: 'local', config: { ...BUILT_IN, placement: 'local', policy: 'none' } },
     ...POLICY_NAMES.map((p) => ({ name: p, config: { ...BUILT_IN, placement: 'disaggregated' as const, policy: p } })),
   ];
   console.log(`default comparison: kv zipfian, 2M keys × 1000 B (~${formatBytes(2e6 * 1000)} of state), ${BUILT_IN.ops} ops after ${BUILT_IN.warmupOps} warm-up ops, HDFS, 1 GiB local cache`);
   console.log('setup          ops/s   get p50    get p99    mem hit  local hit  DFS reads  CPU µs/op');
+  const runs: { name: string; summary: Record<string, unknown>; timeline: Record<string, number>[] }[] = [];
   for (const cell of cells) {
     const config = runConfig.parse(cell.config);
     const r = simulate(config);
     const s = r.summary as Record<string, any>;
-    if (out) writeRunDir(join(out, cell.name), { summary: r.summary, timeline: r.timeline, config: { ...config } });
+    writeRunDir(join(out, cell.name), { summary: r.summary, timeline: r.timeline, config: { ...config } });
+    runs.push({ name: cell.name, summary: r.summary, timeline: r.timeline });
     const get = s.latencyUs.get ?? { p50: 0, p99: 0 };
     console.log(`${cell.name.padEnd(12)} ${s.opsPerSecond.toFixed(0).padStart(7)}  ${formatDuration(get.p50).padStart(9)}  ${formatDuration(get.p99).padStart(9)}  ${s.hitRatio.memory.toFixed(3).padStart(7)}  ${s.hitRatio.localDisk.toFixed(3).padStart(9)}  ${String(s.dfs.reads).padStart(9)}  ${s.cpu.cpuUsPerOp.toFixed(2).padStart(9)}`);
   }
-  if (out) console.log(`wrote ${out}/<setup>/summary.json`);
+  const { writeRunCharts } = await import('../../reports/run-report.ts');
+  await writeRunCharts(out, runs, { title: 'tiersim default comparison' });
+  console.log(`wrote ${out}/<setup>/summary.json and ${join(out, 'report.html')}`);
 }
