@@ -5,6 +5,7 @@
  * verified end-to-end runs.
  */
 import { test } from 'node:test';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import assert from 'node:assert/strict';
 import { OP_DELETE, OP_GET, OP_MERGE, OP_PUT, OP_SCAN, RecordBuf, type Workload } from '../../sim/workload.ts';
 import { runConfig } from '../../scripts/lib/config.ts';
@@ -383,5 +384,25 @@ test('end to end: q5 (windows) and q20 (join) through simulate with verify have 
     assert.ok(s.verify.reads > 1000, `${q}: ${s.verify.reads} verified reads`);
     assert.equal(s.verify.mismatches, 0, JSON.stringify(s.verify.firstMismatches));
     assert.ok(s.lsm.flushes >= 1);
+  }
+});
+
+test('generating records allocates nothing: no young-generation GC over 1.5 million records (after JIT warm-up)', async () => {
+  // 16 bytes a record (one boxed double) would fill the 16 MiB semi-space once or twice.
+  for (const q of ['q20', 'q5', 'q11']) {
+    const w = small(q, 1e6);
+    drainLoad(w);
+    const rec = new RecordBuf();
+    for (let i = 0; i < 200_000; i++) w.next(rec);
+    await new Promise((r) => setTimeout(r, 10));
+    let minor = 0;
+    const obs = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if ((e.detail as { kind?: number } | undefined)?.kind === constants.NODE_PERFORMANCE_GC_MINOR) minor++;
+    });
+    obs.observe({ entryTypes: ['gc'] });
+    for (let i = 0; i < 1_500_000; i++) w.next(rec);
+    await new Promise((r) => setTimeout(r, 50));
+    obs.disconnect();
+    assert.equal(minor, 0, `${q}: ${minor} minor GCs while generating`);
   }
 });

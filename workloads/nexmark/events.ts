@@ -128,6 +128,10 @@ const F_CATEGORY = 6;
 const F_EXTRA = 7;
 const F_EXPIRES = 8;
 const F_CHANNEL = 9;
+const FIELDS = 10;
+const PERSON_FIELDS = (1 << F_CATEGORY) | (1 << F_EXTRA);
+const AUCTION_FIELDS = (1 << F_HOT1) | (1 << F_ID1) | (1 << F_CATEGORY) | (1 << F_PRICE) | (1 << F_EXPIRES) | (1 << F_EXTRA);
+const BID_FIELDS = (1 << F_HOT1) | (1 << F_ID1) | (1 << F_HOT2) | (1 << F_ID2) | (1 << F_PRICE) | (1 << F_CHANNEL) | (1 << F_EXTRA);
 
 /** murmur3's 32-bit finalizer. */
 export function fmix32(h: number): number {
@@ -159,6 +163,8 @@ export class NexmarkEvents {
   private readonly hotAuctionP: number;
   private readonly hotBidderP: number;
   private readonly hotSellerP: number;
+  /** The uniform draws of the event being generated, by field (kept in a typed array so nothing is boxed). */
+  private readonly draws = new Float64Array(FIELDS);
 
   constructor(seed: number, cfg: NexmarkConfig) {
     this.cfg = cfg;
@@ -179,6 +185,22 @@ export class NexmarkEvents {
   /** A uniform number in [0, 1) for event n and a field. */
   u(n: number, field: number): number {
     return ufield(this.base(n), field);
+  }
+
+  /** Fills `draws` with event n's uniform numbers for the fields in `mask`. */
+  private draw(n: number, mask: number): void {
+    const b = this.base(n);
+    const d = this.draws;
+    for (let f = 1; f < FIELDS; f++) {
+      if ((mask & (1 << f)) === 0) continue;
+      let h = b ^ Math.imul(f, 0x165667b1); // fmix32, inlined
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h ^= h >>> 16;
+      d[f] = (h >>> 0) / 4294967296;
+    }
   }
 
   kindOf(n: number): number {
@@ -221,68 +243,83 @@ export class NexmarkEvents {
   }
 
   /** Nexmark's nextBase0PersonId: one of the active people or a few lead ids. */
-  private randomPerson(n: number, u: number): number {
+  private randomPerson(n: number, field: number): number {
     const numPeople = this.lastPerson(n) + 1;
     const active = Math.min(numPeople, this.cfg.numActivePeople);
-    return numPeople - active + Math.floor(u * (active + ID_LEAD));
+    return numPeople - active + Math.floor(this.draws[field]! * (active + ID_LEAD));
   }
+
+  // The accessors below go through `draws` (and return small integers or booleans) so
+  // that no hash or time value crosses a call boxed.
 
   /** Category index (0 = Nexmark's category 10) of auction `id`. */
   auctionCategory(id: number): number {
-    return Math.floor(this.u(this.auctionEvent(id), F_CATEGORY) * NUM_CATEGORIES);
+    this.draw(this.auctionEvent(id), 1 << F_CATEGORY);
+    return Math.floor(this.draws[F_CATEGORY]! * NUM_CATEGORIES);
   }
 
   /** State index of person `id`. */
   personState(id: number): number {
-    return Math.floor(this.u(this.personEvent(id), F_CATEGORY) * US_STATES.length);
+    this.draw(this.personEvent(id), 1 << F_CATEGORY);
+    return Math.floor(this.draws[F_CATEGORY]! * US_STATES.length);
+  }
+
+  /** True when event n is no later than auction `id` expires. */
+  beforeExpiry(id: number, n: number): boolean {
+    const a = this.auctionEvent(id);
+    this.draw(a, 1 << F_EXPIRES);
+    const horizonUs = this.horizonEvents * this.usPerEvent;
+    return n * this.usPerEvent <= a * this.usPerEvent + 1000 + Math.floor(this.draws[F_EXPIRES]! * Math.max(2 * horizonUs, 1));
   }
 
   /** Expiry time of auction `id`, µs. */
   auctionExpiresUs(id: number): number {
     const n = this.auctionEvent(id);
+    this.draw(n, 1 << F_EXPIRES);
     const horizonUs = this.horizonEvents * this.usPerEvent;
-    return this.timeUs(n) + 1000 + Math.floor(this.u(n, F_EXPIRES) * Math.max(2 * horizonUs, 1));
+    return this.timeUs(n) + 1000 + Math.floor(this.draws[F_EXPIRES]! * Math.max(2 * horizonUs, 1));
   }
 
   /** Fills `ev` with event n. */
   at(n: number, ev: NexmarkEvent): void {
-    const b = this.base(n);
     ev.n = n;
     ev.kind = this.kindOf(n);
+    this.draw(n, ev.kind === KIND_PERSON ? PERSON_FIELDS : ev.kind === KIND_AUCTION ? AUCTION_FIELDS : BID_FIELDS);
+    const d = this.draws;
     ev.timeUs = this.timeUs(n);
     ev.channelBytes = 0;
     if (ev.kind === KIND_PERSON) {
       ev.person = this.lastPerson(n);
-      ev.state = Math.floor(ufield(b, F_CATEGORY) * US_STATES.length);
-      ev.extraBytes = PERSON_EXTRA_MIN + Math.floor(ufield(b, F_EXTRA) * PERSON_EXTRA_SPAN);
+      ev.state = Math.floor(d[F_CATEGORY]! * US_STATES.length);
+      ev.extraBytes = PERSON_EXTRA_MIN + Math.floor(d[F_EXTRA]! * PERSON_EXTRA_SPAN);
       ev.rowBytes = PERSON_ROW_FIXED + ev.extraBytes;
     } else if (ev.kind === KIND_AUCTION) {
       ev.auction = this.lastAuction(n);
       const lastP = this.lastPerson(n);
-      ev.seller = ufield(b, F_HOT1) < this.hotSellerP
+      ev.seller = d[F_HOT1]! < this.hotSellerP
         ? Math.floor(lastP / HOT_BLOCK) * HOT_BLOCK
-        : this.randomPerson(n, ufield(b, F_ID1));
-      ev.category = Math.floor(ufield(b, F_CATEGORY) * NUM_CATEGORIES);
-      ev.priceCode = Math.floor(ufield(b, F_PRICE) * PRICE_CODES);
+        : this.randomPerson(n, F_ID1);
+      ev.category = Math.floor(d[F_CATEGORY]! * NUM_CATEGORIES);
+      ev.priceCode = Math.floor(d[F_PRICE]! * PRICE_CODES);
       const horizonUs = this.horizonEvents * this.usPerEvent;
-      ev.expiresUs = ev.timeUs + 1000 + Math.floor(ufield(b, F_EXPIRES) * Math.max(2 * horizonUs, 1));
-      ev.extraBytes = AUCTION_EXTRA_MIN + Math.floor(ufield(b, F_EXTRA) * AUCTION_EXTRA_SPAN);
+      ev.expiresUs = ev.timeUs + 1000 + Math.floor(d[F_EXPIRES]! * Math.max(2 * horizonUs, 1));
+      ev.extraBytes = AUCTION_EXTRA_MIN + Math.floor(d[F_EXTRA]! * AUCTION_EXTRA_SPAN);
       ev.rowBytes = AUCTION_ROW_FIXED + ev.extraBytes;
     } else {
       const lastA = this.lastAuction(n);
-      if (ufield(b, F_HOT1) < this.hotAuctionP) {
+      if (d[F_HOT1]! < this.hotAuctionP) {
         ev.auction = Math.floor(lastA / HOT_BLOCK) * HOT_BLOCK;
       } else {
         const min = Math.max(lastA - this.cfg.numInFlightAuctions, 0);
-        ev.auction = min + Math.floor(ufield(b, F_ID1) * (lastA - min + 1 + ID_LEAD));
+        ev.auction = min + Math.floor(d[F_ID1]! * (lastA - min + 1 + ID_LEAD));
       }
       const lastP = this.lastPerson(n);
-      ev.bidder = ufield(b, F_HOT2) < this.hotBidderP
+      ev.bidder = d[F_HOT2]! < this.hotBidderP
         ? Math.floor(lastP / HOT_BLOCK) * HOT_BLOCK + 1
-        : this.randomPerson(n, ufield(b, F_ID2));
-      ev.priceCode = Math.floor(ufield(b, F_PRICE) * PRICE_CODES);
-      ev.channelBytes = ufield(b, F_CHANNEL) < 0.5 ? 0 : 16;
-      ev.extraBytes = BID_EXTRA_MIN + Math.floor(ufield(b, F_EXTRA) * BID_EXTRA_SPAN);
+        : this.randomPerson(n, F_ID2);
+      ev.priceCode = Math.floor(d[F_PRICE]! * PRICE_CODES);
+      ev.channelBytes = d[F_CHANNEL]! < 0.5 ? 0 : 16;
+      ev.extraBytes = BID_EXTRA_MIN + Math.floor(d[F_EXTRA]! * BID_EXTRA_SPAN);
       ev.rowBytes = BID_ROW_FIXED + ev.channelBytes + ev.extraBytes;
     }
   }

@@ -30,7 +30,7 @@
  */
 import { z } from 'zod';
 import type { RecordBuf } from '../../sim/workload.ts';
-import { bidderPicks, commonParams, expectedDistinct, HISTORY_START, keyGroup, LOAD_OPS, NexmarkQuery, solveIncreasing, stateKey } from './common.ts';
+import { bidderPicks, commonParams, expectedDistinct, HISTORY_START, keyGroup, LOAD_OPS, NexmarkQuery, solveIncreasing } from './common.ts';
 import { KIND_BID, NexmarkEvents, type NexmarkEvent } from './events.ts';
 
 export const q11Params = z.object({ ...commonParams }).strict();
@@ -145,9 +145,10 @@ export class Q11 extends NexmarkQuery {
     this.n = HISTORY_START + Math.ceil(this.gapEvents + this.lagEvents) + 1000;
   }
 
-  private mapKey(b: number, lastBid: number): number { return stateKey(NS_MAP, keyGroup(b), b, 16, lastBid); }
-  private accKey(b: number): number { return stateKey(NS_ACC, keyGroup(b), b, 16, 0); }
-  private timerKey(lastBid: number, b: number): number { return stateKey(NS_TIMER, keyGroup(b), lastBid, 26, b); }
+  /** Key register r := an entry's key (a session window is named by its last bid). */
+  private mapKey(r: number, b: number, lastBid: number): void { this.key(r, NS_MAP, keyGroup(b), b, 16, lastBid); }
+  private accKey(r: number, b: number): void { this.key(r, NS_ACC, keyGroup(b), b, 16, 0); }
+  private timerKey(r: number, lastBid: number, b: number): void { this.key(r, NS_TIMER, keyGroup(b), lastBid, 26, b); }
 
   /** True when the front session is due before event n. */
   private frontDue(n: number): boolean {
@@ -170,9 +171,9 @@ export class Q11 extends NexmarkQuery {
       const i = this.emitSlot;
       const b = this.sessions.ids[i]!;
       const last = this.sessions.last[i]!;
-      this.put(rec, this.mapKey(b, last), MAP_ENTRY);
-      this.put(rec, this.accKey(b), ACC);
-      this.put(rec, this.timerKey(last, b), 0);
+      this.mapKey(0, b, last); this.put(rec, 0, MAP_ENTRY);
+      this.accKey(0, b); this.put(rec, 0, ACC);
+      this.timerKey(0, last, b); this.put(rec, 0, 0);
       this.emitSlot = this.sessions.after(i);
     }
     return rec.count > 0;
@@ -184,10 +185,9 @@ export class Q11 extends NexmarkQuery {
       const h = this.sessions.head;
       const b = this.sessions.ids[h]!;
       const last = this.sessions.last[h]!;
-      this.get(rec, this.accKey(b));
-      this.del(rec, this.accKey(b));
-      this.del(rec, this.mapKey(b, last));
-      this.del(rec, this.timerKey(last, b));
+      this.accKey(0, b); this.get(rec, 0); this.del(rec, 0);
+      this.mapKey(0, b, last); this.del(rec, 0);
+      this.timerKey(0, last, b); this.del(rec, 0);
       this.sessions.popFront();
       keys++;
     }
@@ -200,19 +200,21 @@ export class Q11 extends NexmarkQuery {
     if (ev.kind !== KIND_BID) return;
     const b = ev.bidder;
     const last = this.sessions.lastBid(b);
-    this.scan(rec, this.mapKey(b, 0), last >= 0 ? 1 : 0);
+    this.mapKey(0, b, 0);
+    this.scan(rec, 0, last >= 0 ? 1 : 0);
+    this.mapKey(1, b, ev.n);
     if (last >= 0) {
       // The new window merges into the open session: its mapping and timer move.
-      this.del(rec, this.mapKey(b, last));
-      this.put(rec, this.mapKey(b, ev.n), MAP_ENTRY);
-      this.del(rec, this.timerKey(last, b));
+      this.mapKey(0, b, last); this.del(rec, 0);
+      this.put(rec, 1, MAP_ENTRY);
+      this.timerKey(0, last, b); this.del(rec, 0);
     } else {
-      this.put(rec, this.mapKey(b, ev.n), MAP_ENTRY);
+      this.put(rec, 1, MAP_ENTRY);
     }
-    this.put(rec, this.timerKey(ev.n, b), 0);
-    const k = this.accKey(b);
-    this.get(rec, k);
-    this.put(rec, k, ACC);
+    this.timerKey(0, ev.n, b); this.put(rec, 0, 0);
+    this.accKey(0, b);
+    this.get(rec, 0);
+    this.put(rec, 0, ACC);
     this.sessions.touch(b, ev.n);
   }
 

@@ -28,7 +28,7 @@
  */
 import { z } from 'zod';
 import type { RecordBuf } from '../../sim/workload.ts';
-import { BatchSeen, bidderPicks, commonParams, EventWindows, expectedDistinct, HISTORY_START, IdSet, keyGroup, LOAD_OPS, miniBatchParam, NexmarkQuery, solveIncreasing, stateKey } from './common.ts';
+import { BatchSeen, bidderPicks, commonParams, EventWindows, expectedDistinct, HISTORY_START, IdSet, keyGroup, LOAD_OPS, miniBatchParam, NexmarkQuery, solveIncreasing } from './common.ts';
 import { KIND_BID, NexmarkEvents, type NexmarkEvent } from './events.ts';
 
 export const q12Params = z.object({ ...commonParams, miniBatch: miniBatchParam }).strict();
@@ -84,8 +84,9 @@ export class Q12 extends NexmarkQuery {
     return Math.max(0, this.gen.lastPerson(n) - Math.max(this.gen.cfg.numActivePeople, 100) - 1);
   }
 
-  private accKey(b: number, w: number): number { return stateKey(NS_ACC, keyGroup(b), b, 16, w); }
-  private timerKey(w: number, b: number): number { return stateKey(NS_TIMER, keyGroup(b), w, 26, b); }
+  /** Key register r := an entry's key. */
+  private accKey(r: number, b: number, w: number): void { this.key(r, NS_ACC, keyGroup(b), b, 16, w); }
+  private timerKey(r: number, w: number, b: number): void { this.key(r, NS_TIMER, keyGroup(b), w, 26, b); }
 
   protected loadStep(rec: RecordBuf): boolean {
     const g = this.gen;
@@ -99,8 +100,10 @@ export class Q12 extends NexmarkQuery {
     while (this.emitCursor <= this.cur.hi && rec.count < LOAD_OPS) {
       const b = this.emitCursor++;
       if (!this.cur.has(b)) continue;
-      this.put(rec, this.accKey(b, this.curW), ACC);
-      this.put(rec, this.timerKey(this.curW, b), 0);
+      this.accKey(0, b, this.curW);
+      this.put(rec, 0, ACC);
+      this.timerKey(0, this.curW, b);
+      this.put(rec, 0, 0);
     }
     return rec.count > 0;
   }
@@ -123,9 +126,11 @@ export class Q12 extends NexmarkQuery {
     while (this.cursor <= set.hi && keys < FIRE_KEYS) {
       const b = this.cursor++;
       if (!set.has(b)) continue;
-      this.get(rec, this.accKey(b, this.fireW));
-      this.del(rec, this.accKey(b, this.fireW));
-      this.del(rec, this.timerKey(this.fireW, b));
+      this.accKey(0, b, this.fireW);
+      this.get(rec, 0);
+      this.del(rec, 0);
+      this.timerKey(0, this.fireW, b);
+      this.del(rec, 0);
       keys++;
     }
     if (this.cursor > set.hi) this.fireW = -1;
@@ -138,11 +143,12 @@ export class Q12 extends NexmarkQuery {
     if (ev.kind !== KIND_BID) return;
     const b = ev.bidder;
     this.cur.add(b);
-    if (this.seen.first(b * 64 + (this.curW % 64), Math.floor(ev.n / this.miniBatch))) {
-      const k = this.accKey(b, this.curW);
-      this.get(rec, k);
-      this.put(rec, k, ACC);
-      this.put(rec, this.timerKey(this.curW, b), 0);
+    if (this.seen.first(b, this.curW, Math.floor(ev.n / this.miniBatch))) {
+      this.accKey(0, b, this.curW);
+      this.get(rec, 0);
+      this.put(rec, 0, ACC);
+      this.timerKey(0, this.curW, b);
+      this.put(rec, 0, 0);
     }
   }
 

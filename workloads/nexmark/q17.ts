@@ -28,7 +28,7 @@ import { z } from 'zod';
 import type { RecordBuf } from '../../sim/workload.ts';
 import {
   auctionPicks, BatchSeen, coin, commonParams, DEFAULT_EVENTS_PER_SECOND, FlagRing, HISTORY_START, keyGroup, LOAD_OPS,
-  miniBatchParam, NexmarkQuery, pickRate, stateKey, type PickModel,
+  miniBatchParam, NexmarkQuery, pickRate, type PickModel,
 } from './common.ts';
 import { KIND_AUCTION, KIND_BID, type NexmarkEvent } from './events.ts';
 
@@ -62,7 +62,8 @@ export class Q17 extends NexmarkQuery {
     this.loadAuction = this.firstAuction;
   }
 
-  private accKey(a: number): number { return stateKey(NS_ACC, keyGroup(a), a, 16, 0); }
+  /** Key register r := auction a's accumulator (the day is constant). */
+  private accKey(r: number, a: number): void { this.key(r, NS_ACC, keyGroup(a), a, 16, 0); }
 
   protected loadStep(rec: RecordBuf): boolean {
     // Auctions created in the history with at least one bid before the run starts.
@@ -72,7 +73,8 @@ export class Q17 extends NexmarkQuery {
       const lambda = pickRate(this.picks, a, HISTORY_START, this.n);
       if (lambda > 0 && coin(0x51a7, a, 17, 1 - Math.exp(-lambda))) {
         this.hasAcc.set(a, 1);
-        this.put(rec, this.accKey(a), ACC);
+        this.accKey(0, a);
+        this.put(rec, 0, ACC);
       }
     }
     return rec.count > 0;
@@ -80,10 +82,10 @@ export class Q17 extends NexmarkQuery {
 
   protected onEvent(ev: NexmarkEvent, rec: RecordBuf): void {
     const g = this.gen;
-    if (ev.kind === KIND_BID && this.seen.first(ev.auction, Math.floor(ev.n / this.miniBatch))) {
-      const k = this.accKey(ev.auction);
-      this.get(rec, k);
-      this.put(rec, k, ACC);
+    if (ev.kind === KIND_BID && this.seen.first(ev.auction, 0, Math.floor(ev.n / this.miniBatch))) {
+      this.accKey(0, ev.auction);
+      this.get(rec, 0);
+      this.put(rec, 0, ACC);
       this.hasAcc.set(ev.auction, 1);
     }
     // TTL: the accumulator of the auction created retentionEvents ago expires.
@@ -91,7 +93,8 @@ export class Q17 extends NexmarkQuery {
     if (m >= HISTORY_START && g.kindOf(m) === KIND_AUCTION) {
       const a = g.lastAuction(m);
       if (this.hasAcc.get(a) === 1) {
-        this.del(rec, this.accKey(a));
+        this.accKey(1, a);
+        this.del(rec, 1);
         this.hasAcc.set(a, 0);
       }
     }

@@ -25,7 +25,7 @@
  */
 import { z } from 'zod';
 import type { RecordBuf } from '../../sim/workload.ts';
-import { BatchSeen, commonParams, DEFAULT_EVENTS_PER_SECOND, HISTORY_START, keyGroup2, LOAD_OPS, miniBatchParam, NexmarkQuery, NumberFifo, stateKey } from './common.ts';
+import { BatchSeen, commonParams, DEFAULT_EVENTS_PER_SECOND, HISTORY_START, keyGroup2, LOAD_OPS, miniBatchParam, NexmarkQuery, NumberFifo } from './common.ts';
 import { fmix32, KIND_BID, MEAN_BID_ROW, type NexmarkEvent } from './events.ts';
 
 export const q18Params = z.object({ ...commonParams, miniBatch: miniBatchParam }).strict();
@@ -36,21 +36,24 @@ const PILOT_EVENTS = 300_000;
 
 /** Recently written pairs (a direct-mapped table of pair → last write), to tell a pair's first write. */
 class RecentPairs {
-  private readonly keys: Float64Array;
+  private readonly bidders: Float64Array;
+  private readonly auctions: Float64Array;
   private readonly last: Float64Array;
   private readonly mask: number;
 
   constructor(bits: number, private readonly horizon: number) {
-    this.keys = new Float64Array(1 << bits).fill(-1);
+    this.bidders = new Float64Array(1 << bits).fill(-1);
+    this.auctions = new Float64Array(1 << bits).fill(-1);
     this.last = new Float64Array(1 << bits);
     this.mask = (1 << bits) - 1;
   }
 
-  /** Records a write of `key` at event n; true when the pair was not written within the horizon. */
-  write(key: number, n: number): boolean {
-    const i = fmix32((key >>> 0) ^ fmix32(Math.floor(key / 4294967296))) & this.mask;
-    const fresh = this.keys[i] !== key || this.last[i]! < n - this.horizon;
-    this.keys[i] = key;
+  /** Records a write of (bidder, auction) at event n; true when the pair was not written within the horizon. */
+  write(bidder: number, auction: number, n: number): boolean {
+    const i = fmix32(Math.imul(auction, 0x9e3779b1) ^ bidder) & this.mask;
+    const fresh = this.bidders[i] !== bidder || this.auctions[i] !== auction || this.last[i]! < n - this.horizon;
+    this.bidders[i] = bidder;
+    this.auctions[i] = auction;
     this.last[i] = n;
     return fresh;
   }
@@ -78,7 +81,7 @@ export class Q18 extends NexmarkQuery {
     for (let m = HISTORY_START; m < HISTORY_START + PILOT_EVENTS; m++) {
       if (this.gen.kindOf(m) !== KIND_BID) continue;
       this.gen.at(m, this.ev);
-      if (pilot.write(this.rowKey(this.ev.bidder, this.ev.auction), m)) fresh++;
+      if (pilot.write(this.ev.bidder, this.ev.auction, m)) fresh++;
     }
     this.newPairsPerEvent = fresh / PILOT_EVENTS;
     this.retentionEvents = Math.max(1, Math.round(this.targetBytes / (this.newPairsPerEvent * (this.keyBytes + MEAN_BID_ROW))));
@@ -88,8 +91,9 @@ export class Q18 extends NexmarkQuery {
     this.n = this.loadCursor + this.retentionEvents;
   }
 
-  private rowKey(bidder: number, auction: number): number {
-    return stateKey(NS_ROW, keyGroup2(bidder, auction), auction, 16, bidder);
+  /** Key register r := the row of (bidder, auction). */
+  private rowKey(r: number, bidder: number, auction: number): void {
+    this.key(r, NS_ROW, keyGroup2(bidder, auction), auction, 16, bidder);
   }
 
   protected loadStep(rec: RecordBuf): boolean {
@@ -99,10 +103,10 @@ export class Q18 extends NexmarkQuery {
       const m = this.loadCursor++;
       if (g.kindOf(m) !== KIND_BID) continue;
       g.at(m, ev);
-      const k = this.rowKey(ev.bidder, ev.auction);
-      if (this.recent.write(k, m)) {
+      if (this.recent.write(ev.bidder, ev.auction, m)) {
         this.firstWrites.push(m);
-        this.put(rec, k, ev.rowBytes);
+        this.rowKey(0, ev.bidder, ev.auction);
+        this.put(rec, 0, ev.rowBytes);
       }
     }
     return rec.count > 0;
@@ -110,11 +114,11 @@ export class Q18 extends NexmarkQuery {
 
   protected onEvent(ev: NexmarkEvent, rec: RecordBuf): void {
     if (ev.kind === KIND_BID) {
-      const k = this.rowKey(ev.bidder, ev.auction);
-      if (this.recent.write(k, ev.n)) this.firstWrites.push(ev.n);
-      if (this.seen.first(k, Math.floor(ev.n / this.miniBatch))) {
-        this.get(rec, k);
-        this.put(rec, k, ev.rowBytes);
+      if (this.recent.write(ev.bidder, ev.auction, ev.n)) this.firstWrites.push(ev.n);
+      if (this.seen.first(ev.bidder, ev.auction, Math.floor(ev.n / this.miniBatch))) {
+        this.rowKey(0, ev.bidder, ev.auction);
+        this.get(rec, 0);
+        this.put(rec, 0, ev.rowBytes);
       }
     }
     // TTL: pairs first written retentionEvents ago expire.
@@ -122,7 +126,8 @@ export class Q18 extends NexmarkQuery {
     while (this.firstWrites.length > 0 && this.firstWrites.peek() <= due && rec.count < 60) {
       const m = this.firstWrites.shift();
       this.gen.at(m, this.old);
-      this.del(rec, this.rowKey(this.old.bidder, this.old.auction));
+      this.rowKey(1, this.old.bidder, this.old.auction);
+      this.del(rec, 1);
     }
   }
 

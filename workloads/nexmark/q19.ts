@@ -29,7 +29,7 @@
  */
 import { z } from 'zod';
 import type { RecordBuf } from '../../sim/workload.ts';
-import { commonParams, DEFAULT_EVENTS_PER_SECOND, HISTORY_START, keyGroup, LOAD_OPS, NexmarkQuery, NumberFifo, stateKey } from './common.ts';
+import { commonParams, DEFAULT_EVENTS_PER_SECOND, HISTORY_START, keyGroup, LOAD_OPS, NexmarkQuery, NumberFifo } from './common.ts';
 import { KIND_AUCTION, KIND_BID, MEAN_BID_ROW, type NexmarkEvent } from './events.ts';
 
 export const q19Params = z.object({ ...commonParams }).strict();
@@ -65,7 +65,7 @@ export class Q19 extends NexmarkQuery {
   /** Entries an auction ends with, on average (measured). */
   readonly entriesPerAuction: number;
   private readonly tops = new LiveTops();
-  /** Retired auctions' entries: due event, count, then the keys; in due order. */
+  /** Retired auctions' entries: due event, count, then (auction, sort key) per entry; in due order. */
   private readonly expiries: NumberFifo;
   /** The next auction to retire from the cache (no bid can reach it any more). */
   private finalCursor: number;
@@ -93,12 +93,13 @@ export class Q19 extends NexmarkQuery {
     for (let i = 0; i < SLOTS; i++) this.tops.ids[i] = -1;
     const start = HISTORY_START + PILOT_EVENTS;
     this.finalCursor = this.gen.lastAuction(start) + 1;
-    this.expiries = new NumberFifo(Math.ceil((this.retentionEvents * p.auctionProportion) / this.gen.total * (this.entriesPerAuction + 2)) + 1024);
+    this.expiries = new NumberFifo(Math.ceil((this.retentionEvents * p.auctionProportion) / this.gen.total * (2 * this.entriesPerAuction + 2)) + 1024);
     this.loadCursor = start;
     this.n = start + this.retentionEvents;
   }
 
-  private topKey(a: number, sub: number): number { return stateKey(NS_TOP, keyGroup(a), a, 16, sub); }
+  /** Key register r := auction a's entry for sort key `sub`. */
+  private topKey(r: number, a: number, sub: number): void { this.key(r, NS_TOP, keyGroup(a), a, 16, sub); }
 
   /**
    * The Top-10 for one event: fills `rec` with the run's operations (undefined: only
@@ -117,7 +118,7 @@ export class Q19 extends NexmarkQuery {
     let s = t.slot(a);
     if (!t.has(a)) {
       s = t.open(a);
-      if (rec) this.scan(rec, this.topKey(a, 0), 0); // cache miss: load the (empty) map
+      if (rec) { this.topKey(0, a, 0); this.scan(rec, 0, 0); } // cache miss: load the (empty) map
     }
     const sub = ev.priceCode >>> 4;
     const base = s * TOP_N;
@@ -127,7 +128,7 @@ export class Q19 extends NexmarkQuery {
       if (t.subs[base + i] === sub) {
         // Same sort key: the row joins its list.
         t.sizes[base + i] = t.sizes[base + i]! + ev.rowBytes;
-        if (rec) this.put(rec, this.topKey(a, sub), t.sizes[base + i]! + LIST);
+        if (rec) { this.topKey(0, a, sub); this.put(rec, 0, t.sizes[base + i]! + LIST); }
         return;
       }
       if (low < 0 || t.subs[base + i]! < t.subs[base + low]!) low = i;
@@ -136,12 +137,15 @@ export class Q19 extends NexmarkQuery {
       t.subs[base + count] = sub;
       t.sizes[base + count] = ev.rowBytes;
       t.counts[s] = count + 1;
-      if (rec) this.put(rec, this.topKey(a, sub), ev.rowBytes + LIST);
+      if (rec) { this.topKey(0, a, sub); this.put(rec, 0, ev.rowBytes + LIST); }
     } else if (sub > t.subs[base + low]!) {
       const out = t.subs[base + low]!;
       t.subs[base + low] = sub;
       t.sizes[base + low] = ev.rowBytes;
-      if (rec) { this.put(rec, this.topKey(a, sub), ev.rowBytes + LIST); this.del(rec, this.topKey(a, out)); }
+      if (rec) {
+        this.topKey(0, a, sub); this.put(rec, 0, ev.rowBytes + LIST);
+        this.topKey(1, a, out); this.del(rec, 1);
+      }
     }
   }
 
@@ -160,9 +164,10 @@ export class Q19 extends NexmarkQuery {
     this.expiries.push(due);
     this.expiries.push(count);
     for (let i = 0; i < count; i++) {
-      const k = this.topKey(a, t.subs[s * TOP_N + i]!);
-      this.expiries.push(k);
-      if (this.loading && rec) this.put(rec, k, t.sizes[s * TOP_N + i]! + LIST);
+      const sub = t.subs[s * TOP_N + i]!;
+      this.expiries.push(a);
+      this.expiries.push(sub);
+      if (this.loading && rec) { this.topKey(0, a, sub); this.put(rec, 0, t.sizes[s * TOP_N + i]! + LIST); }
     }
   }
 
@@ -178,7 +183,10 @@ export class Q19 extends NexmarkQuery {
       const s = this.openSlot++;
       const a = this.tops.ids[s]!;
       if (a < 0) continue;
-      for (let i = 0; i < this.tops.counts[s]!; i++) this.put(rec, this.topKey(a, this.tops.subs[s * TOP_N + i]!), this.tops.sizes[s * TOP_N + i]! + LIST);
+      for (let i = 0; i < this.tops.counts[s]!; i++) {
+        this.topKey(0, a, this.tops.subs[s * TOP_N + i]!);
+        this.put(rec, 0, this.tops.sizes[s * TOP_N + i]! + LIST);
+      }
     }
     if (rec.count === 0) this.loading = false;
     return rec.count > 0;
@@ -189,7 +197,11 @@ export class Q19 extends NexmarkQuery {
     while (this.expiries.length > 0 && this.expiries.peek() <= ev.n && rec.count <= 64 - 2 - TOP_N) {
       this.expiries.shift();
       const count = this.expiries.shift();
-      for (let i = 0; i < count; i++) this.del(rec, this.expiries.shift());
+      for (let i = 0; i < count; i++) {
+        const a = this.expiries.shift();
+        this.topKey(1, a, this.expiries.shift());
+        this.del(rec, 1);
+      }
     }
   }
 

@@ -29,7 +29,7 @@
  */
 import { z } from 'zod';
 import type { RecordBuf } from '../../sim/workload.ts';
-import { commonParams, DEFAULT_EVENTS_PER_SECOND, HISTORY_START, IdRing, keyGroup, LOAD_OPS, NexmarkQuery, stateKey } from './common.ts';
+import { commonParams, DEFAULT_EVENTS_PER_SECOND, HISTORY_START, IdRing, keyGroup, LOAD_OPS, NexmarkQuery } from './common.ts';
 import { KIND_AUCTION, KIND_BID, MEAN_AUCTION_ROW, MEAN_BID_ROW, NUM_CATEGORIES, type NexmarkEvent } from './events.ts';
 
 export const q20Params = z.object({ ...commonParams }).strict();
@@ -54,12 +54,9 @@ export class Q20 extends NexmarkQuery {
     this.n = HISTORY_START + this.retentionEvents;
   }
 
-  private bidKey(auction: number, n: number): number {
-    return stateKey(NS_BID, keyGroup(auction), auction, 16, n);
-  }
-  private auctionKey(auction: number): number {
-    return stateKey(NS_AUCTION, keyGroup(auction), auction, 16, 0);
-  }
+  /** Key register r := the bid side's entry of bid n on `auction`. */
+  private bidKey(r: number, auction: number, n: number): void { this.key(r, NS_BID, keyGroup(auction), auction, 16, n); }
+  private auctionKey(r: number, auction: number): void { this.key(r, NS_AUCTION, keyGroup(auction), auction, 16, 0); }
 
   /** Bids that name an auction not created yet (Nexmark's lead ids). */
   private track(ev: NexmarkEvent): void {
@@ -71,8 +68,8 @@ export class Q20 extends NexmarkQuery {
     while (this.loadCursor < this.n && rec.count < LOAD_OPS) {
       this.gen.at(this.loadCursor++, ev);
       this.track(ev);
-      if (ev.kind === KIND_BID) this.put(rec, this.bidKey(ev.auction, ev.n), ev.rowBytes + COUNT);
-      else if (ev.kind === KIND_AUCTION && ev.category === 0) this.put(rec, this.auctionKey(ev.auction), ev.rowBytes + COUNT);
+      if (ev.kind === KIND_BID) { this.bidKey(0, ev.auction, ev.n); this.put(rec, 0, ev.rowBytes + COUNT); }
+      else if (ev.kind === KIND_AUCTION && ev.category === 0) { this.auctionKey(0, ev.auction); this.put(rec, 0, ev.rowBytes + COUNT); }
     }
     return rec.count > 0;
   }
@@ -83,16 +80,18 @@ export class Q20 extends NexmarkQuery {
       const a = ev.auction;
       const created = a <= g.lastAuction(ev.n);
       const rows = created && g.auctionCategory(a) === 0 && g.auctionEvent(a) >= ev.n - this.retentionEvents ? 1 : 0;
-      this.scan(rec, this.auctionKey(a), rows);
-      const k = this.bidKey(a, ev.n);
-      this.get(rec, k);
-      this.put(rec, k, ev.rowBytes + COUNT);
+      this.auctionKey(0, a);
+      this.scan(rec, 0, rows);
+      this.bidKey(1, a, ev.n);
+      this.get(rec, 1);
+      this.put(rec, 1, ev.rowBytes + COUNT);
       this.track(ev);
     } else if (ev.kind === KIND_AUCTION && ev.category === 0) {
-      this.scan(rec, this.bidKey(ev.auction, 0), this.bidsBefore.get(ev.auction));
-      const k = this.auctionKey(ev.auction);
-      this.get(rec, k);
-      this.put(rec, k, ev.rowBytes + COUNT);
+      this.bidKey(0, ev.auction, 0);
+      this.scan(rec, 0, this.bidsBefore.get(ev.auction));
+      this.auctionKey(1, ev.auction);
+      this.get(rec, 1);
+      this.put(rec, 1, ev.rowBytes + COUNT);
     }
     this.expire(ev.n - this.retentionEvents, rec);
   }
@@ -102,8 +101,8 @@ export class Q20 extends NexmarkQuery {
     if (m < HISTORY_START) return;
     const old = this.old;
     this.gen.at(m, old);
-    if (old.kind === KIND_BID) this.del(rec, this.bidKey(old.auction, m));
-    else if (old.kind === KIND_AUCTION && old.category === 0) this.del(rec, this.auctionKey(old.auction));
+    if (old.kind === KIND_BID) { this.bidKey(2, old.auction, m); this.del(rec, 2); }
+    else if (old.kind === KIND_AUCTION && old.category === 0) { this.auctionKey(2, old.auction); this.del(rec, 2); }
   }
 
   protected derived(): Record<string, unknown> {

@@ -27,7 +27,7 @@
  */
 import { z } from 'zod';
 import type { RecordBuf } from '../../sim/workload.ts';
-import { commonParams, DEFAULT_EVENTS_PER_SECOND, HISTORY_START, IdRing, keyGroup, LOAD_OPS, NexmarkQuery, stateKey } from './common.ts';
+import { commonParams, DEFAULT_EVENTS_PER_SECOND, HISTORY_START, IdRing, keyGroup, LOAD_OPS, NexmarkQuery } from './common.ts';
 import { KIND_AUCTION, KIND_PERSON, NUM_CATEGORIES, US_STATES, type NexmarkEvent } from './events.ts';
 
 export const q3Params = z.object({ ...commonParams }).strict();
@@ -58,12 +58,9 @@ export class Q3 extends NexmarkQuery {
     this.n = HISTORY_START + this.retentionEvents;
   }
 
-  private auctionKey(seller: number, auction: number): number {
-    return stateKey(NS_AUCTION, keyGroup(seller), seller, 16, auction);
-  }
-  private personKey(person: number): number {
-    return stateKey(NS_PERSON, keyGroup(person), person, 16, 0);
-  }
+  /** Key register r := the auction side's row of `auction` under `seller`. */
+  private auctionKey(r: number, seller: number, auction: number): void { this.key(r, NS_AUCTION, keyGroup(seller), seller, 16, auction); }
+  private personKey(r: number, person: number): void { this.key(r, NS_PERSON, keyGroup(person), person, 16, 0); }
   private passes(ev: NexmarkEvent): boolean {
     return ev.kind === KIND_AUCTION ? ev.category === 0 : ev.kind === KIND_PERSON && q3StatePasses(ev.state);
   }
@@ -77,10 +74,12 @@ export class Q3 extends NexmarkQuery {
       g.at(m, ev);
       if (!this.passes(ev)) continue;
       if (ev.kind === KIND_AUCTION) {
-        this.put(rec, this.auctionKey(ev.seller, ev.auction), AUCTION_ROW);
+        this.auctionKey(0, ev.seller, ev.auction);
+        this.put(rec, 0, AUCTION_ROW);
         this.sellerRows.add(ev.seller, 1);
       } else {
-        this.put(rec, this.personKey(ev.person), PERSON_ROW);
+        this.personKey(0, ev.person);
+        this.put(rec, 0, PERSON_ROW);
       }
     }
     return rec.count > 0;
@@ -92,16 +91,18 @@ export class Q3 extends NexmarkQuery {
       if (ev.kind === KIND_AUCTION) {
         const s = ev.seller;
         const held = s <= g.lastPerson(ev.n) && q3StatePasses(g.personState(s)) && g.personEvent(s) >= ev.n - this.retentionEvents;
-        this.scan(rec, this.personKey(s), held ? 1 : 0);
-        const k = this.auctionKey(s, ev.auction);
-        this.get(rec, k);
-        this.put(rec, k, AUCTION_ROW);
+        this.personKey(0, s);
+        this.scan(rec, 0, held ? 1 : 0);
+        this.auctionKey(1, s, ev.auction);
+        this.get(rec, 1);
+        this.put(rec, 1, AUCTION_ROW);
         this.sellerRows.add(s, 1);
       } else {
-        this.scan(rec, this.auctionKey(ev.person, 0), this.sellerRows.get(ev.person));
-        const k = this.personKey(ev.person);
-        this.get(rec, k);
-        this.put(rec, k, PERSON_ROW);
+        this.auctionKey(0, ev.person, 0);
+        this.scan(rec, 0, this.sellerRows.get(ev.person));
+        this.personKey(1, ev.person);
+        this.get(rec, 1);
+        this.put(rec, 1, PERSON_ROW);
       }
     }
     // TTL: the row written retentionEvents ago expires.
@@ -109,7 +110,9 @@ export class Q3 extends NexmarkQuery {
     if (m >= HISTORY_START && g.kindOf(m) !== 2) {
       g.at(m, this.old);
       if (this.passes(this.old)) {
-        this.del(rec, this.old.kind === KIND_AUCTION ? this.auctionKey(this.old.seller, this.old.auction) : this.personKey(this.old.person));
+        if (this.old.kind === KIND_AUCTION) this.auctionKey(2, this.old.seller, this.old.auction);
+        else this.personKey(2, this.old.person);
+        this.del(rec, 2);
       }
     }
   }

@@ -32,7 +32,7 @@
  */
 import { z } from 'zod';
 import type { RecordBuf } from '../../sim/workload.ts';
-import { BatchSeen, commonParams, DEFAULT_EVENTS_PER_SECOND, HISTORY_START, IdRing, keyGroup, LOAD_OPS, miniBatchParam, NexmarkQuery, stateKey } from './common.ts';
+import { BatchSeen, commonParams, DEFAULT_EVENTS_PER_SECOND, HISTORY_START, IdRing, keyGroup, LOAD_OPS, miniBatchParam, NexmarkQuery } from './common.ts';
 import { KIND_AUCTION, KIND_BID, NUM_CATEGORIES, type NexmarkEvent } from './events.ts';
 
 export const q4Params = z.object({ ...commonParams, miniBatch: miniBatchParam }).strict();
@@ -71,15 +71,16 @@ export class Q4 extends NexmarkQuery {
     this.n = HISTORY_START + this.retentionEvents;
   }
 
-  private bidKey(a: number, n: number): number { return stateKey(NS_BID, keyGroup(a), a, 16, n); }
-  private auctionKey(a: number): number { return stateKey(NS_AUCTION, keyGroup(a), a, 16, 0); }
-  private maxKey(a: number): number { return stateKey(NS_MAX, keyGroup(a), a, 16, 0); }
-  private avgKey(c: number): number { return stateKey(NS_AVG, keyGroup(c), c, 16, 0); }
+  /** Key register r := an entry's key. */
+  private bidKey(r: number, a: number, n: number): void { this.key(r, NS_BID, keyGroup(a), a, 16, n); }
+  private auctionKey(r: number, a: number): void { this.key(r, NS_AUCTION, keyGroup(a), a, 16, 0); }
+  private maxKey(r: number, a: number): void { this.key(r, NS_MAX, keyGroup(a), a, 16, 0); }
+  private avgKey(r: number, c: number): void { this.key(r, NS_AVG, keyGroup(c), c, 16, 0); }
 
   /** Whether a bid at event n on auction a passes the join (the auction exists, is held, and the bid is before it expires). */
-  private matches(a: number, n: number, timeUs: number): boolean {
+  private matches(a: number, n: number): boolean {
     const g = this.gen;
-    return a <= g.lastAuction(n) && g.auctionEvent(a) >= Math.max(n - this.retentionEvents, HISTORY_START) && timeUs <= g.auctionExpiresUs(a);
+    return a <= g.lastAuction(n) && g.auctionEvent(a) >= Math.max(n - this.retentionEvents, HISTORY_START) && g.beforeExpiry(a, n);
   }
 
   protected loadStep(rec: RecordBuf): boolean {
@@ -90,15 +91,18 @@ export class Q4 extends NexmarkQuery {
       g.at(m, ev);
       if (ev.kind === KIND_BID) {
         if (ev.auction > g.lastAuction(m)) this.bidsBefore.add(ev.auction, 1);
-        this.put(rec, this.bidKey(ev.auction, m), BID_ROW);
-        if (this.hasMax.get(ev.auction) === 0 && this.matches(ev.auction, m, ev.timeUs)) {
+        this.bidKey(0, ev.auction, m);
+        this.put(rec, 0, BID_ROW);
+        if (this.hasMax.get(ev.auction) === 0 && this.matches(ev.auction, m)) {
           this.hasMax.set(ev.auction, 1);
-          this.put(rec, this.maxKey(ev.auction), MAX_ACC);
+          this.maxKey(0, ev.auction);
+          this.put(rec, 0, MAX_ACC);
           const cat = g.auctionCategory(ev.auction);
-          if (!this.avgPut[cat]) { this.avgPut[cat] = 1; this.put(rec, this.avgKey(cat), AVG_ACC); }
+          if (!this.avgPut[cat]) { this.avgPut[cat] = 1; this.avgKey(0, cat); this.put(rec, 0, AVG_ACC); }
         }
       } else if (ev.kind === KIND_AUCTION) {
-        this.put(rec, this.auctionKey(ev.auction), AUCTION_ROW);
+        this.auctionKey(0, ev.auction);
+        this.put(rec, 0, AUCTION_ROW);
       }
     }
     return rec.count > 0;
@@ -110,28 +114,32 @@ export class Q4 extends NexmarkQuery {
       const a = ev.auction;
       const created = a <= g.lastAuction(ev.n);
       if (!created) this.bidsBefore.add(a, 1);
-      this.scan(rec, this.auctionKey(a), created && g.auctionEvent(a) >= ev.n - this.retentionEvents ? 1 : 0);
-      const k = this.bidKey(a, ev.n);
-      this.get(rec, k);
-      this.put(rec, k, BID_ROW);
-      if (this.matches(a, ev.n, ev.timeUs)) {
+      this.auctionKey(0, a);
+      this.scan(rec, 0, created && g.auctionEvent(a) >= ev.n - this.retentionEvents ? 1 : 0);
+      this.bidKey(1, a, ev.n);
+      this.get(rec, 1);
+      this.put(rec, 1, BID_ROW);
+      if (this.matches(a, ev.n)) {
         const batch = Math.floor(ev.n / this.miniBatch);
-        if (this.seen.first(a, batch)) {
-          this.get(rec, this.maxKey(a));
-          this.put(rec, this.maxKey(a), MAX_ACC);
+        if (this.seen.first(a, 0, batch)) {
+          this.maxKey(0, a);
+          this.get(rec, 0);
+          this.put(rec, 0, MAX_ACC);
           this.hasMax.set(a, 1);
           const cat = g.auctionCategory(a);
-          if (this.seen.first(-1 - cat, batch)) {
-            this.get(rec, this.avgKey(cat));
-            this.put(rec, this.avgKey(cat), AVG_ACC);
+          if (this.seen.first(cat, 1, batch)) {
+            this.avgKey(0, cat);
+            this.get(rec, 0);
+            this.put(rec, 0, AVG_ACC);
           }
         }
       }
     } else if (ev.kind === KIND_AUCTION) {
-      this.scan(rec, this.bidKey(ev.auction, 0), this.bidsBefore.get(ev.auction));
-      const k = this.auctionKey(ev.auction);
-      this.get(rec, k);
-      this.put(rec, k, AUCTION_ROW);
+      this.bidKey(0, ev.auction, 0);
+      this.scan(rec, 0, this.bidsBefore.get(ev.auction));
+      this.auctionKey(1, ev.auction);
+      this.get(rec, 1);
+      this.put(rec, 1, AUCTION_ROW);
     }
     // TTL.
     const m = ev.n - this.retentionEvents;
@@ -139,12 +147,15 @@ export class Q4 extends NexmarkQuery {
       const kind = g.kindOf(m);
       if (kind === KIND_BID) {
         g.at(m, this.old);
-        this.del(rec, this.bidKey(this.old.auction, m));
+        this.bidKey(2, this.old.auction, m);
+        this.del(rec, 2);
       } else if (kind === KIND_AUCTION) {
         const a = g.lastAuction(m);
-        this.del(rec, this.auctionKey(a));
+        this.auctionKey(2, a);
+        this.del(rec, 2);
         if (this.hasMax.get(a) === 1) {
-          this.del(rec, this.maxKey(a));
+          this.maxKey(2, a);
+          this.del(rec, 2);
           this.hasMax.set(a, 0);
         }
       }

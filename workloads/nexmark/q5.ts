@@ -48,7 +48,7 @@ import { z } from 'zod';
 import type { RecordBuf } from '../../sim/workload.ts';
 import {
   auctionPicks, BatchSeen, coin, commonParams, EventWindows, expectedDistinct, HISTORY_START, IdSet, keyGroup, LOAD_OPS,
-  miniBatchParam, NexmarkQuery, pickRange, pickRate, solveIncreasing, stateKey, type PickModel,
+  miniBatchParam, NexmarkQuery, pickRange, pickRate, solveIncreasing, type PickModel,
 } from './common.ts';
 import { fmix32, KIND_BID, NexmarkEvents, type NexmarkEvent } from './events.ts';
 
@@ -132,11 +132,12 @@ export class Q5 extends NexmarkQuery {
     this.set(j).reset(Math.max(0, last - Math.max(this.gen.cfg.numInFlightAuctions, 100) - 1));
   }
 
-  private accKey(a: number, j: number): number { return stateKey(NS_ACC, keyGroup(a), a, 16, j); }
-  private timerKey(w: number, a: number): number { return stateKey(NS_TIMER, keyGroup(a), w, 26, a); }
-  private maxKey(w: number): number { return stateKey(NS_MAX, keyGroup(w), w, 0, 0); }
-  private leftKey(w: number): number { return stateKey(NS_JLEFT, 0, w, 0, 0); }
-  private rightKey(w: number): number { return stateKey(NS_JRIGHT, 0, w, 0, 0); }
+  /** Key register r := an entry's key. */
+  private accKey(r: number, a: number, j: number): void { this.key(r, NS_ACC, keyGroup(a), a, 16, j); }
+  private timerKey(r: number, w: number, a: number): void { this.key(r, NS_TIMER, keyGroup(a), w, 26, a); }
+  private maxKey(r: number, w: number): void { this.key(r, NS_MAX, keyGroup(w), w, 0, 0); }
+  private leftKey(r: number, w: number): void { this.key(r, NS_JLEFT, 0, w, 0, 0); }
+  private rightKey(r: number, w: number): void { this.key(r, NS_JRIGHT, 0, w, 0, 0); }
 
   protected loadStep(rec: RecordBuf): boolean {
     const j0 = this.curSlice;
@@ -159,7 +160,7 @@ export class Q5 extends NexmarkQuery {
         }
         while (this.loadCursor <= set.hi && rec.count < LOAD_OPS) {
           const a = this.loadCursor++;
-          if (set.has(a)) this.put(rec, this.accKey(a, j), ACC);
+          if (set.has(a)) { this.accKey(0, a, j); this.put(rec, 0, ACC); }
         }
         if (this.loadCursor > set.hi) { this.loadSlice++; this.loadCursor = 0; }
         continue;
@@ -170,7 +171,7 @@ export class Q5 extends NexmarkQuery {
       while (this.loadCursor <= hi && rec.count < LOAD_OPS) {
         const a = this.loadCursor++;
         for (let j = this.firstLive; j <= j0; j++) {
-          if (this.set(j).has(a)) { this.put(rec, this.timerKey(Math.max(this.nextFire, j), a), 0); break; }
+          if (this.set(j).has(a)) { this.timerKey(0, Math.max(this.nextFire, j), a); this.put(rec, 0, 0); break; }
         }
       }
       break;
@@ -202,10 +203,11 @@ export class Q5 extends NexmarkQuery {
     const w = this.fireW;
     if (this.fireFinal) {
       // The MAX fires; its row and the counts meet in the window join, which clears both lists.
-      this.get(rec, this.maxKey(w)); this.del(rec, this.maxKey(w));
-      this.merge(rec, this.rightKey(w), RIGHT_ROW);
-      this.get(rec, this.leftKey(w)); this.get(rec, this.rightKey(w));
-      this.del(rec, this.leftKey(w)); this.del(rec, this.rightKey(w));
+      this.maxKey(0, w); this.leftKey(1, w); this.rightKey(2, w);
+      this.get(rec, 0); this.del(rec, 0);
+      this.merge(rec, 2, RIGHT_ROW);
+      this.get(rec, 1); this.get(rec, 2);
+      this.del(rec, 1); this.del(rec, 2);
       rec.cpuUs = this.common.timerCpuUs;
       this.fireW = -1;
       return true;
@@ -214,17 +216,21 @@ export class Q5 extends NexmarkQuery {
     while (this.cursor <= this.fireHi && keys < FIRE_KEYS) {
       const a = this.cursor++;
       if (!this.inSlices(a, w - SLICES + 1, w)) continue;
-      for (let j = w - SLICES + 1; j <= w; j++) this.get(rec, this.accKey(a, j));
-      this.del(rec, this.accKey(a, w - SLICES + 1));
-      this.del(rec, this.timerKey(w, a));
-      if (this.inSlices(a, w - SLICES + 2, w)) this.put(rec, this.timerKey(w + 1, a), 0);
+      for (let j = w - SLICES + 1; j <= w; j++) { this.accKey(0, a, j); this.get(rec, 0); }
+      this.accKey(0, a, w - SLICES + 1);
+      this.del(rec, 0);
+      this.timerKey(0, w, a);
+      this.del(rec, 0);
+      if (this.inSlices(a, w - SLICES + 2, w)) { this.timerKey(0, w + 1, a); this.put(rec, 0, 0); }
       keys++;
     }
     if (keys > 0) {
-      this.merge(rec, this.leftKey(w), keys * LEFT_ROW);
+      this.leftKey(0, w);
+      this.merge(rec, 0, keys * LEFT_ROW);
       if (this.fireFirst) {
-        this.get(rec, this.maxKey(w));
-        this.put(rec, this.maxKey(w), ACC);
+        this.maxKey(0, w);
+        this.get(rec, 0);
+        this.put(rec, 0, ACC);
         this.fireFirst = false;
       }
     }
@@ -243,11 +249,12 @@ export class Q5 extends NexmarkQuery {
     }
     const a = ev.auction;
     this.set(j).add(a);
-    if (this.seen.first(a * RING + (j % RING), Math.floor(ev.n / this.miniBatch))) {
-      const k = this.accKey(a, j);
-      this.get(rec, k);
-      this.put(rec, k, ACC);
-      this.put(rec, this.timerKey(j, a), 0);
+    if (this.seen.first(a, j, Math.floor(ev.n / this.miniBatch))) {
+      this.accKey(0, a, j);
+      this.get(rec, 0);
+      this.put(rec, 0, ACC);
+      this.timerKey(0, j, a);
+      this.put(rec, 0, 0);
     }
   }
 

@@ -32,7 +32,7 @@
  */
 import { z } from 'zod';
 import type { RecordBuf } from '../../sim/workload.ts';
-import { BatchSeen, commonParams, DEFAULT_EVENTS_PER_SECOND, EventWindows, HISTORY_START, keyGroup, LOAD_OPS, miniBatchParam, NexmarkQuery, NumberFifo, stateKey } from './common.ts';
+import { BatchSeen, commonParams, DEFAULT_EVENTS_PER_SECOND, EventWindows, HISTORY_START, keyGroup, LOAD_OPS, miniBatchParam, NexmarkQuery, NumberFifo } from './common.ts';
 import { KIND_BID, MEAN_BID_EXTRA, PRICE_CODES, type NexmarkEvent } from './events.ts';
 
 export const q7Params = z.object({
@@ -80,10 +80,11 @@ export class Q7 extends NexmarkQuery {
     this.n = HISTORY_START + this.retentionEvents;
   }
 
-  private wmaxKey(w: number): number { return stateKey(NS_WMAX, 0, 0, 24, w); }
-  private timerKey(w: number): number { return stateKey(NS_TIMER, 0, w, 0, 0); }
-  private bidKey(code: number, n: number): number { return stateKey(NS_BIDS, keyGroup(code), code, 21, n); }
-  private maxRowKey(code: number, w: number): number { return stateKey(NS_MAXROWS, keyGroup(code), code, 21, w); }
+  /** Key register r := an entry's key. */
+  private wmaxKey(r: number, w: number): void { this.key(r, NS_WMAX, 0, 0, 24, w); }
+  private timerKey(r: number, w: number): void { this.key(r, NS_TIMER, 0, w, 0, 0); }
+  private bidKey(r: number, code: number, n: number): void { this.key(r, NS_BIDS, keyGroup(code), code, 21, n); }
+  private maxRowKey(r: number, code: number, w: number): void { this.key(r, NS_MAXROWS, keyGroup(code), code, 21, w); }
 
   /** Window-side rows under a price code. */
   private maxRowsAt(code: number): number {
@@ -114,19 +115,24 @@ export class Q7 extends NexmarkQuery {
         const m = this.loadCursor++;
         if (this.prevW !== NONE && this.windows.due(this.prevW, m)) {
           // The window fired during the history: its max row is in the join.
-          this.put(rec, this.maxRowKey(this.prevMax, this.prevW), MAX_ROW);
+          this.maxRowKey(0, this.prevMax, this.prevW);
+          this.put(rec, 0, MAX_ROW);
           this.maxRows.push(this.prevMax); this.maxRows.push(this.prevW); this.maxRows.push(m);
           this.prevW = NONE;
         }
         if (g.kindOf(m) !== KIND_BID) continue;
         g.at(m, ev);
         this.advance(ev);
-        this.put(rec, this.bidKey(ev.priceCode, m), BID_FIXED + ev.extraBytes + COUNT);
+        this.bidKey(0, ev.priceCode, m);
+        this.put(rec, 0, BID_FIXED + ev.extraBytes + COUNT);
         continue;
       }
       // The open windows' accumulators and timers.
-      if (this.loadTail === 0 && this.curW !== NONE) { this.put(rec, this.wmaxKey(this.curW), WMAX_ACC); this.put(rec, this.timerKey(this.curW), 0); }
-      if (this.loadTail === 0 && this.prevW !== NONE) { this.put(rec, this.wmaxKey(this.prevW), WMAX_ACC); this.put(rec, this.timerKey(this.prevW), 0); }
+      for (const w of [this.curW, this.prevW]) {
+        if (this.loadTail !== 0 || w === NONE) continue;
+        this.wmaxKey(0, w); this.put(rec, 0, WMAX_ACC);
+        this.timerKey(0, w); this.put(rec, 0, 0);
+      }
       this.loadTail = 1;
       break;
     }
@@ -137,14 +143,17 @@ export class Q7 extends NexmarkQuery {
     if (this.prevW === NONE || !this.windows.due(this.prevW, this.n)) return false;
     const w = this.prevW;
     rec.cpuUs = this.common.timerCpuUs;
-    this.get(rec, this.wmaxKey(w));
-    this.del(rec, this.wmaxKey(w));
-    this.del(rec, this.timerKey(w));
+    this.wmaxKey(0, w);
+    this.get(rec, 0);
+    this.del(rec, 0);
+    this.timerKey(0, w);
+    this.del(rec, 0);
     // The max row joins the bids of its price and is added to the window side.
-    this.scan(rec, this.bidKey(this.prevMax, 0), this.bidsPerPrice);
-    const k = this.maxRowKey(this.prevMax, w);
-    this.get(rec, k);
-    this.put(rec, k, MAX_ROW);
+    this.bidKey(0, this.prevMax, 0);
+    this.scan(rec, 0, this.bidsPerPrice);
+    this.maxRowKey(0, this.prevMax, w);
+    this.get(rec, 0);
+    this.put(rec, 0, MAX_ROW);
     this.maxRows.push(this.prevMax); this.maxRows.push(w); this.maxRows.push(this.n);
     this.prevW = NONE;
     return true;
@@ -154,27 +163,32 @@ export class Q7 extends NexmarkQuery {
     const g = this.gen;
     if (ev.kind === KIND_BID) {
       this.advance(ev);
-      if (this.seen.first(this.curW, Math.floor(ev.n / this.miniBatch))) {
-        this.get(rec, this.wmaxKey(this.curW));
-        this.put(rec, this.wmaxKey(this.curW), WMAX_ACC);
-        this.put(rec, this.timerKey(this.curW), 0);
+      if (this.seen.first(this.curW, 0, Math.floor(ev.n / this.miniBatch))) {
+        this.wmaxKey(0, this.curW);
+        this.get(rec, 0);
+        this.put(rec, 0, WMAX_ACC);
+        this.timerKey(0, this.curW);
+        this.put(rec, 0, 0);
       }
-      this.scan(rec, this.maxRowKey(ev.priceCode, 0), this.maxRowsAt(ev.priceCode));
-      const k = this.bidKey(ev.priceCode, ev.n);
-      this.get(rec, k);
-      this.put(rec, k, BID_FIXED + ev.extraBytes + COUNT);
+      this.maxRowKey(0, ev.priceCode, 0);
+      this.scan(rec, 0, this.maxRowsAt(ev.priceCode));
+      this.bidKey(1, ev.priceCode, ev.n);
+      this.get(rec, 1);
+      this.put(rec, 1, BID_FIXED + ev.extraBytes + COUNT);
     }
     // TTL.
     const m = ev.n - this.retentionEvents;
     if (m >= HISTORY_START && g.kindOf(m) === KIND_BID) {
       g.at(m, this.old);
-      this.del(rec, this.bidKey(this.old.priceCode, m));
+      this.bidKey(2, this.old.priceCode, m);
+      this.del(rec, 2);
     }
     while (this.maxRows.length > 0 && this.maxRows.peek(2) <= m) {
       const code = this.maxRows.shift();
       const w = this.maxRows.shift();
       this.maxRows.shift();
-      this.del(rec, this.maxRowKey(code, w));
+      this.maxRowKey(2, code, w);
+      this.del(rec, 2);
     }
   }
 

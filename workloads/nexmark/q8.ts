@@ -39,7 +39,7 @@
  */
 import { z } from 'zod';
 import type { RecordBuf } from '../../sim/workload.ts';
-import { BatchSeen, commonParams, EventWindows, expectedDistinct, HISTORY_START, IdSet, keyGroup, LOAD_OPS, miniBatchParam, NexmarkQuery, sellerPicks, solveIncreasing, stateKey } from './common.ts';
+import { BatchSeen, commonParams, EventWindows, expectedDistinct, HISTORY_START, IdSet, keyGroup, LOAD_OPS, miniBatchParam, NexmarkQuery, sellerPicks, solveIncreasing } from './common.ts';
 import { KIND_AUCTION, KIND_BID, KIND_PERSON, NexmarkEvents, type NexmarkEvent } from './events.ts';
 
 export const q8Params = z.object({ ...commonParams, miniBatch: miniBatchParam }).strict();
@@ -104,13 +104,14 @@ export class Q8 extends NexmarkQuery {
     this.sellers[w & 1]!.reset(base);
   }
 
-  private pAcc(id: number, w: number): number { return stateKey(NS_PACC, keyGroup(id), id, 16, w); }
-  private aAcc(id: number, w: number): number { return stateKey(NS_AACC, keyGroup(id), id, 16, w); }
-  private pTimer(w: number, id: number): number { return stateKey(NS_PTIMER, keyGroup(id), w, 26, id); }
-  private aTimer(w: number, id: number): number { return stateKey(NS_ATIMER, keyGroup(id), w, 26, id); }
-  private jLeft(id: number, w: number): number { return stateKey(NS_JLEFT, keyGroup(id), id, 16, w); }
-  private jRight(id: number, w: number): number { return stateKey(NS_JRIGHT, keyGroup(id), id, 16, w); }
-  private jTimer(w: number, id: number): number { return stateKey(NS_JTIMER, keyGroup(id), w, 26, id); }
+  /** Key register r := an entry's key. */
+  private pAcc(r: number, id: number, w: number): void { this.key(r, NS_PACC, keyGroup(id), id, 16, w); }
+  private aAcc(r: number, id: number, w: number): void { this.key(r, NS_AACC, keyGroup(id), id, 16, w); }
+  private pTimer(r: number, w: number, id: number): void { this.key(r, NS_PTIMER, keyGroup(id), w, 26, id); }
+  private aTimer(r: number, w: number, id: number): void { this.key(r, NS_ATIMER, keyGroup(id), w, 26, id); }
+  private jLeft(r: number, id: number, w: number): void { this.key(r, NS_JLEFT, keyGroup(id), id, 16, w); }
+  private jRight(r: number, id: number, w: number): void { this.key(r, NS_JRIGHT, keyGroup(id), id, 16, w); }
+  private jTimer(r: number, w: number, id: number): void { this.key(r, NS_JTIMER, keyGroup(id), w, 26, id); }
 
   protected loadStep(rec: RecordBuf): boolean {
     const g = this.gen;
@@ -129,8 +130,8 @@ export class Q8 extends NexmarkQuery {
     const hi = Math.max(ps.hi, ss.hi);
     while (this.emitCursor <= hi && rec.count < LOAD_OPS) {
       const id = this.emitCursor++;
-      if (ps.has(id)) { this.put(rec, this.pAcc(id, w), ACC); this.put(rec, this.pTimer(w, id), 0); }
-      if (ss.has(id)) { this.put(rec, this.aAcc(id, w), ACC); this.put(rec, this.aTimer(w, id), 0); }
+      if (ps.has(id)) { this.pAcc(0, id, w); this.put(rec, 0, ACC); this.pTimer(0, w, id); this.put(rec, 0, 0); }
+      if (ss.has(id)) { this.aAcc(0, id, w); this.put(rec, 0, ACC); this.aTimer(0, w, id); this.put(rec, 0, 0); }
     }
     return rec.count > 0;
   }
@@ -152,18 +153,23 @@ export class Q8 extends NexmarkQuery {
       const p = ps.has(id);
       const s = ss.has(id);
       if (!p && !s) continue;
+      this.jLeft(1, id, w);
+      this.jRight(2, id, w);
+      this.jTimer(3, w, id);
       if (p) {
-        this.get(rec, this.pAcc(id, w)); this.del(rec, this.pAcc(id, w)); this.del(rec, this.pTimer(w, id));
-        this.merge(rec, this.jLeft(id, w), LEFT_ROW);
+        this.pAcc(0, id, w); this.get(rec, 0); this.del(rec, 0);
+        this.pTimer(0, w, id); this.del(rec, 0);
+        this.merge(rec, 1, LEFT_ROW);
       }
       if (s) {
-        this.get(rec, this.aAcc(id, w)); this.del(rec, this.aAcc(id, w)); this.del(rec, this.aTimer(w, id));
-        this.merge(rec, this.jRight(id, w), RIGHT_ROW);
+        this.aAcc(0, id, w); this.get(rec, 0); this.del(rec, 0);
+        this.aTimer(0, w, id); this.del(rec, 0);
+        this.merge(rec, 2, RIGHT_ROW);
       }
-      this.put(rec, this.jTimer(w, id), 0);
+      this.put(rec, 3, 0);
       // The join fires at the same watermark: read both lists, clear them and the timer.
-      this.get(rec, this.jLeft(id, w)); this.get(rec, this.jRight(id, w));
-      this.del(rec, this.jLeft(id, w)); this.del(rec, this.jRight(id, w)); this.del(rec, this.jTimer(w, id));
+      this.get(rec, 1); this.get(rec, 2);
+      this.del(rec, 1); this.del(rec, 2); this.del(rec, 3);
       keys++;
     }
     if (this.cursor > hi) this.fireW = -1;
@@ -182,18 +188,20 @@ export class Q8 extends NexmarkQuery {
     }
     if (ev.kind === KIND_PERSON) {
       this.people[w & 1]!.add(ev.person);
-      const k = this.pAcc(ev.person, w);
-      this.get(rec, k);
-      this.put(rec, k, ACC);
-      this.put(rec, this.pTimer(w, ev.person), 0);
+      this.pAcc(0, ev.person, w);
+      this.get(rec, 0);
+      this.put(rec, 0, ACC);
+      this.pTimer(0, w, ev.person);
+      this.put(rec, 0, 0);
     } else if (ev.kind === KIND_AUCTION) {
       const s = ev.seller;
       this.sellers[w & 1]!.add(s);
-      if (this.seen.first(s * 64 + (w % 64), Math.floor(ev.n / this.miniBatch))) {
-        const k = this.aAcc(s, w);
-        this.get(rec, k);
-        this.put(rec, k, ACC);
-        this.put(rec, this.aTimer(w, s), 0);
+      if (this.seen.first(s, w, Math.floor(ev.n / this.miniBatch))) {
+        this.aAcc(0, s, w);
+        this.get(rec, 0);
+        this.put(rec, 0, ACC);
+        this.aTimer(0, w, s);
+        this.put(rec, 0, 0);
       }
     }
   }

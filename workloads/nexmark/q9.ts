@@ -32,7 +32,7 @@
  */
 import { z } from 'zod';
 import type { RecordBuf } from '../../sim/workload.ts';
-import { commonParams, DEFAULT_EVENTS_PER_SECOND, HISTORY_START, IdRing, keyGroup, LOAD_OPS, NexmarkQuery, stateKey } from './common.ts';
+import { commonParams, DEFAULT_EVENTS_PER_SECOND, HISTORY_START, IdRing, keyGroup, LOAD_OPS, NexmarkQuery } from './common.ts';
 import { KIND_AUCTION, KIND_BID, MEAN_AUCTION_ROW, MEAN_BID_EXTRA, type NexmarkEvent } from './events.ts';
 
 export const q9Params = z.object({ ...commonParams }).strict();
@@ -73,10 +73,11 @@ export class Q9 extends NexmarkQuery {
     this.finalCursor = Math.max(0, this.gen.lastAuction(HISTORY_START) - c.numInFlightAuctions - 10);
   }
 
-  private auctionKey(a: number): number { return stateKey(NS_AUCTION, keyGroup(a), a, 16, 0); }
-  private bidKey(a: number, n: number): number { return stateKey(NS_BID, keyGroup(a), a, 16, n); }
+  /** Key register r := an entry's key. */
+  private auctionKey(r: number, a: number): void { this.key(r, NS_AUCTION, keyGroup(a), a, 16, 0); }
+  private bidKey(r: number, a: number, n: number): void { this.key(r, NS_BID, keyGroup(a), a, 16, n); }
   /** The sort key's bytes order by price; 16 bits of the price code stand for it. */
-  private rankKey(a: number, code: number): number { return stateKey(NS_RANK, keyGroup(a), a, 16, code >>> 4); }
+  private rankKey(r: number, a: number, code: number): void { this.key(r, NS_RANK, keyGroup(a), a, 16, code >>> 4); }
 
   private rankRowBytes(a: number, ev: NexmarkEvent): number {
     this.gen.at(this.gen.auctionEvent(a), this.old);
@@ -84,9 +85,9 @@ export class Q9 extends NexmarkQuery {
   }
 
   /** The bid is inside its auction's [dateTime, expires] and the auction is held. */
-  private matches(a: number, n: number, timeUs: number): boolean {
+  private matches(a: number, n: number): boolean {
     const g = this.gen;
-    return a <= g.lastAuction(n) && g.auctionEvent(a) >= Math.max(n - this.retentionEvents, HISTORY_START) && timeUs <= g.auctionExpiresUs(a);
+    return a <= g.lastAuction(n) && g.auctionEvent(a) >= Math.max(n - this.retentionEvents, HISTORY_START) && g.beforeExpiry(a, n);
   }
 
   /** The rank's work for a joined bid: true when it becomes the auction's top. */
@@ -110,13 +111,15 @@ export class Q9 extends NexmarkQuery {
       if (ev.kind === KIND_BID) {
         const a = ev.auction;
         if (a > g.lastAuction(m)) this.bidsBefore.add(a, 1);
-        this.put(rec, this.bidKey(a, m), BID_FIXED + ev.extraBytes + COUNT);
-        if (this.matches(a, m, ev.timeUs) && this.improves(a, ev.priceCode)) {
+        this.bidKey(0, a, m);
+        this.put(rec, 0, BID_FIXED + ev.extraBytes + COUNT);
+        if (this.matches(a, m) && this.improves(a, ev.priceCode)) {
           this.top.set(a, ev.priceCode + 1);
           this.topExtra.set(a, ev.extraBytes);
         }
       } else if (ev.kind === KIND_AUCTION) {
-        this.put(rec, this.auctionKey(ev.auction), ev.rowBytes + COUNT);
+        this.auctionKey(0, ev.auction);
+        this.put(rec, 0, ev.rowBytes + COUNT);
       }
       // An auction no bid can reach any more has its final top: put it (the load only puts).
       const last = g.lastAuction(m);
@@ -129,7 +132,8 @@ export class Q9 extends NexmarkQuery {
     const cur = this.top.get(a);
     if (cur === 0) return;
     this.gen.at(this.gen.auctionEvent(a), this.old);
-    this.put(rec, this.rankKey(a, cur - 1), this.old.rowBytes + RANK_EXTRA + this.topExtra.get(a));
+    this.rankKey(0, a, cur - 1);
+    this.put(rec, 0, this.old.rowBytes + RANK_EXTRA + this.topExtra.get(a));
   }
 
   protected onEvent(ev: NexmarkEvent, rec: RecordBuf): void {
@@ -138,24 +142,27 @@ export class Q9 extends NexmarkQuery {
       const a = ev.auction;
       const created = a <= g.lastAuction(ev.n);
       if (!created) this.bidsBefore.add(a, 1);
-      this.scan(rec, this.auctionKey(a), created && g.auctionEvent(a) >= ev.n - this.retentionEvents ? 1 : 0);
-      const k = this.bidKey(a, ev.n);
-      this.get(rec, k);
-      this.put(rec, k, BID_FIXED + ev.extraBytes + COUNT);
-      if (this.matches(a, ev.n, ev.timeUs)) {
+      this.auctionKey(0, a);
+      this.scan(rec, 0, created && g.auctionEvent(a) >= ev.n - this.retentionEvents ? 1 : 0);
+      this.bidKey(1, a, ev.n);
+      this.get(rec, 1);
+      this.put(rec, 1, BID_FIXED + ev.extraBytes + COUNT);
+      if (this.matches(a, ev.n)) {
         const cur = this.top.get(a);
-        if (cur === 0) this.scan(rec, this.rankKey(a, 0), 0); // Top-N cache miss: load the (empty) sort keys
+        if (cur === 0) { this.rankKey(0, a, 0); this.scan(rec, 0, 0); } // Top-N cache miss: load the (empty) sort keys
         if (this.improves(a, ev.priceCode)) {
-          this.put(rec, this.rankKey(a, ev.priceCode), this.rankRowBytes(a, ev));
-          if (cur !== 0 && (cur - 1) >>> 4 !== ev.priceCode >>> 4) this.del(rec, this.rankKey(a, cur - 1));
+          this.rankKey(0, a, ev.priceCode);
+          this.put(rec, 0, this.rankRowBytes(a, ev));
+          if (cur !== 0 && (cur - 1) >>> 4 !== ev.priceCode >>> 4) { this.rankKey(1, a, cur - 1); this.del(rec, 1); }
           this.top.set(a, ev.priceCode + 1);
         }
       }
     } else if (ev.kind === KIND_AUCTION) {
-      this.scan(rec, this.bidKey(ev.auction, 0), this.bidsBefore.get(ev.auction));
-      const k = this.auctionKey(ev.auction);
-      this.get(rec, k);
-      this.put(rec, k, ev.rowBytes + COUNT);
+      this.bidKey(0, ev.auction, 0);
+      this.scan(rec, 0, this.bidsBefore.get(ev.auction));
+      this.auctionKey(1, ev.auction);
+      this.get(rec, 1);
+      this.put(rec, 1, ev.rowBytes + COUNT);
     }
     // TTL.
     const m = ev.n - this.retentionEvents;
@@ -163,13 +170,16 @@ export class Q9 extends NexmarkQuery {
       const kind = g.kindOf(m);
       if (kind === KIND_BID) {
         g.at(m, this.old);
-        this.del(rec, this.bidKey(this.old.auction, m));
+        this.bidKey(2, this.old.auction, m);
+        this.del(rec, 2);
       } else if (kind === KIND_AUCTION) {
         const a = g.lastAuction(m);
-        this.del(rec, this.auctionKey(a));
+        this.auctionKey(2, a);
+        this.del(rec, 2);
         const cur = this.top.get(a);
         if (cur !== 0) {
-          this.del(rec, this.rankKey(a, cur - 1));
+          this.rankKey(2, a, cur - 1);
+          this.del(rec, 2);
           this.top.set(a, 0);
         }
       }
