@@ -397,7 +397,7 @@ test('generating records allocates nothing: no young-generation GC over 1.5 mill
     await new Promise((r) => setTimeout(r, 10));
     let minor = 0;
     const obs = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) if ((e.detail as { kind?: number } | undefined)?.kind === constants.NODE_PERFORMANCE_GC_MINOR) minor++;
+      for (const e of list.getEntries()) if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) minor++;
     });
     obs.observe({ entryTypes: ['gc'] });
     for (let i = 0; i < 1_500_000; i++) w.next(rec);
