@@ -39,8 +39,6 @@ export const stateTraceParams = z.object({
 }).strict();
 export type StateTraceParams = z.input<typeof stateTraceParams>;
 
-const NL = 10;
-const CR = 13;
 const HASH = 35;
 const BRACE = 123;
 const COMMA = 44;
@@ -79,7 +77,6 @@ export class StateTraceWorkload implements Workload {
   records = 0;
 
   private readonly file: FileChunks;
-  private data: Buffer;
   private lineNo = 0;
   private ls = 0;
   private le = 0;
@@ -117,7 +114,6 @@ export class StateTraceWorkload implements Workload {
     const p = stateTraceParams.parse(params);
     this.path = p.trace;
     this.file = new FileChunks(this.path, options.chunkBytes ?? 1 << 20);
-    this.data = this.file.buf.subarray(0, 0);
     try {
       let keyBytes: number | undefined;
       let workload: string | undefined;
@@ -442,29 +438,12 @@ export class StateTraceWorkload implements Workload {
   /** Finds the next line: buf[ls, le) without its line break; false at the end. */
   private nextLine(): boolean {
     const f = this.file;
-    for (;;) {
-      const start = f.start;
-      let nl = start < f.end ? this.data.indexOf(NL, start) : -1;
-      let next = nl + 1;
-      if (nl < 0) {
-        if (!f.eof) {
-          f.fill(); // may move the unconsumed bytes to the front
-          this.data = f.buf.subarray(0, f.end);
-          continue;
-        }
-        if (f.available === 0) return false;
-        nl = f.end; // the last line has no line break
-        next = f.end;
-      }
-      let end = nl;
-      if (end > start && f.buf[end - 1] === CR) end--;
-      this.lineNo++;
-      this.ls = start;
-      this.le = end;
-      this.lineStartBefore = start;
-      f.start = next;
-      return true;
-    }
+    if (!f.nextLine()) return false;
+    this.lineNo++;
+    this.ls = f.lineStart;
+    this.le = f.lineEnd;
+    this.lineStartBefore = f.lineStart;
+    return true;
   }
 
   /** Makes the current line the next one again (only right after nextLine). */

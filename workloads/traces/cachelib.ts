@@ -37,8 +37,6 @@ import { FileChunks } from './file-chunks.ts';
 import { idFromBytes } from './ids.ts';
 import { parseNumberField, trimEnd, trimStart } from './text-lines.ts';
 
-const NL = 10;
-const CR = 13;
 const COMMA = 44;
 
 interface ColumnSpec {
@@ -55,7 +53,6 @@ abstract class HeaderCsvReader implements TraceReader {
   abstract readonly format: TraceFormat;
   readonly hasNextAccess = false;
   protected readonly file: FileChunks;
-  private data: Buffer;
   protected lineNo = 0;
   private requests = 0;
   private headerSeen = false;
@@ -69,7 +66,6 @@ abstract class HeaderCsvReader implements TraceReader {
 
   constructor(readonly path: string, private readonly specs: readonly ColumnSpec[], private readonly what: string) {
     this.file = new FileChunks(path);
-    this.data = this.file.buf.subarray(0, 0);
     this.col = new Int32Array(specs.length).fill(-1);
   }
 
@@ -93,24 +89,9 @@ abstract class HeaderCsvReader implements TraceReader {
         n += k;
         continue;
       }
-      const start = f.start;
-      let nl = start < f.end ? this.data.indexOf(NL, start) : -1;
-      let next = nl + 1;
-      if (nl < 0) {
-        if (!f.eof) {
-          f.fill(); // may move the unconsumed bytes to the front
-          this.data = f.buf.subarray(0, f.end);
-          continue;
-        }
-        if (f.available === 0) break;
-        nl = f.end; // the last line has no line break
-        next = f.end;
-      }
-      let end = nl;
-      if (end > start && f.buf[end - 1] === CR) end--;
+      if (!f.nextLine()) break;
       this.lineNo++;
-      this.line(f.buf, start, end);
-      f.start = next;
+      this.line(f.buf, f.lineStart, f.lineEnd);
     }
     this.requests += n;
     if (n === 0 && this.requests === 0) throw new InputError(`${this.path}: empty trace (no requests${this.emptyNote()})`);
@@ -202,7 +183,6 @@ abstract class HeaderCsvReader implements TraceReader {
 
   rewind(): void {
     this.file.rewind();
-    this.data = this.file.buf.subarray(0, 0);
     this.lineNo = 0;
     this.requests = 0;
     this.left = 0;

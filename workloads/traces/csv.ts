@@ -128,18 +128,11 @@ function detectHeader(line: string): boolean {
 function readFirstLine(path: string): string | undefined {
   const f = new FileChunks(path, 1 << 16);
   try {
-    for (;;) {
-      const nl = f.buf.subarray(f.start, f.end).indexOf(10);
-      if (nl < 0 && !f.eof) {
-        f.fill();
-        continue;
-      }
-      const end = nl < 0 ? f.end : f.start + nl;
-      const line = f.buf.toString('latin1', f.start, end).replace(/\r$/, '');
+    while (f.nextLine()) {
+      const line = f.buf.toString('latin1', f.lineStart, f.lineEnd);
       if (line.trim() !== '') return line;
-      if (nl < 0) return undefined;
-      f.start = end + 1;
     }
+    return undefined;
   } finally {
     f.close();
   }

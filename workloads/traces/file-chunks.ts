@@ -7,10 +7,18 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../../sim/errors.ts';
 
+const NL = 10;
+const CR = 13;
+
 export class FileChunks {
   buf: Buffer;
   start = 0;
   end = 0;
+  /** The line nextLine() found: buf[lineStart, lineEnd), without its line break. */
+  lineStart = 0;
+  lineEnd = 0;
+  /** buf up to end, so that line searches stop there. */
+  private view: Buffer;
   /** File offset of buf[end]. */
   private filePos = 0;
   private fd: number;
@@ -31,6 +39,7 @@ export class FileChunks {
     }
     this.totalBytes = st.size;
     this.buf = Buffer.allocUnsafe(chunkBytes);
+    this.view = this.buf.subarray(0, 0);
   }
 
   /** Bytes of the file consumed by the reader so far. */
@@ -66,11 +75,41 @@ export class FileChunks {
     return true;
   }
 
+  /**
+   * Consumes the next line (LF or CRLF; the last may have no line break) and sets
+   * lineStart/lineEnd; false at the end of the file. The line's bytes stay valid
+   * until the next call.
+   */
+  nextLine(): boolean {
+    for (;;) {
+      const start = this.start;
+      let nl = start < this.end ? this.view.indexOf(NL, start) : -1;
+      let next = nl + 1;
+      if (nl < 0) {
+        if (!this.eof) {
+          this.fill(); // may move the unconsumed bytes to the front, even at the end
+          this.view = this.buf.subarray(0, this.end);
+          continue;
+        }
+        if (this.available === 0) return false;
+        nl = this.end;
+        next = this.end;
+      }
+      let end = nl;
+      if (end > start && this.buf[end - 1] === CR) end--;
+      this.lineStart = start;
+      this.lineEnd = end;
+      this.start = next;
+      return true;
+    }
+  }
+
   rewind(): void {
     this.start = 0;
     this.end = 0;
     this.filePos = 0;
     this.eof = false;
+    this.view = this.buf.subarray(0, 0);
   }
 
   close(): void {

@@ -9,21 +9,16 @@ import type { TraceBatch, TraceFormat, TraceReader } from './batch.ts';
 import { FileChunks } from './file-chunks.ts';
 import { idFromBigDecimal } from './ids.ts';
 
-const NL = 10;
-const CR = 13;
 
 export abstract class TextLineReader implements TraceReader {
   abstract readonly format: TraceFormat;
   abstract readonly hasNextAccess: boolean;
   protected readonly file: FileChunks;
-  /** The buffer up to the last byte read, so searches stop there. */
-  private data: Buffer;
   protected lineNo = 0;
   private requests = 0;
 
   constructor(readonly path: string) {
     this.file = new FileChunks(path);
-    this.data = this.file.buf.subarray(0, 0);
   }
 
   get totalBytes(): number { return this.file.totalBytes; }
@@ -39,24 +34,9 @@ export abstract class TextLineReader implements TraceReader {
     const f = this.file;
     let n = 0;
     while (n < batch.capacity) {
-      const start = f.start;
-      let nl = start < f.end ? this.data.indexOf(NL, start) : -1;
-      let next = nl + 1;
-      if (nl < 0) {
-        if (!f.eof) {
-          f.fill(); // may move the unconsumed bytes to the front
-          this.data = f.buf.subarray(0, f.end);
-          continue;
-        }
-        if (f.available === 0) break;
-        nl = f.end; // the last line has no line break
-        next = f.end;
-      }
-      let end = nl;
-      if (end > start && f.buf[end - 1] === CR) end--;
+      if (!f.nextLine()) break;
       this.lineNo++;
-      if (this.parseLine(f.buf, start, end, batch, n)) n++;
-      f.start = next;
+      if (this.parseLine(f.buf, f.lineStart, f.lineEnd, batch, n)) n++;
     }
     this.requests += n;
     if (n === 0 && this.requests === 0) throw new InputError(`${this.path}: empty trace (no requests)`);
@@ -66,7 +46,6 @@ export abstract class TextLineReader implements TraceReader {
 
   rewind(): void {
     this.file.rewind();
-    this.data = this.file.buf.subarray(0, 0);
     this.lineNo = 0;
     this.requests = 0;
   }
