@@ -387,8 +387,9 @@ test('end to end: q5 (windows) and q20 (join) through simulate with verify have 
   }
 });
 
-test('generating records allocates nothing: no young-generation GC over 1.5 million records (after JIT warm-up)', async () => {
-  // 16 bytes a record (one boxed double) would fill the 16 MiB semi-space once or twice.
+test('generating records allocates nothing: at most one stray young-generation GC over 6 million records (after JIT warm-up)', async () => {
+  // 16 bytes a record (one boxed double) would fill the 16 MiB semi-space five times or more;
+  // one scavenge is tolerated, triggered by whatever the test runner allocated just before.
   for (const q of ['q20', 'q5', 'q11']) {
     const w = small(q, 1e6);
     drainLoad(w);
@@ -400,9 +401,9 @@ test('generating records allocates nothing: no young-generation GC over 1.5 mill
       for (const e of list.getEntries()) if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) minor++;
     });
     obs.observe({ entryTypes: ['gc'] });
-    for (let i = 0; i < 1_500_000; i++) w.next(rec);
+    for (let i = 0; i < 6_000_000; i++) w.next(rec);
     await new Promise((r) => setTimeout(r, 50));
     obs.disconnect();
-    assert.equal(minor, 0, `${q}: ${minor} minor GCs while generating`);
+    assert.ok(minor <= 1, `${q}: ${minor} minor GCs while generating`);
   }
 });
