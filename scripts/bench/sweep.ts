@@ -1,0 +1,16 @@
+import { atLeast, info, type BenchSection } from './figure.ts';
+import { sweepSpeed } from '../lib/sweep.ts';
+
+/** Cells per wall second of the example grid with 1 and 2 worker threads. */
+export const sweepSection: BenchSection = {
+  name: 'sweep',
+  async run() {
+    const speeds = await sweepSpeed('scripts/grids/example.yaml', [1, 2]);
+    const one = speeds.find((x) => x.workers === 1)!;
+    const two = speeds.find((x) => x.workers === 2)!;
+    return [
+      info(`sweep cells per second, 1 worker (${one.cells} cells)`, one.cellsPerSecond, 'cells/s', 3),
+      atLeast('sweep speed-up, 2 workers over 1', two.cellsPerSecond / one.cellsPerSecond, 'x', 1.8),
+    ];
+  },
+};
