@@ -542,7 +542,7 @@ export function reportCharts(runs: CheckedRun[], replays: ReplayResult[] = []): 
   if (cdf.length > 0) {
     charts.push({
       name: 'latency-cdf', title: `${op} latency distribution`, spec: latencyCdfSpec(cdf, op),
-      description: `Cumulative distribution of ${op} latency per run (log x). Built from the percentiles in summary.json unless the summary carries a latencyCdf; the right panel shows the tail.`,
+      description: `Cumulative distribution of ${op} latency per run (log x). Built from summary.json's latencyCdf (a point per percent, finer in the tail), or from its percentiles for summaries without one; the right panel shows the tail.`,
     });
   }
 

@@ -10,3 +10,11 @@ export function flatten(value: unknown, prefix = '', out: Record<string, string 
   }
   return out;
 }
+
+/**
+ * One CSV row of a run summary: everything but the fine latency CDF (a hundred points
+ * per op type; summary.json keeps it, the charts read it from there).
+ */
+export function summaryRow(summary: Record<string, unknown>): Record<string, string | number | boolean> {
+  return flatten({ ...summary, latencyCdf: undefined });
+}

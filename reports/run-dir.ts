@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.ts';
 import { toCsv } from './csv.ts';
-import { flatten } from './flatten.ts';
+import { summaryRow } from './flatten.ts';
 
 export interface RunOutput {
   summary: Record<string, unknown>;
@@ -17,7 +17,7 @@ export interface RunOutput {
 export function writeRunDir(dir: string, run: RunOutput): string[] {
   const files = {
     'summary.json': JSON.stringify(run.summary, null, 2) + '\n',
-    'summary.csv': toCsv([flatten(run.summary)]),
+    'summary.csv': toCsv([summaryRow(run.summary)]),
     'timeline.csv': toCsv(run.timeline),
     'config.json': JSON.stringify(run.config, null, 2) + '\n',
   };

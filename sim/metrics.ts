@@ -43,6 +43,25 @@ export class LatencyHistogram {
     this.sum += other.sum;
   }
 
+  /**
+   * The distribution as CDF points {latencyUs, fraction}: every percent, then the tail
+   * in finer steps (p99.1 … p99.9, p99.95, p99.99) and the maximum; where several
+   * fractions share one latency only the highest is kept.
+   */
+  cdf(): CdfPoint[] {
+    if (this.h.totalCount === 0) return [];
+    const points: CdfPoint[] = [];
+    const max = this.max;
+    for (const fraction of CDF_FRACTIONS) {
+      // A percentile is its bucket's highest equivalent value, which may pass the true maximum.
+      const latencyUs = fraction === 1 ? max : Math.min(this.percentile(fraction * 100), max);
+      const last = points[points.length - 1];
+      if (last && last.latencyUs === latencyUs) last.fraction = fraction;
+      else points.push({ latencyUs, fraction });
+    }
+    return points;
+  }
+
   summary(): LatencySummary {
     return {
       count: this.count,
@@ -51,6 +70,18 @@ export class LatencyHistogram {
     };
   }
 }
+
+export interface CdfPoint {
+  latencyUs: number;
+  /** Fraction of operations at or below latencyUs. */
+  fraction: number;
+}
+
+const CDF_FRACTIONS: readonly number[] = [
+  ...Array.from({ length: 99 }, (_, i) => (i + 1) / 100),
+  ...Array.from({ length: 9 }, (_, i) => (991 + i) / 1000),
+  0.9995, 0.9999, 1,
+];
 
 export interface LatencySummary {
   count: number; p50: number; p90: number; p99: number; p999: number; max: number; mean: number;

@@ -1,22 +1,35 @@
 /**
  * `tiersim run` with no arguments: the local baseline and every local-cache policy
- * on one built-in workload, HDFS, a 1 GiB local cache; a table on stdout.
+ * on one built-in heavy-I/O workload, HDFS, a 1 GiB local cache; a table on stdout.
+ * The setups run as a sweep on worker threads (one per core), then each lands in
+ * its own run directory beside one report.
  */
-import { formatBytes, formatDuration } from '../../sim/units.ts';
-import { writeRunDir } from '../../reports/run-dir.ts';
-import { POLICY_NAMES } from '../../policies/registry.ts';
-import { runConfig, type RunConfigInput } from './config.ts';
-import { simulate } from './simulate.ts';
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { formatBytes, formatDuration } from '../../sim/units.ts';
+import { readRunDir } from '../../reports/read.ts';
+import { cellDir, loadGrid, runSweep } from './sweep.ts';
+import { progressBar } from './progress.ts';
 
-const BUILT_IN: RunConfigInput = {
-  workload: 'kv',
-  workloadParams: { keys: 2_000_000, valueBytes: 1000, writeRatio: 0.1, distribution: 'zipfian' },
-  ops: 200_000,
-  warmupOps: 400_000,
-  dfs: 'hdfs',
-  cacheSize: 2 ** 30,
-  seed: 1,
+/**
+ * The built-in workload: Nexmark q20 (the bid ⋈ auction join, the heaviest I/O query
+ * with the largest working set of the PVLDB'25 set) at half its 2.95 GB state, so that
+ * the state is larger than the 1 GiB cache and far larger than the 512 MiB of managed
+ * memory, and the five setups finish within a minute on two cores.
+ */
+export const DEFAULT_GRID = {
+  base: {
+    workloadParams: { scale: 0.5 },
+    ops: 150_000,
+    warmupOps: 50_000,
+    seed: 1,
+  },
+  workloads: ['nexmark-q20'],
+  placements: ['local', 'disaggregated'],
+  policies: undefined as string[] | undefined,
+  cacheSizes: ['1GiB'],
+  dfs: ['hdfs'],
 };
 
 export function printSummary(s: Record<string, unknown>): void {
@@ -38,22 +51,41 @@ export function printSummary(s: Record<string, unknown>): void {
 }
 
 export async function runDefaultComparison(out = 'runs/default-comparison'): Promise<void> {
-  const cells: { name: string; config: RunConfigInput }[] = [
-    { name: 'local', config: { ...BUILT_IN, placement: 'local', policy: 'none' } },
-    ...POLICY_NAMES.map((p) => ({ name: p, config: { ...BUILT_IN, placement: 'disaggregated' as const, policy: p } })),
-  ];
-  console.log(`default comparison: kv zipfian, 2M keys × 1000 B (~${formatBytes(2e6 * 1000)} of state), ${BUILT_IN.ops} ops after ${BUILT_IN.warmupOps} warm-up ops, HDFS, 1 GiB local cache`);
-  console.log('setup          ops/s   get p50    get p99    mem hit  local hit  DFS reads  CPU µs/op');
-  const runs: { name: string; summary: Record<string, unknown>; timeline: Record<string, number>[] }[] = [];
-  for (const cell of cells) {
-    const config = runConfig.parse(cell.config);
-    const r = simulate(config);
-    const s = r.summary as Record<string, any>;
-    writeRunDir(join(out, cell.name), { summary: r.summary, timeline: r.timeline, config: { ...config } });
-    runs.push({ name: cell.name, summary: r.summary, timeline: r.timeline });
-    const get = s.latencyUs.get ?? { p50: 0, p99: 0 };
-    console.log(`${cell.name.padEnd(12)} ${s.opsPerSecond.toFixed(0).padStart(7)}  ${formatDuration(get.p50).padStart(9)}  ${formatDuration(get.p99).padStart(9)}  ${s.hitRatio.memory.toFixed(3).padStart(7)}  ${s.hitRatio.localDisk.toFixed(3).padStart(9)}  ${String(s.dfs.reads).padStart(9)}  ${s.cpu.cpuUsPerOp.toFixed(2).padStart(9)}`);
+  const { POLICY_NAMES } = await import('../../policies/registry.ts');
+  const grid = { ...DEFAULT_GRID, policies: POLICY_NAMES };
+  const { cells } = loadGrid(grid, 'the default comparison');
+  const setupOf = (labels: Record<string, string | number>) => (labels.placement === 'local' ? 'local' : String(labels.policy));
+  const order = ['local', ...POLICY_NAMES];
+  cells.sort((a, b) => order.indexOf(setupOf(a.labels)) - order.indexOf(setupOf(b.labels)));
+  const stateBytes = 2.95e9 * grid.base.workloadParams.scale;
+  console.log(`default comparison: nexmark-q20 (bid ⋈ auction join), ~${formatBytes(stateBytes)} of state, ${grid.base.ops.toLocaleString('en')} state operations after ${grid.base.warmupOps.toLocaleString('en')} warm-up, HDFS, 1 GiB local cache, 512 MiB managed memory`);
+  console.log(`${cells.length} setups on ${Math.min(cells.length, availableParallelism())} worker threads`);
+
+  // Always a fresh run: the sweep resumes finished cells, which here would hide a code change.
+  const sweepDir = join(out, '.sweep');
+  rmSync(sweepDir, { recursive: true, force: true });
+  const bar = progressBar('default comparison');
+  try {
+    await runSweep({ grid, gridName: 'the default comparison', out: sweepDir, onCell: (c) => bar?.update(c.done / c.toRun) });
+  } finally {
+    bar?.stop();
   }
+
+  console.log('setup          ops/s  records/s  record p50  record p99   mem hit  local hit  DFS reads  CPU µs/op');
+  const runs = [];
+  for (const cell of cells) {
+    const setup = setupOf(cell.labels);
+    const dir = join(out, setup);
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(cellDir(sweepDir, cell.id), dir);
+    if (existsSync(join(dir, 'cell.json'))) rmSync(join(dir, 'cell.json'));
+    const run = readRunDir(dir, setup);
+    runs.push(run);
+    const s = run.summary as Record<string, any>;
+    const rec = s.latencyUs.record ?? { p50: 0, p99: 0 };
+    console.log(`${setup.padEnd(12)} ${s.opsPerSecond.toFixed(0).padStart(7)}  ${s.recordsPerSecond.toFixed(0).padStart(9)}  ${formatDuration(rec.p50).padStart(10)}  ${formatDuration(rec.p99).padStart(10)}  ${s.hitRatio.memory.toFixed(3).padStart(8)}  ${s.hitRatio.localDisk.toFixed(3).padStart(9)}  ${String(s.dfs.reads).padStart(9)}  ${s.cpu.cpuUsPerOp.toFixed(2).padStart(9)}`);
+  }
+  rmSync(sweepDir, { recursive: true, force: true });
   const { writeRunCharts } = await import('../../reports/run-report.ts');
   await writeRunCharts(out, runs, { title: 'tiersim default comparison' });
   console.log(`wrote ${out}/<setup>/summary.json and ${join(out, 'report.html')}`);

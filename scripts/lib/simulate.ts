@@ -46,6 +46,10 @@ function sum(rows: Record<string, number>[]): Record<string, number> {
 }
 const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
 const round = (x: number, digits = 6) => Number(x.toFixed(digits));
+function roundCdf(points: { latencyUs: number; fraction: number }[]): { latencyUs: number; fraction: number }[] {
+  return points.map((p) => ({ latencyUs: round(p.latencyUs, 3), fraction: p.fraction }));
+}
+
 function roundLatency(l: LatencySummary): Record<string, number> {
   return { count: l.count, p50: round(l.p50, 3), p90: round(l.p90, 3), p99: round(l.p99, 3), p999: round(l.p999, 3), max: round(l.max, 3), mean: round(l.mean, 3) };
 }
@@ -130,21 +134,27 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
     }).start();
   }
 
-  // Once per simulated second: the counters behind the timeline's ratios.
+  // Once per simulated second: the counters behind the timeline's ratios. A sample is
+  // taken 1 µs before the second ends, so that events due on the boundary itself (a
+  // failure, a checkpoint) belong to the next second and not to the gauge of this one.
   let last = { ...fsTotals(), dfsReads: dfs.stats.reads };
+  const sample = (at: number): void => {
+    const cur = { ...fsTotals(), dfsReads: dfs.stats.reads };
+    const d = delta(cur, last);
+    last = cur;
+    timeline.add('blockReads', at, d.reads!);
+    timeline.add('memoryHits', at, d.memoryHits!);
+    timeline.add('localHits', at, d.localHits!);
+    timeline.add('dfsRequests', at, d.dfsReads!);
+    timeline.set('localCacheBytes', at, slots.reduce((a, s) => a + s.policy.usedBytes(), 0));
+    timeline.set('memoryCacheBytes', at, slots.reduce((a, s) => a + s.memory.usedBytes, 0));
+  };
   new Process(scheduler, (function* sampler(): Sim {
-    let now = scheduler.now;
+    let second = t0;
     while (running > 0) {
-      now = yield now + timeline.bucketUs;
-      const cur = { ...fsTotals(), dfsReads: dfs.stats.reads };
-      const d = delta(cur, last);
-      last = cur;
-      timeline.add('blockReads', now - 1, d.reads!);
-      timeline.add('memoryHits', now - 1, d.memoryHits!);
-      timeline.add('localHits', now - 1, d.localHits!);
-      timeline.add('dfsRequests', now - 1, d.dfsReads!);
-      timeline.set('localCacheBytes', now - 1, slots.reduce((a, s) => a + s.policy.usedBytes(), 0));
-      timeline.set('memoryCacheBytes', now - 1, slots.reduce((a, s) => a + s.memory.usedBytes, 0));
+      second += timeline.bucketUs;
+      yield second - 1;
+      sample(second - 1);
       if (hooks.onProgress) {
         const ops = slots.reduce((a, s) => a + s.exec.ops, 0);
         const records = slots.reduce((a, s) => a + s.exec.records, 0);
@@ -184,6 +194,8 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
     }
   }
   scheduler.run();
+  // The last, partial second: its counters since the sampler's last look.
+  if (end > t0 && (end - t0) % timeline.bucketUs !== 0) sample(end);
   const simulatedUs = Math.max(end - t0, 1e-9);
 
   const d = {
@@ -201,6 +213,10 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
   const latencyUs: Record<string, unknown> = {};
   OP_NAMES.forEach((name, i) => { if (exec.opCounts[i]! > 0) latencyUs[name] = roundLatency(exec.latency[i]!.summary()); });
   latencyUs.record = roundLatency(exec.recordLatency.summary());
+  // The fine distribution behind the latency CDF chart, per op type and per record.
+  const latencyCdf: Record<string, { latencyUs: number; fraction: number }[]> = {};
+  OP_NAMES.forEach((name, i) => { if (exec.opCounts[i]! > 0) latencyCdf[name] = roundCdf(exec.latency[i]!.cdf()); });
+  latencyCdf.record = roundCdf(exec.recordLatency.cdf());
   const simulatedSeconds = simulatedUs / 1e6;
   const wallSeconds = (wallClock() - wallStart) / 1000;
   const policyMetrics = sum(slots.map((s) => s.policyMetrics()));
@@ -295,5 +311,6 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
       firstMismatches: reports.flatMap((r) => r.firstMismatches).slice(0, 10),
     };
   }
+  summary.latencyCdf = latencyCdf;
   return { summary, timeline: timeline.rows() };
 }

@@ -15,7 +15,7 @@ import { InputError } from '../../sim/errors.ts';
 import { writeFileAtomic } from '../../reports/atomic.ts';
 import { writeRunDir } from '../../reports/run-dir.ts';
 import { toCsv } from '../../reports/csv.ts';
-import { flatten } from '../../reports/flatten.ts';
+import { summaryRow } from '../../reports/flatten.ts';
 import { simulate, TIERSIM_VERSION } from './simulate.ts';
 import { expandGrid, parseShard, readGridFile, shardCells, type Cell, type Shard } from './sweep-grid.ts';
 import type { CellReply, CellRequest } from './sweep-worker-main.ts';
@@ -110,7 +110,7 @@ export function writeSweepCsv(out: string, cells: Cell[]): number {
   for (const cell of cells) {
     const path = join(cellDir(out, cell.id), 'summary.json');
     if (!existsSync(path)) continue;
-    rows.push({ cell: cell.id, ...flatten(JSON.parse(readFileSync(path, 'utf8'))) });
+    rows.push({ cell: cell.id, ...summaryRow(JSON.parse(readFileSync(path, 'utf8'))) });
   }
   writeFileAtomic(join(out, 'sweep.csv'), rows.length > 0 ? toCsv(rows) : 'cell\n');
   return rows.length;

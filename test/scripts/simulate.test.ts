@@ -107,3 +107,18 @@ test('task slots share one CPU and one DFS: CPU-bound work does not scale past t
   assert.ok(b.opsPerSecond > 1.8 * a.opsPerSecond, `DFS-bound: ${a.opsPerSecond} vs ${b.opsPerSecond} ops/s`);
   assert.equal(b.verify.mismatches, 0);
 });
+
+test('the timeline accounts for every block read, the partial last second included, and a gauge reads the state before a restore on the boundary', () => {
+  const { summary, timeline } = simulate(runConfig.parse({
+    workload: 'kv', workloadParams: { keys: 50_000, writeRatio: 0.5 }, ops: 120_000, dfs: 'hdfs', policy: 'file',
+    managedMemory: '8MiB', store: { writeBufferSize: '4MiB', targetFileSize: '4MiB', levelBase: '16MiB' },
+    checkpointEverySeconds: 1, restoreAtSeconds: 2, seed: 3,
+  } satisfies RunConfigInput));
+  const blockReads = summary.blockReads as { total: number };
+  assert.equal(timeline.reduce((a, r) => a + r.blockReads!, 0), blockReads.total);
+  const restoreRow = timeline.findIndex((r) => r.restores! > 0);
+  assert.ok(restoreRow >= 1, 'the run restores');
+  // The second before the failure ends with a warm cache; the failure empties it only afterwards.
+  assert.ok(timeline[restoreRow - 1]!.localCacheBytes! > 0);
+  assert.ok(timeline[restoreRow - 1]!.memoryCacheBytes! > 0);
+});

@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LatencyHistogram } from '../../sim/metrics.ts';
+
+// The CDF of known samples: 1..10000 µs once each, so the fraction at or below x is x/10000.
+test('latency CDF points follow the empirical distribution of the samples', () => {
+  const h = new LatencyHistogram();
+  for (let us = 1; us <= 10_000; us++) h.record(us);
+  const cdf = h.cdf();
+  assert.ok(cdf.length >= 100, `only ${cdf.length} points`);
+  for (const p of cdf) {
+    const exact = p.fraction * 10_000; // the sample at this fraction
+    // HdrHistogram with 3 significant digits: within 0.1% of the value (plus one step of 1 µs).
+    assert.ok(Math.abs(p.latencyUs - exact) <= exact * 0.001 + 1, `fraction ${p.fraction}: ${p.latencyUs} vs ${exact}`);
+  }
+  for (let i = 1; i < cdf.length; i++) {
+    assert.ok(cdf[i]!.fraction > cdf[i - 1]!.fraction && cdf[i]!.latencyUs > cdf[i - 1]!.latencyUs, 'strictly increasing');
+  }
+  assert.equal(cdf.at(-1)!.fraction, 1);
+  assert.ok(Math.abs(cdf.at(-1)!.latencyUs - 10_000) <= 10);
+  // The tail is resolved finer than percents.
+  assert.ok(cdf.filter((p) => p.fraction > 0.99 && p.fraction < 1).length >= 8);
+});
+
+test('a point mass gives one CDF point at fraction 1', () => {
+  const h = new LatencyHistogram();
+  for (let i = 0; i < 1000; i++) h.record(42);
+  const cdf = h.cdf();
+  assert.equal(cdf.length, 1);
+  assert.equal(cdf[0]!.fraction, 1);
+  assert.ok(Math.abs(cdf[0]!.latencyUs - 42) < 0.05);
+  assert.deepEqual(new LatencyHistogram().cdf(), []);
+});
