@@ -166,6 +166,8 @@ export function latencyCdfSpec(series: CdfSeries[], op = 'get'): TopLevelSpec {
   const x = { field: 'latencyUs', type: 'quantitative', scale: { type: 'log' }, title: `${op} latency (µs, log scale)`, axis: { format: '~s' } };
   const tooltip = [{ field: 'run' }, { field: 'policy' }, { field: 'latencyUs', title: 'latency (µs)', format: ',.1f' }, { field: 'fraction', title: 'fraction ≤', format: '.4f' }];
   const fromPercentiles = series.every((s) => s.points.length <= 5);
+  // A fine CDF is a step function, drawn as one; a handful of percentiles keep their points.
+  const mark = fromPercentiles ? { type: 'line', point: true } : { type: 'line', interpolate: 'step-after' };
   return top(`${op} latency distribution`, fromPercentiles
     ? `points at p50, p90, p99, p99.9 and max of each run; right: the tail on a log scale`
     : 'right: the tail on a log scale', {
@@ -173,7 +175,7 @@ export function latencyCdfSpec(series: CdfSeries[], op = 'get'): TopLevelSpec {
     hconcat: [
       {
         width: PANEL_WIDTH, height: HEIGHT,
-        mark: { type: 'line', point: true },
+        mark,
         encoding: {
           x, color, detail: { field: 'run' }, tooltip,
           y: { field: 'fraction', type: 'quantitative', title: `fraction of ${op}s ≤ latency`, axis: { format: '%' }, scale: { domain: [Math.floor(minFraction * 10) / 10, 1] } },
@@ -182,10 +184,10 @@ export function latencyCdfSpec(series: CdfSeries[], op = 'get'): TopLevelSpec {
       {
         width: PANEL_WIDTH, height: HEIGHT,
         transform: [{ filter: 'datum.slower > 0' }],
-        mark: { type: 'line', point: true },
+        mark,
         encoding: {
           x, color, detail: { field: 'run' }, tooltip,
-          y: { field: 'slower', type: 'quantitative', scale: { type: 'log' }, title: `fraction of ${op}s slower (log scale)`, axis: { format: '.1~%' } },
+          y: { field: 'slower', type: 'quantitative', scale: { type: 'log' }, title: `fraction of ${op}s slower (log scale)`, axis: { format: '~%' } },
         },
       },
     ],
@@ -527,9 +529,12 @@ export function lifecycleBarsSpec(bars: LifecycleBar[]): TopLevelSpec {
 
 // ---------------------------------------------------------------- all charts of a report
 
-/** The op the latency CDF shows: get when any run has gets, else the whole record. */
+/**
+ * The op the latency CDF shows: the whole record (what a Flink operator's latency is;
+ * for kv and YCSB a record is one operation), else gets for summaries without records.
+ */
 function cdfOp(runs: CheckedRun[]): string {
-  return runs.some((r) => r.s.latencyUs?.get) ? 'get' : 'record';
+  return runs.some((r) => r.s.latencyUs?.record) ? 'record' : 'get';
 }
 
 /** Every chart that the runs and replay results have data for, in reading order. */

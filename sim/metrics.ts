@@ -97,9 +97,21 @@ export class Timeline {
   private readonly latencies = new Map<string, LatencyHistogram[]>();
   private lastSecond = -1;
   /** Simulated time at which the timeline starts (the measured run); earlier samples are ignored. */
-  origin = 0;
+  private origin = 0;
 
   constructor(readonly bucketUs = 1e6) {}
+
+  /**
+   * Starts the timeline at `timeUs`: whatever was recorded before (load, warm-up) is
+   * dropped, and later samples count from there.
+   */
+  startAt(timeUs: number): void {
+    this.origin = timeUs;
+    this.sums.clear();
+    this.gauges.clear();
+    this.latencies.clear();
+    this.lastSecond = -1;
+  }
 
   private bucket(timeUs: number): number {
     const b = Math.floor((timeUs - this.origin) / this.bucketUs);

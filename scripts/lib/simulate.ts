@@ -118,7 +118,7 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
 
   // Measured phase.
   const t0 = scheduler.now;
-  timeline.origin = t0;
+  timeline.startAt(t0);
   const fsTotals = () => sum(slots.map((s) => numbers(s.fsStats)));
   const dbTotals = () => sum(slots.map((s) => numbers(s.dbStats)));
   const base = { dfs: numbers(dfs.stats), disk: numbers(disk.stats), cpu: numbers(cpu.stats), fs: fsTotals(), db: dbTotals() };

@@ -122,3 +122,12 @@ test('the timeline accounts for every block read, the partial last second includ
   assert.ok(timeline[restoreRow - 1]!.localCacheBytes! > 0);
   assert.ok(timeline[restoreRow - 1]!.memoryCacheBytes! > 0);
 });
+
+test('the timeline covers the measured run only: load and warm-up leave no rows', () => {
+  const { summary, timeline } = simulate(runConfig.parse({
+    workload: 'kv', workloadParams: { keys: 50_000, writeRatio: 0.5 }, ops: 20_000, warmupOps: 200_000, dfs: 'hdfs', policy: 'file',
+    managedMemory: '8MiB', store: { writeBufferSize: '4MiB', targetFileSize: '4MiB', levelBase: '16MiB' }, seed: 5,
+  } satisfies RunConfigInput));
+  assert.equal(timeline.length, Math.ceil(summary.simulatedSeconds as number));
+  assert.equal(timeline.reduce((a, r) => a + r.ops!, 0), summary.ops);
+});
