@@ -512,12 +512,21 @@ export function lifecycleBarsSpec(bars: LifecycleBar[]): TopLevelSpec {
     panels.push({
       width: barWidth(rss.length), height: HEIGHT,
       data: { values: scaled(rss) },
-      mark: { type: 'bar' },
-      encoding: {
-        x: runAxis(rss), color,
-        y: { field: 'restore', type: 'quantitative', title: `restore duration (${unit})` },
-        tooltip: [{ field: 'run' }, { field: 'restore', title: `restore (${unit})`, format: ',.3~f' }],
-      },
+      layer: [
+        {
+          mark: { type: 'bar' },
+          encoding: {
+            x: runAxis(rss), color,
+            y: { field: 'restore', type: 'quantitative', title: `restore duration (${unit})` },
+            tooltip: [{ field: 'run' }, { field: 'restore', title: `restore (${unit})`, format: ',.3~f' }],
+          },
+        },
+        // The value above each bar: a disaggregated restore is often too short to see as a bar.
+        {
+          mark: { type: 'text', dy: -6, fontSize: 11 },
+          encoding: { x: runAxis(rss), y: { field: 'restore', type: 'quantitative' }, text: { field: 'restore', format: ',.3~r' } },
+        },
+      ],
     });
   }
   const what = [cps.length > 0 ? 'checkpoints: bar p50, black tick max' : '', rss.length > 0 ? 'restore: the slowest slot' : ''].filter((t) => t).join('; ');
