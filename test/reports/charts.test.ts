@@ -166,7 +166,8 @@ test('bars: DFS requests (cost only when the DFS has a price), checkpoint and re
   assert.equal(lc.hconcat[1].data.values.length, 1, 'only runs that restored');
   const slow: Json = lifecycleBarsSpec([{ run: 'x', policy: 'file', restore: 12 }]);
   assert.equal(slow.hconcat.length, 1);
-  assert.match(slow.hconcat[0].encoding.y.title, /\(s\)/);
+  assert.deepEqual(marks(slow.hconcat[0]), ['bar', 'text']);
+  assert.match(slow.hconcat[0].layer[0].encoding.y.title, /\(s\)/);
 });
 
 test('reportCharts: the charts the data supports; every spec compiles without Vega-Lite warnings', () => {
