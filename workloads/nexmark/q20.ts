@@ -29,7 +29,8 @@
  */
 import { z } from 'zod';
 import type { RecordBuf } from '../../sim/workload.ts';
-import { commonParams, DEFAULT_EVENTS_PER_SECOND, HISTORY_START, IdRing, keyGroup, LOAD_OPS, NexmarkQuery } from './common.ts';
+import { commonParams, DEFAULT_EVENTS_PER_SECOND, HISTORY_START, LOAD_OPS } from './common.ts';
+import { AuctionBidJoin } from './join.ts';
 import { KIND_AUCTION, KIND_BID, MEAN_AUCTION_ROW, MEAN_BID_ROW, NUM_CATEGORIES, type NexmarkEvent } from './events.ts';
 
 export const q20Params = z.object({ ...commonParams }).strict();
@@ -39,9 +40,10 @@ const NS_BID = 1;
 const NS_AUCTION = 2;
 const COUNT = 4; // the MapState value: Integer count
 
-export class Q20 extends NexmarkQuery {
+export class Q20 extends AuctionBidJoin {
   readonly retentionEvents: number;
-  private readonly bidsBefore = new IdRing(1024);
+  protected readonly nsBid = NS_BID;
+  protected readonly nsAuction = NS_AUCTION;
   private loadCursor: number;
 
   constructor(params: z.input<typeof q20Params>, seed: number) {
@@ -53,10 +55,6 @@ export class Q20 extends NexmarkQuery {
     this.loadCursor = HISTORY_START;
     this.n = HISTORY_START + this.retentionEvents;
   }
-
-  /** Key register r := the bid side's entry of bid n on `auction`. */
-  private bidKey(r: number, auction: number, n: number): void { this.key(r, NS_BID, keyGroup(auction), auction, 16, n); }
-  private auctionKey(r: number, auction: number): void { this.key(r, NS_AUCTION, keyGroup(auction), auction, 16, 0); }
 
   /** Bids that name an auction not created yet (Nexmark's lead ids). */
   private track(ev: NexmarkEvent): void {
@@ -87,22 +85,9 @@ export class Q20 extends NexmarkQuery {
       this.put(rec, 1, ev.rowBytes + COUNT);
       this.track(ev);
     } else if (ev.kind === KIND_AUCTION && ev.category === 0) {
-      this.bidKey(0, ev.auction, 0);
-      this.scan(rec, 0, this.bidsBefore.get(ev.auction));
-      this.auctionKey(1, ev.auction);
-      this.get(rec, 1);
-      this.put(rec, 1, ev.rowBytes + COUNT);
+      this.joinAuction(rec, ev.auction, ev.rowBytes + COUNT);
     }
-    this.expire(ev.n - this.retentionEvents, rec);
-  }
-
-  /** TTL: the rows event m wrote expire now. */
-  private expire(m: number, rec: RecordBuf): void {
-    if (m < HISTORY_START) return;
-    const old = this.old;
-    this.gen.at(m, old);
-    if (old.kind === KIND_BID) { this.bidKey(2, old.auction, m); this.del(rec, 2); }
-    else if (old.kind === KIND_AUCTION && old.category === 0) { this.auctionKey(2, old.auction); this.del(rec, 2); }
+    this.expireJoinRow(rec, ev.n - this.retentionEvents, true);
   }
 
   protected derived(): Record<string, unknown> {

@@ -32,7 +32,8 @@
  */
 import { z } from 'zod';
 import type { RecordBuf } from '../../sim/workload.ts';
-import { BatchSeen, commonParams, DEFAULT_EVENTS_PER_SECOND, HISTORY_START, IdRing, keyGroup, LOAD_OPS, miniBatchParam, NexmarkQuery } from './common.ts';
+import { BatchSeen, commonParams, DEFAULT_EVENTS_PER_SECOND, HISTORY_START, IdRing, keyGroup, LOAD_OPS, miniBatchParam } from './common.ts';
+import { AuctionBidJoin } from './join.ts';
 import { KIND_AUCTION, KIND_BID, NUM_CATEGORIES, type NexmarkEvent } from './events.ts';
 
 export const q4Params = z.object({ ...commonParams, miniBatch: miniBatchParam }).strict();
@@ -49,10 +50,11 @@ const AVG_ACC = 32;
 /** Share of auctions that some bid matches (measured on the generator: nearly all). */
 const MATCHED = 0.97;
 
-export class Q4 extends NexmarkQuery {
+export class Q4 extends AuctionBidJoin {
   readonly retentionEvents: number;
+  protected readonly nsBid = NS_BID;
+  protected readonly nsAuction = NS_AUCTION;
   private readonly miniBatch: number;
-  private readonly bidsBefore = new IdRing(1024);
   /** Auctions whose MAX accumulator exists. */
   private readonly hasMax: IdRing;
   private readonly avgPut = new Uint8Array(NUM_CATEGORIES);
@@ -72,8 +74,6 @@ export class Q4 extends NexmarkQuery {
   }
 
   /** Key register r := an entry's key. */
-  private bidKey(r: number, a: number, n: number): void { this.key(r, NS_BID, keyGroup(a), a, 16, n); }
-  private auctionKey(r: number, a: number): void { this.key(r, NS_AUCTION, keyGroup(a), a, 16, 0); }
   private maxKey(r: number, a: number): void { this.key(r, NS_MAX, keyGroup(a), a, 16, 0); }
   private avgKey(r: number, c: number): void { this.key(r, NS_AVG, keyGroup(c), c, 16, 0); }
 
@@ -135,30 +135,14 @@ export class Q4 extends NexmarkQuery {
         }
       }
     } else if (ev.kind === KIND_AUCTION) {
-      this.bidKey(0, ev.auction, 0);
-      this.scan(rec, 0, this.bidsBefore.get(ev.auction));
-      this.auctionKey(1, ev.auction);
-      this.get(rec, 1);
-      this.put(rec, 1, AUCTION_ROW);
+      this.joinAuction(rec, ev.auction, AUCTION_ROW);
     }
-    // TTL.
-    const m = ev.n - this.retentionEvents;
-    if (m >= HISTORY_START) {
-      const kind = g.kindOf(m);
-      if (kind === KIND_BID) {
-        g.at(m, this.old);
-        this.bidKey(2, this.old.auction, m);
-        this.del(rec, 2);
-      } else if (kind === KIND_AUCTION) {
-        const a = g.lastAuction(m);
-        this.auctionKey(2, a);
-        this.del(rec, 2);
-        if (this.hasMax.get(a) === 1) {
-          this.maxKey(2, a);
-          this.del(rec, 2);
-          this.hasMax.set(a, 0);
-        }
-      }
+    // TTL: the join row, and with an auction its MAX accumulator.
+    const a = this.expireJoinRow(rec, ev.n - this.retentionEvents);
+    if (a >= 0 && this.hasMax.get(a) === 1) {
+      this.maxKey(2, a);
+      this.del(rec, 2);
+      this.hasMax.set(a, 0);
     }
   }
 

@@ -32,7 +32,8 @@
  */
 import { z } from 'zod';
 import type { RecordBuf } from '../../sim/workload.ts';
-import { commonParams, DEFAULT_EVENTS_PER_SECOND, HISTORY_START, IdRing, keyGroup, LOAD_OPS, NexmarkQuery } from './common.ts';
+import { commonParams, DEFAULT_EVENTS_PER_SECOND, HISTORY_START, IdRing, keyGroup, LOAD_OPS } from './common.ts';
+import { AuctionBidJoin } from './join.ts';
 import { KIND_AUCTION, KIND_BID, MEAN_AUCTION_ROW, MEAN_BID_EXTRA, type NexmarkEvent } from './events.ts';
 
 export const q9Params = z.object({ ...commonParams }).strict();
@@ -48,9 +49,10 @@ const BID_FIXED = 8 + 5 * 8;
 const RANK_EXTRA = 5 * 8 + 8;
 const MATCHED = 0.97;
 
-export class Q9 extends NexmarkQuery {
+export class Q9 extends AuctionBidJoin {
   readonly retentionEvents: number;
-  private readonly bidsBefore = new IdRing(1024);
+  protected readonly nsBid = NS_BID;
+  protected readonly nsAuction = NS_AUCTION;
   /** Per auction: 1 + the current top's price code (0: not ranked yet). */
   private readonly top: IdRing;
   /** Per auction: the top bid's extra bytes (the load's rank row size). */
@@ -73,9 +75,6 @@ export class Q9 extends NexmarkQuery {
     this.finalCursor = Math.max(0, this.gen.lastAuction(HISTORY_START) - c.numInFlightAuctions - 10);
   }
 
-  /** Key register r := an entry's key. */
-  private auctionKey(r: number, a: number): void { this.key(r, NS_AUCTION, keyGroup(a), a, 16, 0); }
-  private bidKey(r: number, a: number, n: number): void { this.key(r, NS_BID, keyGroup(a), a, 16, n); }
   /** The sort key's bytes order by price; 16 bits of the price code stand for it. */
   private rankKey(r: number, a: number, code: number): void { this.key(r, NS_RANK, keyGroup(a), a, 16, code >>> 4); }
 
@@ -158,31 +157,15 @@ export class Q9 extends NexmarkQuery {
         }
       }
     } else if (ev.kind === KIND_AUCTION) {
-      this.bidKey(0, ev.auction, 0);
-      this.scan(rec, 0, this.bidsBefore.get(ev.auction));
-      this.auctionKey(1, ev.auction);
-      this.get(rec, 1);
-      this.put(rec, 1, ev.rowBytes + COUNT);
+      this.joinAuction(rec, ev.auction, ev.rowBytes + COUNT);
     }
-    // TTL.
-    const m = ev.n - this.retentionEvents;
-    if (m >= HISTORY_START) {
-      const kind = g.kindOf(m);
-      if (kind === KIND_BID) {
-        g.at(m, this.old);
-        this.bidKey(2, this.old.auction, m);
-        this.del(rec, 2);
-      } else if (kind === KIND_AUCTION) {
-        const a = g.lastAuction(m);
-        this.auctionKey(2, a);
-        this.del(rec, 2);
-        const cur = this.top.get(a);
-        if (cur !== 0) {
-          this.rankKey(2, a, cur - 1);
-          this.del(rec, 2);
-          this.top.set(a, 0);
-        }
-      }
+    // TTL: the join row, and with an auction its rank entry.
+    const a = this.expireJoinRow(rec, ev.n - this.retentionEvents);
+    const cur = a >= 0 ? this.top.get(a) : 0;
+    if (cur !== 0) {
+      this.rankKey(2, a, cur - 1);
+      this.del(rec, 2);
+      this.top.set(a, 0);
     }
   }
 
