@@ -46,12 +46,14 @@ export class Process<T = void> implements Wakeable {
   wake(now: number): void {
     const outer = running;
     running = this;
-    const step = this.body.next(now);
+    let step = this.body.next(now);
+    // A wake-up that would be the scheduler's next event anyway continues here.
+    while (!step.done && step.value !== PARK && this.scheduler.tryAdvance(step.value)) step = this.body.next(this.scheduler.now);
     running = outer;
     if (step.done) {
       this.done = true;
       this.result = step.value;
-      this.onDone?.(step.value, now);
+      this.onDone?.(step.value, this.scheduler.now);
     } else if (step.value !== PARK) {
       this.scheduler.at(step.value, this);
     }

@@ -20,6 +20,8 @@ export class Scheduler {
   /** Events run so far: a cheap measure of simulation work. */
   events = 0;
   private stopped = false;
+  /** The bound of the running run() call. */
+  private until = Infinity;
 
   get pending(): number {
     return this.size;
@@ -65,9 +67,25 @@ export class Scheduler {
     this.stopped = true;
   }
 
+  /**
+   * For the running event: continue at `time` at once, without a round trip through
+   * the heap, when scheduling it and popping the next event would give exactly that
+   * (nothing else is due at or before `time`, the run is not stopped and `time` is
+   * within its bound). True when the clock has moved to `time`; otherwise the caller
+   * must schedule (yield) as usual.
+   */
+  tryAdvance(time: number): boolean {
+    if (time < this.now) time = this.now;
+    if (this.stopped || time > this.until || (this.size > 0 && this.times[0]! <= time)) return false;
+    this.now = time;
+    this.events++;
+    return true;
+  }
+
   /** Runs events in order until none are left, the next one lies after `until`, or stop(). */
   run(until = Infinity): void {
     this.stopped = false;
+    this.until = until;
     while (this.size > 0 && this.times[0]! <= until && !this.stopped) {
       const time = this.times[0]!;
       const target = this.targets[0]!;
