@@ -31,3 +31,32 @@ test('a point mass gives one CDF point at fraction 1', () => {
   assert.ok(Math.abs(cdf[0]!.latencyUs - 42) < 0.05);
   assert.deepEqual(new LatencyHistogram().cdf(), []);
 });
+
+// hdr-histogram-js is the reference: the same layout must give the same answers.
+test('the histogram answers as HdrHistogram does (hdr-histogram-js, 3 digits, 1 ns .. 10^13 ns)', async () => {
+  const hdr = await import('hdr-histogram-js');
+  const { Rng } = await import('../../sim/random.ts');
+  const rng = Rng.stream(7, 'histogram-test');
+  for (const spread of [1, 100, 1e4, 1e7]) {
+    const ours = new LatencyHistogram();
+    const other = new LatencyHistogram();
+    const ref = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 1e13, numberOfSignificantValueDigits: 3, bitBucketSize: 32, useWebAssembly: false });
+    for (let i = 0; i < 20_000; i++) {
+      // Log-spread latencies with fractions of a ns, exact powers of two and bucket edges among them.
+      const us = i % 97 === 0 ? 2 ** (i % 40) / 1000 : Math.exp(rng.normal() * 2) * spread * rng.next();
+      (i % 3 === 0 ? other : ours).record(us);
+      const ns = Math.round(us * 1000);
+      ref.recordValue(ns < 1 ? 1 : ns);
+    }
+    ours.add(other);
+    assert.equal(ours.count, ref.totalCount);
+    assert.equal(ours.max, ref.maxValue / 1000);
+    for (const p of [0, 1, 10, 25, 50, 75, 90, 99, 99.5, 99.9, 99.99, 99.999, 100]) {
+      assert.equal(ours.percentile(p), ref.getValueAtPercentile(p) / 1000, `spread ${spread}, p${p}`);
+    }
+  }
+});
+
+test('latencies past the range are refused', () => {
+  assert.throws(() => new LatencyHistogram().record(2e10), /outside the histogram's range/);
+});
