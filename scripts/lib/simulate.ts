@@ -66,6 +66,8 @@ export interface SimulateHooks {
   onProgress?: (fraction: number) => void;
   /** Wraps each slot's workload (e.g. to record the state-access trace). */
   wrapWorkload?: (workload: Workload, slot: number) => Workload;
+  /** Called as each phase starts ('load', 'warmup', 'run') and once the run is over ('end'): for timing them. */
+  onPhase?: (phase: 'load' | 'warmup' | 'run' | 'end') => void;
 }
 
 export function simulate(config: RunConfig, wallClock: () => number = () => performance.now(), hooks: SimulateHooks = {}): RunResult {
@@ -101,6 +103,7 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
   const workload = slots[0]!.workload;
 
   // Load phase: the state that exists when the job starts. Not measured.
+  hooks.onPhase?.('load');
   runAll(scheduler, slots.map((s) => s.load()));
   const loadedSeconds = scheduler.now / 1e6;
 
@@ -113,10 +116,12 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
 
   // Warm-up: the workload itself, unmeasured, so that caches reach their steady state.
   if (config.warmupOps > 0) {
+    hooks.onPhase?.('warmup');
     runAll(scheduler, slots.map((s, i) => task(s, s.env, { records: Infinity, ops: share(config.warmupOps, i) }, new ExecStats())));
   }
 
   // Measured phase.
+  hooks.onPhase?.('run');
   const t0 = scheduler.now;
   timeline.startAt(t0);
   const fsTotals = () => sum(slots.map((s) => numbers(s.fsStats)));
@@ -194,6 +199,7 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
     }
   }
   scheduler.run();
+  hooks.onPhase?.('end');
   // The last, partial second: its counters since the sampler's last look.
   if (end > t0 && (end - t0) % timeline.bucketUs !== 0) sample(end);
   const simulatedUs = Math.max(end - t0, 1e-9);
