@@ -47,3 +47,49 @@ test('processes sleep, and a wait queue wakes waiters first-come first-served', 
   s.run();
   assert.deepEqual(log, ['a@10', 'b@15']);
 });
+
+// A reference: a sorted list of (time, seq) events, each resume of a process scheduling
+// its next wake-up as a new event. Processes that continue without a heap round trip
+// (tryAdvance) must resume in exactly this order and at these times.
+test('processes resume in (time, scheduling order), whether or not wake-ups go through the heap', () => {
+  fc.assert(fc.property(
+    fc.array(fc.array(fc.integer({ min: 0, max: 6 }), { maxLength: 12 }), { minLength: 1, maxLength: 6 }),
+    (delays) => {
+      const s = new Scheduler();
+      const log: string[] = [];
+      delays.forEach((ds, p) => {
+        new Process(s, (function* (): Sim {
+          let now = s.now;
+          log.push(`${p}@${now}`);
+          for (const d of ds) {
+            now = yield now + d;
+            log.push(`${p}@${now}`);
+          }
+        })()).start();
+      });
+      s.run();
+
+      const events: { time: number; seq: number; p: number; step: number }[] = [];
+      let seq = 0;
+      delays.forEach((_, p) => events.push({ time: 0, seq: seq++, p, step: 0 }));
+      const expected: string[] = [];
+      while (events.length > 0) {
+        events.sort((a, b) => a.time - b.time || a.seq - b.seq);
+        const e = events.shift()!;
+        expected.push(`${e.p}@${e.time}`);
+        const d = delays[e.p]![e.step];
+        if (d !== undefined) events.push({ time: e.time + d, seq: seq++, p: e.p, step: e.step + 1 });
+      }
+      assert.deepEqual(log, expected);
+    }), { numRuns: 300 });
+});
+
+test('tryAdvance refuses when another event is due first or at the same time, or past run(until)', () => {
+  const s = new Scheduler();
+  const seen: boolean[] = [];
+  s.at(0, { wake: () => { seen.push(s.tryAdvance(4), s.tryAdvance(5), s.tryAdvance(6)); } });
+  s.at(5, { wake: () => { seen.push(s.tryAdvance(9), s.tryAdvance(11)); } });
+  s.run(10);
+  assert.deepEqual(seen, [true, false, false, true, false]);
+  assert.equal(s.now, 10);
+});
