@@ -88,6 +88,16 @@ export class DbStats {
 
 const scratch = new EntryOut();
 
+// A get's walk over files: the step of one file's lookup whose block is read next, and
+// what a file's lookup came to.
+const STEP_FILTER = 0;
+const STEP_INDEX = 1;
+const STEP_DATA = 2;
+const FILE_NO = 3;
+const FILE_RESOLVED = 4;
+/** walkVersion: nothing left to read. */
+const WALK_DONE = -1;
+
 /** Flink's checkpoint transfer threads (state.backend.rocksdb.checkpoint.transfer.thread.num). */
 export const CHECKPOINT_TRANSFER_THREADS = 4;
 /** RocksDB's max_file_opening_threads. */
@@ -491,14 +501,57 @@ export class Db implements StateStore {
     return out.found;
   }
 
+  /**
+   * The file lookups of a get (Version::Get): L0 files newest first, then the one file
+   * of each deeper level whose range holds the key, until one resolves it. Blocks in
+   * memory are used at once; the walk stops only where a block must be read.
+   */
   private *getFromVersion(io: IoContext, v: Version, key: number, acc: MergeAccumulator): Sim<void> {
-    const l0 = v.levels[0]!;
-    for (let i = 0; i < l0.length; i++) {
-      if (yield* this.getFromFile(io, l0[i]!, key, acc)) return;
+    let at = this.walkVersion(io, v, key, acc, 0);
+    while (at >= 0) {
+      yield* this.readWalkBlock(io, v, key, at);
+      at = this.walkVersion(io, v, key, acc, at + 1);
     }
-    for (let level = 1; level < v.numLevels; level++) {
-      const f = v.findFile(level, key);
-      if (f >= 0 && (yield* this.getFromFile(io, v.levels[level]![f]!, key, acc))) return;
+  }
+
+  /**
+   * Runs the get's file lookups from position `from` (file ordinal · 4 + step) on while
+   * their blocks are in memory. Returns WALK_DONE when the walk is over (resolved or
+   * not), or the position (ordinal · 4 + STEP_*) of a block that missed memory: the
+   * caller reads it and walks on from that position + 1. Ordinals count the L0 files,
+   * then levels 1, 2, ….
+   */
+  private walkVersion(io: IoContext, v: Version, key: number, acc: MergeAccumulator, from: number): number {
+    const l0 = v.levels[0]!;
+    const n0 = l0.length;
+    const end = n0 + v.numLevels - 1;
+    let step = from & 3;
+    for (let ord = from >> 2; ord < end; ord++, step = 0) {
+      let file: SstFile;
+      if (ord < n0) file = l0[ord]!;
+      else {
+        const level = ord - n0 + 1;
+        const f = v.findFile(level, key);
+        if (f < 0) continue;
+        file = v.levels[level]![f]!;
+      }
+      const r = this.walkFile(io, file, key, acc, step);
+      if (r === FILE_RESOLVED) return WALK_DONE;
+      if (r !== FILE_NO) return ord * 4 + r;
+    }
+    return WALK_DONE;
+  }
+
+  /** The file of a walk position and the block its step reads, read through memory (a miss reads it below). */
+  private *readWalkBlock(io: IoContext, v: Version, key: number, at: number): Sim<void> {
+    const ord = at >> 2;
+    const n0 = v.levels[0]!.length;
+    const file = ord < n0 ? v.levels[0]![ord]! : v.levels[ord - n0 + 1]![v.findFile(ord - n0 + 1, key)]!;
+    const block = file.findBlock(key);
+    switch (at & 3) {
+      case STEP_FILTER: yield* this.readBlock(io, file, file.filterBlockOf(block), true); break;
+      case STEP_INDEX: yield* this.readBlock(io, file, file.indexBlockOf(block), true); break;
+      default: yield* this.readBlock(io, file, block, false);
     }
   }
 
@@ -511,27 +564,32 @@ export class Db implements StateStore {
   }
 
   /**
-   * One file's part of a get (Version::Get → TableReader::Get): filter partition,
-   * then index partition and data block. True when the key is resolved.
+   * One file's part of a get (TableReader::Get) from `step` on: filter partition, then
+   * index partition and data block. Returns FILE_RESOLVED when the key is resolved,
+   * FILE_NO when this file does not resolve it, or the STEP_* whose block missed memory
+   * (probed once here; the caller reads it and comes back at the next step).
    */
-  private *getFromFile(io: IoContext, file: SstFile, key: number, acc: MergeAccumulator): Sim<boolean> {
+  private walkFile(io: IoContext, file: SstFile, key: number, acc: MergeAccumulator, step: number): number {
     const block = file.findBlock(key);
-    if (block < 0) return false;
-    const costs = this.env.cpu.costs;
+    if (block < 0) return FILE_NO;
     const fs = this.env.fs;
-    const filter = file.filterBlockOf(block);
-    if (filter >= 0) {
-      if (!fs.probeMemory(io, file.blockId(filter))) yield* this.readBlock(io, file, filter, true);
-      io.cpuPendingUs += costs.bloomProbeUs;
-      if (!file.mayContain(key)) return false;
+    const costs = this.env.cpu.costs;
+    const hasFilter = file.filterPartitionCount > 0;
+    if (step === STEP_FILTER && hasFilter && !fs.probeMemory(io, file.blockId(file.filterBlockOf(block)))) return STEP_FILTER;
+    if (step <= STEP_INDEX) {
+      if (hasFilter) {
+        io.cpuPendingUs += costs.bloomProbeUs;
+        if (!file.mayContain(key)) return FILE_NO;
+      }
+      if (!fs.probeMemory(io, file.blockId(file.indexBlockOf(block)))) return STEP_INDEX;
     }
-    const index = file.indexBlockOf(block);
-    if (!fs.probeMemory(io, file.blockId(index))) yield* this.readBlock(io, file, index, true);
-    io.cpuPendingUs += costs.indexSeekUs;
-    if (!fs.probeMemory(io, file.blockId(block))) yield* this.readBlock(io, file, block, false);
+    if (step <= STEP_DATA) {
+      io.cpuPendingUs += costs.indexSeekUs;
+      if (!fs.probeMemory(io, file.blockId(block))) return STEP_DATA;
+    }
     const i = file.findInBlock(block, key);
-    if (i < 0) return false;
-    return acc.add(file.seqs[i]!, file.types[i]!, file.sizes[i]!, file.tokens[i]!);
+    if (i < 0) return FILE_NO;
+    return acc.add(file.seqs[i]!, file.types[i]!, file.sizes[i]!, file.tokens[i]!) ? FILE_RESOLVED : FILE_NO;
   }
 
   /**
