@@ -11,8 +11,12 @@
  * Memory reserved by others (the write buffer manager charges memtables to the
  * cache, as Flink configures it) counts against the capacity.
  *
- * Entries live in typed arrays with index links; no object per block.
+ * Entries live in typed arrays with index links; no object per block. Each entry is
+ * also on a chain of its file's blocks (ids of a file share id / 2^21, as sim/fs.ts
+ * numbers them), so dropping a deleted file's blocks visits only those blocks.
  */
+import { BLOCKS_PER_FILE } from './fs.ts';
+import { IdTable } from './id-table.ts';
 
 const NIL = 0; // slot 0 is the list's sentinel
 const HIGH = 1; // entry has high priority (index/filter)
@@ -25,7 +29,12 @@ export class BlockCache {
   private flags = new Uint8Array(1024);
   private prev = new Int32Array(1024);
   private next = new Int32Array(1024);
-  private readonly index = new Map<number, number>();
+  /** Chains of one file's entries (NIL ends a chain). */
+  private fileNext = new Int32Array(1024);
+  private filePrev = new Int32Array(1024);
+  private readonly index = new IdTable();
+  /** First entry of each file's chain, by file number. */
+  private readonly fileHead = new IdTable(64);
   private free: number[] = [];
   private top = 1; // next never-used slot
   /** First entry of the low-priority part, or NIL when the part is empty. */
@@ -49,7 +58,7 @@ export class BlockCache {
   /** Looks a block up; a hit moves it to the front (of the pool, as RocksDB does for hit entries). */
   lookup(id: number): boolean {
     const slot = this.index.get(id);
-    if (slot === undefined) {
+    if (slot < 0) {
       this.misses++;
       return false;
     }
@@ -75,17 +84,32 @@ export class BlockCache {
     this.index.set(id, slot);
     this.used += bytes;
     this.link(slot);
+    const file = Math.floor(id / BLOCKS_PER_FILE);
+    const head = this.fileHead.get(file);
+    this.filePrev[slot] = NIL;
+    this.fileNext[slot] = head < 0 ? NIL : head;
+    if (head >= 0) this.filePrev[head] = slot;
+    this.fileHead.set(file, slot);
   }
 
   erase(id: number): void {
     const slot = this.index.get(id);
-    if (slot === undefined) return;
+    if (slot < 0) return;
     this.remove(slot);
   }
 
-  /** Erases every block whose id lies in [lo, hi): all blocks of one file. */
+  /** Erases every block whose id lies in [lo, hi), e.g. all blocks of one file. */
   eraseRange(lo: number, hi: number): void {
-    for (const [id, slot] of this.index) if (id >= lo && id < hi) this.remove(slot);
+    if (lo % BLOCKS_PER_FILE === 0 && hi % BLOCKS_PER_FILE === 0 && hi - lo <= 64 * BLOCKS_PER_FILE) {
+      // Whole files: walk their chains.
+      for (let file = lo / BLOCKS_PER_FILE; file < hi / BLOCKS_PER_FILE; file++) {
+        for (let slot = this.fileHead.get(file); slot >= 0; slot = this.fileHead.get(file)) this.remove(slot);
+      }
+      return;
+    }
+    const slots: number[] = [];
+    this.index.forEach((id, slot) => { if (id >= lo && id < hi) slots.push(slot); });
+    for (const slot of slots) this.remove(slot);
   }
 
   /** Sets memory charged to the cache by others (memtables); evicts blocks to make room. */
@@ -152,7 +176,14 @@ export class BlockCache {
   private remove(slot: number): void {
     this.unlink(slot);
     this.used -= this.sizes[slot]!;
-    this.index.delete(this.ids[slot]!);
+    const id = this.ids[slot]!;
+    this.index.delete(id);
+    const p = this.filePrev[slot]!;
+    const n = this.fileNext[slot]!;
+    if (p !== NIL) this.fileNext[p] = n;
+    else if (n !== NIL) this.fileHead.set(Math.floor(id / BLOCKS_PER_FILE), n);
+    else this.fileHead.delete(Math.floor(id / BLOCKS_PER_FILE));
+    if (n !== NIL) this.filePrev[n] = p;
     this.free.push(slot);
   }
 
@@ -174,6 +205,8 @@ export class BlockCache {
     this.flags = flags;
     this.prev = i32(this.prev);
     this.next = i32(this.next);
+    this.fileNext = i32(this.fileNext);
+    this.filePrev = i32(this.filePrev);
   }
 
   /** Ids from most to least recent, with whether each sits in the pool: for tests. */

@@ -73,3 +73,27 @@ test('property: used bytes stay within capacity less reservations and equal the 
       }
     }), { numRuns: 300 });
 });
+
+test('property: erasing whole files or any id range removes exactly those blocks and keeps the order of the rest', () => {
+  const F = 2 ** 21; // ids of one file lie in [n·2^21, (n+1)·2^21)
+  fc.assert(fc.property(
+    fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 30 }), fc.boolean(), fc.boolean()), { maxLength: 200 }),
+    fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 40 }),
+    (ops, file, files, cut) => {
+      const c = new BlockCache(3000, 0.25);
+      for (const [f, b, high, look] of ops) {
+        const id = f * F + b;
+        if (look) c.lookup(id);
+        else c.insert(id, 100, high);
+      }
+      const before = c.order();
+      c.eraseRange(file * F, (file + files) * F);
+      const inFiles = (id: number) => id >= file * F && id < (file + files) * F;
+      assert.deepEqual(c.order(), before.filter((e) => !inFiles(e.id)));
+      assert.equal(c.usedBytes, c.entries * 100);
+      const left = c.order();
+      c.eraseRange(cut, cut + F + 7); // not aligned to files
+      assert.deepEqual(c.order(), left.filter((e) => !(e.id >= cut && e.id < cut + F + 7)));
+      for (const e of c.order()) assert.ok(c.contains(e.id));
+    }), { numRuns: 300 });
+});
