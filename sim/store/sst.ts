@@ -35,6 +35,7 @@ interface SstParts {
   readonly sizes: Uint32Array;
   readonly tokens: Uint32Array;
   readonly blockStart: Uint32Array;
+  readonly blockFirstKeys: Float64Array;
   readonly blockOffsets: Float64Array;
   readonly filterPartOf: Uint32Array;
   readonly indexPartOf: Uint32Array;
@@ -58,6 +59,8 @@ export class SstFile extends SortedEntries implements SstParts {
   readonly options: StoreOptions;
   /** Index of each data block's first entry, and entryCount at [dataBlockCount]. */
   readonly blockStart: Uint32Array;
+  /** First key of each data block: the index a point lookup searches (compact, so it stays in cache). */
+  readonly blockFirstKeys: Float64Array;
   /** Byte offset of every local block, and the end of the last partition at [blockCount]. */
   readonly blockOffsets: Float64Array;
   /** Filter / index partition of each data block. */
@@ -92,6 +95,7 @@ export class SstFile extends SortedEntries implements SstParts {
     this.fileNumber = fileNumber;
     this.options = p.options;
     this.blockStart = p.blockStart;
+    this.blockFirstKeys = p.blockFirstKeys;
     this.blockOffsets = p.blockOffsets;
     this.filterPartOf = p.filterPartOf;
     this.indexPartOf = p.indexPartOf;
@@ -146,13 +150,13 @@ export class SstFile extends SortedEntries implements SstParts {
   /** The data block that would hold key; -1 outside [smallest, largest]. */
   findBlock(key: number): number {
     if (key < this.smallest || key > this.largest) return -1;
-    const { keys, blockStart } = this;
+    const first = this.blockFirstKeys;
     // Last block whose first key ≤ key.
     let lo = 0;
     let hi = this.dataBlockCount - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
-      if (keys[blockStart[mid]!]! <= key) lo = mid;
+      if (first[mid]! <= key) lo = mid;
       else hi = mid - 1;
     }
     return lo;
@@ -186,7 +190,7 @@ export class SstFile extends SortedEntries implements SstParts {
   /** Bytes of the typed arrays behind this file (what the simulator holds per file). */
   bytesOfMetadata(): number {
     return this.keys.byteLength + this.seqs.byteLength + this.types.byteLength + this.sizes.byteLength
-      + this.tokens.byteLength + this.blockStart.byteLength + this.blockOffsets.byteLength
+      + this.tokens.byteLength + this.blockStart.byteLength + this.blockFirstKeys.byteLength + this.blockOffsets.byteLength
       + this.filterPartOf.byteLength + this.indexPartOf.byteLength + this.bloom.byteLength;
   }
 
@@ -309,7 +313,7 @@ export class SstBuilder {
     const words = hasFilter ? bloomWords(n, o.bloomBitsPerKey) : 0;
 
     // One buffer: float64 arrays first (aligned), then uint32, then uint8.
-    const f64 = 2 * n + blockCount + 1;
+    const f64 = 2 * n + D + blockCount + 1;
     const u32 = 2 * n + (D + 1) + 2 * D + words;
     const buf = new ArrayBuffer(f64 * 8 + u32 * 4 + n);
     let at = 0;
@@ -317,6 +321,7 @@ export class SstBuilder {
     const u32Array = (len: number) => { const a = new Uint32Array(buf, at, len); at += len * 4; return a; };
     const keys = f64Array(n);
     const seqs = f64Array(n);
+    const blockFirstKeys = f64Array(D);
     const blockOffsets = f64Array(blockCount + 1);
     const sizes = u32Array(n);
     const tokens = u32Array(n);
@@ -332,6 +337,7 @@ export class SstBuilder {
     tokens.set(this.tokens.subarray(0, n));
     types.set(this.types.subarray(0, n));
     blockStart.set(this.blockStarts.subarray(0, D + 1));
+    for (let b = 0; b < D; b++) blockFirstKeys[b] = keys[blockStart[b]!]!;
     filterPart.set(filterPartOf);
     indexPart.set(indexPartOf);
     blockOffsets[0] = 0;
@@ -357,7 +363,7 @@ export class SstBuilder {
       else if (t === 2) merges++;
     }
     const file = new SstFile(fileNumber, {
-      options: o, keys, seqs, types, sizes, tokens, blockStart, blockOffsets,
+      options: o, keys, seqs, types, sizes, tokens, blockStart, blockFirstKeys, blockOffsets,
       filterPartOf: filterPart, indexPartOf: indexPart, bloom, bloomK,
       dataBlockCount: D, filterPartitionCount: F, indexPartitionCount: I,
       topLevelOffset, topLevelBytes, fileSize: topLevelOffset + topLevelBytes,
