@@ -25,6 +25,8 @@ export const FOOTER_BYTES = 53;
 export const HANDLE_BYTES = 8;
 /** A full filter's trailer (RocksDB's 5-byte metadata: probes and format). */
 export const FILTER_TRAILER_BYTES = 5;
+/** Data blocks per entry of the group index over block first keys (8 keys: one cache line). */
+const GROUP = 8;
 
 /** The arrays and figures that make a file; SstFile.withFileNumber shares them. */
 interface SstParts {
@@ -36,6 +38,7 @@ interface SstParts {
   readonly tokens: Uint32Array;
   readonly blockStart: Uint32Array;
   readonly blockFirstKeys: Float64Array;
+  readonly blockGroupKeys: Float64Array;
   readonly blockOffsets: Float64Array;
   readonly filterPartOf: Uint32Array;
   readonly indexPartOf: Uint32Array;
@@ -61,6 +64,8 @@ export class SstFile extends SortedEntries implements SstParts {
   readonly blockStart: Uint32Array;
   /** First key of each data block: the index a point lookup searches (compact, so it stays in cache). */
   readonly blockFirstKeys: Float64Array;
+  /** Every GROUP-th of those: a lookup searches this small array, then one group (one cache line). */
+  readonly blockGroupKeys: Float64Array;
   /** Byte offset of every local block, and the end of the last partition at [blockCount]. */
   readonly blockOffsets: Float64Array;
   /** Filter / index partition of each data block. */
@@ -96,6 +101,7 @@ export class SstFile extends SortedEntries implements SstParts {
     this.options = p.options;
     this.blockStart = p.blockStart;
     this.blockFirstKeys = p.blockFirstKeys;
+    this.blockGroupKeys = p.blockGroupKeys;
     this.blockOffsets = p.blockOffsets;
     this.filterPartOf = p.filterPartOf;
     this.indexPartOf = p.indexPartOf;
@@ -150,10 +156,18 @@ export class SstFile extends SortedEntries implements SstParts {
   /** The data block that would hold key; -1 outside [smallest, largest]. */
   findBlock(key: number): number {
     if (key < this.smallest || key > this.largest) return -1;
-    const first = this.blockFirstKeys;
-    // Last block whose first key ≤ key.
+    // Last block whose first key ≤ key: first its group, then within the group.
+    const groups = this.blockGroupKeys;
     let lo = 0;
-    let hi = this.dataBlockCount - 1;
+    let hi = groups.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (groups[mid]! <= key) lo = mid;
+      else hi = mid - 1;
+    }
+    const first = this.blockFirstKeys;
+    lo *= GROUP;
+    hi = Math.min(lo + GROUP, this.dataBlockCount) - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
       if (first[mid]! <= key) lo = mid;
@@ -190,7 +204,8 @@ export class SstFile extends SortedEntries implements SstParts {
   /** Bytes of the typed arrays behind this file (what the simulator holds per file). */
   bytesOfMetadata(): number {
     return this.keys.byteLength + this.seqs.byteLength + this.types.byteLength + this.sizes.byteLength
-      + this.tokens.byteLength + this.blockStart.byteLength + this.blockFirstKeys.byteLength + this.blockOffsets.byteLength
+      + this.tokens.byteLength + this.blockStart.byteLength + this.blockFirstKeys.byteLength
+      + this.blockGroupKeys.byteLength + this.blockOffsets.byteLength
       + this.filterPartOf.byteLength + this.indexPartOf.byteLength + this.bloom.byteLength;
   }
 
@@ -313,7 +328,8 @@ export class SstBuilder {
     const words = hasFilter ? bloomWords(n, o.bloomBitsPerKey) : 0;
 
     // One buffer: float64 arrays first (aligned), then uint32, then uint8.
-    const f64 = 2 * n + D + blockCount + 1;
+    const groups = Math.ceil(D / GROUP);
+    const f64 = 2 * n + D + groups + blockCount + 1;
     const u32 = 2 * n + (D + 1) + 2 * D + words;
     const buf = new ArrayBuffer(f64 * 8 + u32 * 4 + n);
     let at = 0;
@@ -322,6 +338,7 @@ export class SstBuilder {
     const keys = f64Array(n);
     const seqs = f64Array(n);
     const blockFirstKeys = f64Array(D);
+    const blockGroupKeys = f64Array(groups);
     const blockOffsets = f64Array(blockCount + 1);
     const sizes = u32Array(n);
     const tokens = u32Array(n);
@@ -338,6 +355,7 @@ export class SstBuilder {
     types.set(this.types.subarray(0, n));
     blockStart.set(this.blockStarts.subarray(0, D + 1));
     for (let b = 0; b < D; b++) blockFirstKeys[b] = keys[blockStart[b]!]!;
+    for (let g = 0; g < groups; g++) blockGroupKeys[g] = blockFirstKeys[g * GROUP]!;
     filterPart.set(filterPartOf);
     indexPart.set(indexPartOf);
     blockOffsets[0] = 0;
@@ -363,7 +381,7 @@ export class SstBuilder {
       else if (t === 2) merges++;
     }
     const file = new SstFile(fileNumber, {
-      options: o, keys, seqs, types, sizes, tokens, blockStart, blockFirstKeys, blockOffsets,
+      options: o, keys, seqs, types, sizes, tokens, blockStart, blockFirstKeys, blockGroupKeys, blockOffsets,
       filterPartOf: filterPart, indexPartOf: indexPart, bloom, bloomK,
       dataBlockCount: D, filterPartitionCount: F, indexPartitionCount: I,
       topLevelOffset, topLevelBytes, fileSize: topLevelOffset + topLevelBytes,
