@@ -87,33 +87,33 @@ export class ScrambledZipfianKeys implements KeyChooser {
 /**
  * YCSB's Utils.fnvhash64(v) % n for 0 ≤ v < 2^53, n < 2^37, computed in 32-bit halves
  * (FNV-1a over the 8 little-endian bytes, then Math.abs of the signed 64-bit result).
+ * Integer operations only: the product by the FNV prime 2^40 + 0x1b3 keeps its low
+ * word with Math.imul and its carry from 16-bit halves.
  */
 export function fnvHash64Mod(v: number, n: number): number {
   let lo = 0x84222325; // offset basis 0xCBF29CE484222325
   let hi = 0xcbf29ce4;
   let vlo = v >>> 0;
-  let vhi = Math.floor(v / 4294967296) >>> 0;
+  let vhi = (v / 4294967296) >>> 0;
   for (let i = 0; i < 8; i++) {
     const octet = vlo & 0xff;
-    vlo = ((vlo >>> 8) | ((vhi & 0xff) << 24)) >>> 0;
-    vhi = vhi >>> 8;
+    vlo = (vlo >>> 8) | ((vhi & 0xff) << 24);
+    vhi >>>= 8;
     lo = (lo ^ octet) >>> 0;
-    // multiply by the FNV prime 2^40 + 0x1b3, modulo 2^64
-    const loMul = lo * 0x1b3;
-    const carry = Math.floor(loMul / 4294967296);
-    hi = (hi * 0x1b3 + carry + ((lo << 8) >>> 0)) % 4294967296;
-    lo = loMul >>> 0;
+    // (hi·2^32 + lo) · (2^40 + 0x1b3) mod 2^64
+    const carry = ((lo >>> 16) * 0x1b3 + (((lo & 0xffff) * 0x1b3) >>> 16)) >>> 16;
+    hi = (Math.imul(hi, 0x1b3) + carry + (lo << 8)) >>> 0;
+    lo = Math.imul(lo, 0x1b3) >>> 0;
   }
   if (hi & 0x80000000) { // Math.abs of a negative two's-complement value
     lo = (~lo + 1) >>> 0;
     hi = (~hi + (lo === 0 ? 1 : 0)) >>> 0;
   }
-  // (hi·2^32 + lo) mod n by 16-bit Horner steps, exact while n < 2^37
-  let r = (hi >>> 16) % n;
-  r = (r * 65536 + (hi & 0xffff)) % n;
+  // (hi·2^32 + lo) mod n, every intermediate an exact double
+  if (n <= 2097152) return ((hi % n) * 4294967296 + lo) % n;
+  let r = hi % n;
   r = (r * 65536 + (lo >>> 16)) % n;
-  r = (r * 65536 + (lo & 0xffff)) % n;
-  return r;
+  return (r * 65536 + (lo & 0xffff)) % n;
 }
 
 /** YCSB HotspotIntegerGenerator: a fraction of operations go to a hot set at the start of the range. */

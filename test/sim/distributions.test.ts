@@ -69,6 +69,24 @@ test('scrambled zipfian uses YCSB\'s FNV-1a 64 hash', () => {
   for (const n of [7, 1000, 123_456_789, 10_000_000_000]) {
     assert.equal(fnvHash64Mod(0, n), Number(abs % BigInt(n)));
   }
+  // Against the definition in BigInt arithmetic, for many inputs and moduli.
+  const fnv = (v: number): bigint => {
+    let h = 0xcbf29ce484222325n;
+    let x = BigInt(v);
+    for (let i = 0; i < 8; i++) {
+      h ^= x & 0xffn;
+      x >>= 8n;
+      h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+    }
+    return h >= 1n << 63n ? (1n << 64n) - h : h;
+  };
+  const draw = Rng.stream(5, 'fnv');
+  for (let i = 0; i < 3000; i++) {
+    const v = i < 1000 ? i : Math.floor(draw.next() * 2 ** (1 + (i % 53)));
+    for (const n of [1, 7, 1000, 2 ** 21, 2 ** 21 + 1, 10_000_000, 2 ** 37 - 1]) {
+      assert.equal(fnvHash64Mod(v, n), Number(fnv(v) % BigInt(n)), `v ${v}, n ${n}`);
+    }
+  }
   const s = new ScrambledZipfianKeys(1000);
   const rng = Rng.stream(1, 'sz');
   for (let i = 0; i < 10000; i++) {
