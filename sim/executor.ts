@@ -13,7 +13,7 @@ import type { IoContext } from './local-cache.ts';
 import { LatencyHistogram, type Timeline } from './metrics.ts';
 import type { Gate, Sim } from './process.ts';
 import type { Scheduler } from './scheduler.ts';
-import { ValueOut, type StateStore } from './state-store.ts';
+import { STEP_DONE, ValueOut, type StateStore, type SteppedGet } from './state-store.ts';
 import { OP_DELETE, OP_GET, OP_MERGE, OP_NAMES, OP_PUT, OP_SCAN, RecordBuf, type Workload } from './workload.ts';
 
 export interface RunLimits {
@@ -47,6 +47,9 @@ export function* syncTask(env: ExecEnv, workload: Workload, limits: RunLimits, s
   const rec = new RecordBuf();
   const out = new ValueOut();
   const io: IoContext = { cpuPendingUs: 0, background: false };
+  // The store's stepped get, when it has one (a restore swaps the store).
+  let steppedOf: StateStore | undefined;
+  let stepped: SteppedGet | undefined;
   let now = scheduler.now;
   while (stats.records < limits.records && stats.ops < limits.ops && workload.next(rec)) {
     if (gate.closed) now = yield* gate.pass();
@@ -55,15 +58,23 @@ export function* syncTask(env: ExecEnv, workload: Workload, limits: RunLimits, s
     io.cpuPendingUs += rec.cpuUs;
     for (let i = 0; i < rec.count; i++) {
       if (io.cpuPendingUs > 0) {
-        now = yield cpu.run(now, io.cpuPendingUs);
+        const t = cpu.run(now, io.cpuPendingUs);
+        now = scheduler.tryAdvance(t) ? scheduler.now : yield t;
         io.cpuPendingUs = 0;
       }
       const start = now;
       const type = rec.types[i]!;
       const key = rec.keys[i]!;
       switch (type) {
-        case OP_GET: yield* store.get(io, key, out); break;
-        case OP_PUT: yield* store.put(io, key, rec.sizes[i]!, rec.tokens[i]!); break;
+        case OP_GET:
+          if (steppedOf !== store) { steppedOf = store; stepped = store.steppedGet?.(); }
+          if (stepped) {
+            for (let t = stepped.start(io, key, out); t !== STEP_DONE; t = stepped.resume(io)) yield t;
+          } else yield* store.get(io, key, out);
+          break;
+        case OP_PUT:
+          if (!store.tryPut?.(io, key, rec.sizes[i]!, rec.tokens[i]!)) yield* store.put(io, key, rec.sizes[i]!, rec.tokens[i]!);
+          break;
         case OP_DELETE: yield* store.delete(io, key); break;
         case OP_MERGE: yield* store.merge(io, key, rec.sizes[i]!, rec.tokens[i]!); break;
         case OP_SCAN: yield* store.scan(io, key, rec.sizes[i]!); break;
@@ -76,7 +87,8 @@ export function* syncTask(env: ExecEnv, workload: Workload, limits: RunLimits, s
       timeline.latency('op', now, latency);
     }
     if (io.cpuPendingUs > 0) {
-      now = yield cpu.run(now, io.cpuPendingUs);
+      const t = cpu.run(now, io.cpuPendingUs);
+      now = scheduler.tryAdvance(t) ? scheduler.now : yield t;
       io.cpuPendingUs = 0;
     }
     stats.records++;

@@ -20,6 +20,23 @@ export type Placement = 'local' | 'disaggregated';
 /** Ids of one file's blocks lie in [fileNumber·2^21, (fileNumber+1)·2^21). */
 export const BLOCKS_PER_FILE = 2 ** 21;
 
+/** startRead / continueRead: the read is complete. */
+export const READ_DONE = -1;
+const READ_CHARGE = 0;
+const READ_SUBMIT = 1;
+const READ_COMPLETE = 2;
+
+/** Where a block read stands between its waits (one per reader, reused). */
+export class BlockRead {
+  file: FileRef | undefined = undefined;
+  blockId = 0;
+  offset = 0;
+  bytes = 0;
+  highPriority = false;
+  local = false;
+  step = READ_CHARGE;
+}
+
 export class FsStats {
   /** Foreground block reads and where they were served. */
   reads = 0;
@@ -89,27 +106,68 @@ export class FileSystem {
 
   /** Reads a block that missed memory: local disk or DFS, then fills the memory cache. */
   *readMissedBlock(io: IoContext, file: FileRef, blockId: number, offset: number, bytes: number, highPriority: boolean): Sim<void> {
+    const r = new BlockRead();
+    let t = this.startRead(io, r, file, blockId, offset, bytes, highPriority);
+    while (t !== READ_DONE) {
+      yield t;
+      t = this.continueRead(io, r);
+    }
+  }
+
+  /**
+   * readMissedBlock as steps, for callers that run without a generator: returns
+   * READ_DONE, or a time to wait until (yield it) before calling continueRead. A wait
+   * that the scheduler can grant at once (tryAdvance) does not return.
+   */
+  startRead(io: IoContext, r: BlockRead, file: FileRef, blockId: number, offset: number, bytes: number, highPriority: boolean): number {
     const s = this.stats;
     if (io.background) s.backgroundReads++;
     else s.reads++;
-    let local: boolean;
-    if (this.placement === 'local') local = true;
-    else local = this.policy.lookup(file, blockId, offset, bytes, io);
-    let now = yield* this.chargeCpu(io);
-    io.cpuPendingUs += this.cpu.costs.ioSubmitUs;
-    if (local) {
-      if (io.background) s.backgroundLocalReads++;
-      else s.localHits++;
-      now = yield this.disk.read(now, bytes, io.background);
-    } else {
-      if (io.background) s.backgroundDfsReads++;
-      else s.dfsReads++;
-      now = yield this.dfs.read(now, bytes, io.background);
-      if (this.placement === 'disaggregated') this.policy.afterRemoteRead(file, blockId, offset, bytes, io);
+    r.file = file;
+    r.blockId = blockId;
+    r.offset = offset;
+    r.bytes = bytes;
+    r.highPriority = highPriority;
+    r.local = this.placement === 'local' ? true : this.policy.lookup(file, blockId, offset, bytes, io);
+    r.step = READ_CHARGE;
+    return this.continueRead(io, r);
+  }
+
+  continueRead(io: IoContext, r: BlockRead): number {
+    const scheduler = this.scheduler;
+    if (r.step === READ_CHARGE) {
+      // The caller's CPU work so far, then the request.
+      r.step = READ_SUBMIT;
+      if (io.cpuPendingUs > 0) {
+        const us = io.cpuPendingUs;
+        io.cpuPendingUs = 0;
+        if (io.cpuChargedUs !== undefined) io.cpuChargedUs += us;
+        const t = this.cpu.run(scheduler.now, us);
+        if (!scheduler.tryAdvance(t)) return t;
+      }
     }
+    if (r.step === READ_SUBMIT) {
+      const s = this.stats;
+      r.step = READ_COMPLETE;
+      io.cpuPendingUs += this.cpu.costs.ioSubmitUs;
+      let t: number;
+      if (r.local) {
+        if (io.background) s.backgroundLocalReads++;
+        else s.localHits++;
+        t = this.disk.read(scheduler.now, r.bytes, io.background);
+      } else {
+        if (io.background) s.backgroundDfsReads++;
+        else s.dfsReads++;
+        t = this.dfs.read(scheduler.now, r.bytes, io.background);
+      }
+      if (!scheduler.tryAdvance(t)) return t;
+    }
+    if (!r.local && this.placement === 'disaggregated') this.policy.afterRemoteRead(r.file!, r.blockId, r.offset, r.bytes, io);
     // RocksDB does not fill the block cache from compaction reads (fill_cache = false).
-    if (!io.background) this.memory.insert(blockId, bytes, highPriority);
-    io.cpuPendingUs += (bytes / 1024) * this.cpu.costs.blockDecodePerKiBUs;
+    if (!io.background) this.memory.insert(r.blockId, r.bytes, r.highPriority);
+    io.cpuPendingUs += (r.bytes / 1024) * this.cpu.costs.blockDecodePerKiBUs;
+    r.file = undefined;
+    return READ_DONE;
   }
 
   /**

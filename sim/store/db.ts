@@ -8,12 +8,12 @@
  */
 import type { Cpu } from '../cpu.ts';
 import type { Device } from '../device.ts';
-import type { FileSystem } from '../fs.ts';
+import { BlockRead, READ_DONE, type FileSystem } from '../fs.ts';
 import type { IoContext } from '../local-cache.ts';
 import type { Timeline } from '../metrics.ts';
 import { all, Process, WaitQueue, type Sim } from '../process.ts';
 import type { Scheduler } from '../scheduler.ts';
-import type { ScanVisitor, StateStore, ValueOut } from '../state-store.ts';
+import { STEP_DONE, type ScanVisitor, type SteppedGet, type StateStore, type ValueOut } from '../state-store.ts';
 import { runCompaction, flushMemtable } from './compaction.ts';
 import { DELETE, EntryOut, MERGE, PUT, encodedSize } from './format.ts';
 import { LevelRun, MergingIterator } from './iterator.ts';
@@ -171,6 +171,7 @@ export class Db implements StateStore {
   private flushing = false;
   private compacting = 0;
   private readonly accPool: MergeAccumulator[] = [];
+  private readonly getPool: DbGet[] = [];
   private started = false;
   /** Files with a copy on the DFS: all of them when disaggregated; uploaded ones when local. */
   private readonly onDfs = new Set<number>();
@@ -253,6 +254,18 @@ export class Db implements StateStore {
       while (this.mustStall()) yield* this.stalled.wait();
       this.stats.stallUs += this.env.scheduler.now - start;
     }
+    this.applyWrite(io, type, key, size, token);
+  }
+
+  /** A put that needs no wait, applied at once; false (and nothing done) when writes must stall. */
+  tryPut(io: IoContext, key: number, size: number, token: number): boolean {
+    if (this.mustStall()) return false;
+    this.stats.puts++;
+    this.applyWrite(io, PUT, key, size, token);
+    return true;
+  }
+
+  private applyWrite(io: IoContext, type: number, key: number, size: number, token: number): void {
     io.cpuPendingUs += this.env.cpu.costs.memtableWriteUs;
     const before = this.mem.byteSize;
     this.mem.add(key, this.seq++, type, size, token);
@@ -486,19 +499,77 @@ export class Db implements StateStore {
   }
 
   *get(io: IoContext, key: number, out: ValueOut): Sim<boolean> {
+    const g = this.getPool.pop() ?? new DbGet(this);
+    let t = g.start(io, key, out);
+    while (t !== STEP_DONE) {
+      yield t;
+      t = g.resume(io);
+    }
+    this.getPool.push(g);
+    return out.found;
+  }
+
+  /** A get that runs as steps, without a generator (one per caller, reused). */
+  steppedGet(): SteppedGet {
+    return new DbGet(this);
+  }
+
+  /**
+   * A get's first steps (for DbGet): memtables, then the file walk. The memtables are
+   * read at once and the version is pinned: the get sees the store as of its start,
+   * whatever flushes and compactions do while it waits.
+   */
+  startGet(io: IoContext, key: number, out: ValueOut, g: DbGet): number {
     this.stats.gets++;
     const acc = this.takeAcc();
-    // The memtables are read at once and the version is pinned: the get sees the
-    // store as of its start, whatever flushes and compactions do while it waits.
-    if (!this.getFromMemtables(io, key, acc)) {
-      const v = this.versions.current;
-      yield* this.getFromVersion(io, v, key, acc);
+    g.acc = acc;
+    g.out = out;
+    g.key = key;
+    if (this.getFromMemtables(io, key, acc)) return this.finishGet(g);
+    g.version = this.versions.current;
+    g.at = 0;
+    g.reading = false;
+    return this.resumeGet(io, g);
+  }
+
+  /** Walks on (reading blocks that missed memory) until the get is done or must wait. */
+  resumeGet(io: IoContext, g: DbGet): number {
+    const fs = this.env.fs;
+    const v = g.version!;
+    for (;;) {
+      if (g.reading) {
+        const t = fs.continueRead(io, g.read);
+        if (t !== READ_DONE) return t;
+        g.reading = false;
+      }
+      const at = this.walkVersion(io, v, g.key, g.acc!, g.at);
+      if (at === WALK_DONE) return this.finishGet(g);
+      g.at = at + 1;
+      // readWalkBlock's read: probe memory once more, then read what missed.
+      const file = this.fileAt(v, g.key, at);
+      const block = file.findBlock(g.key);
+      const step = at & 3;
+      const local = step === STEP_FILTER ? file.filterBlockOf(block) : step === STEP_INDEX ? file.indexBlockOf(block) : block;
+      const id = file.blockId(local);
+      if (fs.probeMemory(io, id)) continue;
+      g.reading = true;
+      const t = fs.startRead(io, g.read, file, id, file.blockOffset(local), file.blockSize(local), step !== STEP_DATA);
+      if (t !== READ_DONE) return t;
+      g.reading = false;
     }
+  }
+
+  private finishGet(g: DbGet): number {
+    const acc = g.acc!;
+    const out = g.out!;
     out.found = acc.found();
     out.size = out.found ? acc.size : 0;
     out.token = out.found ? acc.token : 0;
     this.accPool.push(acc);
-    return out.found;
+    g.acc = undefined;
+    g.out = undefined;
+    g.version = undefined;
+    return STEP_DONE;
   }
 
   /**
@@ -542,11 +613,16 @@ export class Db implements StateStore {
     return WALK_DONE;
   }
 
-  /** The file of a walk position and the block its step reads, read through memory (a miss reads it below). */
-  private *readWalkBlock(io: IoContext, v: Version, key: number, at: number): Sim<void> {
+  /** The file of a walk position. */
+  private fileAt(v: Version, key: number, at: number): SstFile {
     const ord = at >> 2;
     const n0 = v.levels[0]!.length;
-    const file = ord < n0 ? v.levels[0]![ord]! : v.levels[ord - n0 + 1]![v.findFile(ord - n0 + 1, key)]!;
+    return ord < n0 ? v.levels[0]![ord]! : v.levels[ord - n0 + 1]![v.findFile(ord - n0 + 1, key)]!;
+  }
+
+  /** The block a walk position's step reads, read through memory (a miss reads it below). */
+  private *readWalkBlock(io: IoContext, v: Version, key: number, at: number): Sim<void> {
+    const file = this.fileAt(v, key, at);
     const block = file.findBlock(key);
     switch (at & 3) {
       case STEP_FILTER: yield* this.readBlock(io, file, file.filterBlockOf(block), true); break;
@@ -703,3 +779,25 @@ export class Db implements StateStore {
   }
 }
 
+/** A get of the Db between its waits: the pinned version, the fold so far, the walk position. */
+export class DbGet implements SteppedGet {
+  acc: MergeAccumulator | undefined = undefined;
+  out: ValueOut | undefined = undefined;
+  version: Version | undefined = undefined;
+  key = 0;
+  /** Next walk position (file ordinal · 4 + step). */
+  at = 0;
+  /** A block read is in flight. */
+  reading = false;
+  readonly read = new BlockRead();
+
+  constructor(private readonly db: Db) {}
+
+  start(io: IoContext, key: number, out: ValueOut): number {
+    return this.db.startGet(io, key, out, this);
+  }
+
+  resume(io: IoContext): number {
+    return this.db.resumeGet(io, this);
+  }
+}
