@@ -25,8 +25,21 @@ export const FOOTER_BYTES = 53;
 export const HANDLE_BYTES = 8;
 /** A full filter's trailer (RocksDB's 5-byte metadata: probes and format). */
 export const FILTER_TRAILER_BYTES = 5;
-/** Data blocks per entry of the group index over block first keys (8 keys: one cache line). */
-const GROUP = 8;
+/** Fanout of the search tree over block first keys (8 keys: one cache line). */
+const FANOUT = 8;
+/** Scratch for findBlock: the tree's level sizes and where each level starts. */
+const LEVEL_SIZES = new Int32Array(32);
+const LEVEL_STARTS = new Int32Array(32);
+
+/** Keys in the levels above the bottom of a search tree over n keys. */
+function treeSize(n: number): number {
+  let total = 0;
+  for (let size = n; size > FANOUT;) {
+    size = Math.ceil(size / FANOUT);
+    total += size;
+  }
+  return total;
+}
 
 /** The arrays and figures that make a file; SstFile.withFileNumber shares them. */
 interface SstParts {
@@ -38,7 +51,7 @@ interface SstParts {
   readonly tokens: Uint32Array;
   readonly blockStart: Uint32Array;
   readonly blockFirstKeys: Float64Array;
-  readonly blockGroupKeys: Float64Array;
+  readonly blockTree: Float64Array;
   readonly blockOffsets: Float64Array;
   readonly filterPartOf: Uint32Array;
   readonly indexPartOf: Uint32Array;
@@ -64,8 +77,13 @@ export class SstFile extends SortedEntries implements SstParts {
   readonly blockStart: Uint32Array;
   /** First key of each data block: the index a point lookup searches (compact, so it stays in cache). */
   readonly blockFirstKeys: Float64Array;
-  /** Every GROUP-th of those: a lookup searches this small array, then one group (one cache line). */
-  readonly blockGroupKeys: Float64Array;
+  /**
+   * A static search tree over those first keys, fanout FANOUT (one cache line of keys):
+   * level 1 holds every FANOUT-th first key, level 2 every FANOUT-th of level 1, … up to
+   * a top level of at most FANOUT keys; stored level 1 first. A lookup reads one line
+   * per level instead of a binary search's scattered lines.
+   */
+  readonly blockTree: Float64Array;
   /** Byte offset of every local block, and the end of the last partition at [blockCount]. */
   readonly blockOffsets: Float64Array;
   /** Filter / index partition of each data block. */
@@ -101,7 +119,7 @@ export class SstFile extends SortedEntries implements SstParts {
     this.options = p.options;
     this.blockStart = p.blockStart;
     this.blockFirstKeys = p.blockFirstKeys;
-    this.blockGroupKeys = p.blockGroupKeys;
+    this.blockTree = p.blockTree;
     this.blockOffsets = p.blockOffsets;
     this.filterPartOf = p.filterPartOf;
     this.indexPartOf = p.indexPartOf;
@@ -156,23 +174,32 @@ export class SstFile extends SortedEntries implements SstParts {
   /** The data block that would hold key; -1 outside [smallest, largest]. */
   findBlock(key: number): number {
     if (key < this.smallest || key > this.largest) return -1;
-    // Last block whose first key ≤ key: first its group, then within the group.
-    const groups = this.blockGroupKeys;
-    let lo = 0;
-    let hi = groups.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (groups[mid]! <= key) lo = mid;
-      else hi = mid - 1;
+    // Last block whose first key ≤ key: down the tree, one group of FANOUT keys per level.
+    const n = this.dataBlockCount;
+    let j = 0;
+    if (n > FANOUT) {
+      const tree = this.blockTree;
+      const sizes = LEVEL_SIZES;
+      const starts = LEVEL_STARTS;
+      let levels = 0;
+      for (let size = n, start = 0; size > FANOUT; start += size) {
+        size = Math.ceil(size / FANOUT);
+        levels++;
+        sizes[levels] = size;
+        starts[levels] = start;
+      }
+      for (let l = levels; l >= 1; l--) {
+        const base = starts[l]!;
+        let lo = j * FANOUT;
+        const hi = Math.min(lo + FANOUT, sizes[l]!);
+        while (lo + 1 < hi && tree[base + lo + 1]! <= key) lo++;
+        j = lo;
+      }
     }
     const first = this.blockFirstKeys;
-    lo *= GROUP;
-    hi = Math.min(lo + GROUP, this.dataBlockCount) - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (first[mid]! <= key) lo = mid;
-      else hi = mid - 1;
-    }
+    let lo = j * FANOUT;
+    const hi = Math.min(lo + FANOUT, n);
+    while (lo + 1 < hi && first[lo + 1]! <= key) lo++;
     return lo;
   }
 
@@ -205,7 +232,7 @@ export class SstFile extends SortedEntries implements SstParts {
   bytesOfMetadata(): number {
     return this.keys.byteLength + this.seqs.byteLength + this.types.byteLength + this.sizes.byteLength
       + this.tokens.byteLength + this.blockStart.byteLength + this.blockFirstKeys.byteLength
-      + this.blockGroupKeys.byteLength + this.blockOffsets.byteLength
+      + this.blockTree.byteLength + this.blockOffsets.byteLength
       + this.filterPartOf.byteLength + this.indexPartOf.byteLength + this.bloom.byteLength;
   }
 
@@ -328,8 +355,8 @@ export class SstBuilder {
     const words = hasFilter ? bloomWords(n, o.bloomBitsPerKey) : 0;
 
     // One buffer: float64 arrays first (aligned), then uint32, then uint8.
-    const groups = Math.ceil(D / GROUP);
-    const f64 = 2 * n + D + groups + blockCount + 1;
+    const treeKeys = treeSize(D);
+    const f64 = 2 * n + D + treeKeys + blockCount + 1;
     const u32 = 2 * n + (D + 1) + 2 * D + words;
     const buf = new ArrayBuffer(f64 * 8 + u32 * 4 + n);
     let at = 0;
@@ -338,7 +365,7 @@ export class SstBuilder {
     const keys = f64Array(n);
     const seqs = f64Array(n);
     const blockFirstKeys = f64Array(D);
-    const blockGroupKeys = f64Array(groups);
+    const blockTree = f64Array(treeKeys);
     const blockOffsets = f64Array(blockCount + 1);
     const sizes = u32Array(n);
     const tokens = u32Array(n);
@@ -355,7 +382,14 @@ export class SstBuilder {
     types.set(this.types.subarray(0, n));
     blockStart.set(this.blockStarts.subarray(0, D + 1));
     for (let b = 0; b < D; b++) blockFirstKeys[b] = keys[blockStart[b]!]!;
-    for (let g = 0; g < groups; g++) blockGroupKeys[g] = blockFirstKeys[g * GROUP]!;
+    // Level l of the tree holds every FANOUT-th key of level l - 1 (level 0: the first keys).
+    for (let size = D, at = 0, from = blockFirstKeys; size > FANOUT;) {
+      const next = Math.ceil(size / FANOUT);
+      for (let i = 0; i < next; i++) blockTree[at + i] = from[i * FANOUT]!;
+      from = blockTree.subarray(at, at + next);
+      at += next;
+      size = next;
+    }
     filterPart.set(filterPartOf);
     indexPart.set(indexPartOf);
     blockOffsets[0] = 0;
@@ -381,7 +415,7 @@ export class SstBuilder {
       else if (t === 2) merges++;
     }
     const file = new SstFile(fileNumber, {
-      options: o, keys, seqs, types, sizes, tokens, blockStart, blockFirstKeys, blockGroupKeys, blockOffsets,
+      options: o, keys, seqs, types, sizes, tokens, blockStart, blockFirstKeys, blockTree, blockOffsets,
       filterPartOf: filterPart, indexPartOf: indexPart, bloom, bloomK,
       dataBlockCount: D, filterPartitionCount: F, indexPartitionCount: I,
       topLevelOffset, topLevelBytes, fileSize: topLevelOffset + topLevelBytes,

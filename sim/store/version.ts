@@ -25,14 +25,16 @@ export class Version {
   readonly levels: readonly (readonly SstFile[])[];
   /** Bytes of each level's files. */
   readonly levelBytes: Float64Array;
-  /** Largest key of each file of levels ≥ 1, for binary search. */
+  /** Largest and smallest key of each file of levels ≥ 1, for binary search. */
   private readonly largest: Float64Array[];
+  private readonly smallest: Float64Array[];
 
   /** L0 is ordered newest first (by max sequence); other levels are sorted by key and checked for overlap. */
   constructor(levels: readonly (readonly SstFile[])[]) {
     const sorted: SstFile[][] = [];
     this.levelBytes = new Float64Array(levels.length);
     this.largest = [];
+    this.smallest = [];
     for (let l = 0; l < levels.length; l++) {
       const files = levels[l]!.slice();
       if (l === 0) files.sort((a, b) => b.maxSeq - a.maxSeq || b.fileNumber - a.fileNumber);
@@ -47,12 +49,15 @@ export class Version {
       }
       let bytes = 0;
       const largest = new Float64Array(files.length);
+      const smallest = new Float64Array(files.length);
       for (let i = 0; i < files.length; i++) {
         bytes += files[i]!.fileSize;
         largest[i] = files[i]!.largest;
+        smallest[i] = files[i]!.smallest;
       }
       this.levelBytes[l] = bytes;
       this.largest.push(largest);
+      this.smallest.push(smallest);
       sorted.push(files);
     }
     this.levels = sorted;
@@ -94,7 +99,7 @@ export class Version {
       if (largest[mid]! < key) lo = mid + 1;
       else hi = mid;
     }
-    if (lo === largest.length || this.levels[level]![lo]!.smallest > key) return -1;
+    if (lo === largest.length || this.smallest[level]![lo]! > key) return -1;
     return lo;
   }
 
