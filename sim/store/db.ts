@@ -282,7 +282,8 @@ export class Db implements StateStore {
   private switchMemtable(): void {
     if (this.mem.entryCount === 0) return;
     this.imm.push(this.mem);
-    this.mem = new Memtable(this.options.keyBytes);
+    // Sized like the last one, so its tables need not grow entry by entry.
+    this.mem = new Memtable(this.options.keyBytes, this.mem.entryCount);
     this.flushWake.notify();
   }
 

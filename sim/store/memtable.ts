@@ -4,7 +4,7 @@
  * write's encoded size, as RocksDB's arena does, so it fills and flushes as often
  * as the real one.
  *
- * Keys live in slots (typed arrays that grow), found by a Map. Key order is built
+ * Keys live in slots (typed arrays that grow), found through a typed-array hash table. Key order is built
  * lazily: a sorted prefix of slots plus a small tail of new keys kept sorted on
  * demand and merged in when it grows, so a scan after a few inserts does not
  * re-sort the whole memtable.
@@ -12,6 +12,7 @@
 import { DELETE, EntryOut, MERGE, PUT, encodedSize } from './format.ts';
 import { mergeToken } from './merge.ts';
 import { SortedEntries, type SortedRun } from './run.ts';
+import { IdTable } from '../id-table.ts';
 
 /** New keys kept apart from the sorted prefix before one linear merge folds them in. */
 const TAIL_LIMIT = 4096;
@@ -19,7 +20,7 @@ const TAIL_LIMIT = 4096;
 const INSERT_LIMIT = 32;
 
 export class Memtable implements SortedRun {
-  private readonly slotOf = new Map<number, number>();
+  private readonly slotOf: IdTable;
   private keys: Float64Array;
   private seqs: Float64Array;
   private types: Uint8Array;
@@ -40,6 +41,7 @@ export class Memtable implements SortedRun {
 
   constructor(readonly keyBytes = 16, initialCapacity = 1024) {
     const cap = Math.max(16, initialCapacity);
+    this.slotOf = new IdTable(cap);
     this.keys = new Float64Array(cap);
     this.seqs = new Float64Array(cap);
     this.types = new Uint8Array(cap);
@@ -66,7 +68,7 @@ export class Memtable implements SortedRun {
     this.writes++;
     this.bytes += encodedSize(this.keyBytes, size);
     const found = this.slotOf.get(key);
-    if (found === undefined) {
+    if (found < 0) {
       if (this.count === this.keys.length) this.grow();
       const slot = this.count++;
       this.slotOf.set(key, slot);
@@ -96,7 +98,7 @@ export class Memtable implements SortedRun {
   /** The key's entry into `out`; false when the memtable has none. */
   get(key: number, out: EntryOut): boolean {
     const slot = this.slotOf.get(key);
-    if (slot === undefined) return false;
+    if (slot < 0) return false;
     out.seq = this.seqs[slot]!;
     out.type = this.types[slot]!;
     out.size = this.sizes[slot]!;
@@ -202,7 +204,7 @@ export class Memtable implements SortedRun {
   /** Writes slots [from, to) in key order into dst; returns their number. */
   private sortSlots(from: number, to: number, dst: Uint32Array): number {
     const sorted = this.keys.slice(from, to).sort();
-    for (let i = 0; i < sorted.length; i++) dst[i] = this.slotOf.get(sorted[i]!)!;
+    for (let i = 0; i < sorted.length; i++) dst[i] = this.slotOf.get(sorted[i]!);
     return sorted.length;
   }
 
