@@ -37,6 +37,7 @@ interface Args {
   verify?: boolean;
   'checkpoint-every'?: number;
   'restore-at'?: number;
+  sample?: number;
   record?: string;
   out?: string;
   json?: boolean;
@@ -73,6 +74,7 @@ export function configFromArgs(args: Args): Record<string, unknown> {
   set('verify', args.verify);
   set('checkpointEverySeconds', args['checkpoint-every']);
   set('restoreAtSeconds', args['restore-at']);
+  set('sample', args.sample);
   if (args['remote-compaction'] !== undefined) c.store = { ...(c.store as object ?? {}), remoteCompaction: args['remote-compaction'] };
   if (args.exec !== undefined) c.exec = { ...(c.exec as object ?? {}), mode: args.exec };
   if (args['max-in-flight'] !== undefined) c.exec = { ...(c.exec as object ?? {}), maxInFlight: args['max-in-flight'] };
@@ -122,6 +124,7 @@ export const runCommand: CommandModule<object, Args> = {
     .option('verify', { type: 'boolean', describe: 'check every read against a reference model' })
     .option('checkpoint-every', { type: 'number', describe: 'take an incremental checkpoint every N simulated seconds' })
     .option('restore-at', { type: 'number', describe: 'fail and restore from the last checkpoint at N simulated seconds' })
+    .option('sample', { type: 'number', describe: 'simulate this fraction of the keys (hashed) with caches scaled by it, e.g. 0.01' })
     .option('record', { type: 'string', describe: 'write the state-access trace (.csv or .jsonl) for --workload trace' })
     .option('out', { type: 'string', describe: 'write the run directory here' })
     .option('json', { type: 'boolean', describe: 'print summary.json to stdout' }),

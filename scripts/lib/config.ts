@@ -73,6 +73,11 @@ export const runConfig = z.object({
   /** Lifecycle events, in simulated seconds from the start of the measured run. */
   checkpointEverySeconds: z.number().positive().optional(),
   restoreAtSeconds: z.number().positive().optional(),
+  /**
+   * Spatial sampling: simulate this fraction of the keys (a hashed subset) with caches
+   * and state-proportional sizes scaled by it (scripts/lib/sample.ts). Absent: all keys.
+   */
+  sample: z.number().gt(0).max(1).optional(),
 }).strict();
 
 export type RunConfig = z.output<typeof runConfig>;

@@ -20,9 +20,13 @@ import { makeWorkload } from '../../workloads/registry.ts';
 import type { RunConfig } from './config.ts';
 import { resolveDevice } from './devices.ts';
 import { Slot, blockCacheCapacity } from './slot.ts';
+import { sampledConfig } from './sample.ts';
+import { SampledWorkload, findHeavyKeys, loadFraction } from '../../workloads/sampled.ts';
 
 export { blockCacheCapacity };
 export const TIERSIM_VERSION = '0.1.0';
+/** Most operations a sampled run looks ahead at to find its heavy hitters. */
+const HEAVY_LOOK_AHEAD = 5_000_000;
 
 export interface RunResult {
   summary: Record<string, unknown>;
@@ -70,8 +74,35 @@ export interface SimulateHooks {
   onPhase?: (phase: 'load' | 'warmup' | 'run' | 'end') => void;
 }
 
-export function simulate(config: RunConfig, wallClock: () => number = () => performance.now(), hooks: SimulateHooks = {}): RunResult {
+export function simulate(fullConfig: RunConfig, wallClock: () => number = () => performance.now(), hooks: SimulateHooks = {}): RunResult {
   const wallStart = wallClock();
+  const slotSeed = (i: number) => (i === 0 ? fullConfig.seed : fullConfig.seed + i * 1_000_003);
+  const share = (total: number | undefined, i: number) =>
+    total === undefined ? Infinity : Math.floor(total / fullConfig.slots) + (i < total % fullConfig.slots ? 1 : 0);
+  const opsLimit = fullConfig.records === undefined && fullConfig.ops === undefined ? 1_000_000 : fullConfig.ops;
+
+  // A sampled run simulates a fraction of the keys with sizes scaled to match: the
+  // share of the loaded bytes its keys hold (about the rate), so that the store flushes
+  // and compacts its load as the full one does.
+  const sampleRate = fullConfig.sample !== undefined && fullConfig.sample < 1 ? fullConfig.sample : undefined;
+  const heavy: number[][] = [];
+  let stateFraction = sampleRate;
+  if (sampleRate !== undefined) {
+    // Keys with at least this share of the operations stay cached even when they keep
+    // only `rate` of them (their reuse distance stays within a quarter of the scaled
+    // memory cache's blocks), so they are sampled in time instead of by key. Found by
+    // a look ahead at each slot's own stream (a fresh instance, same seed) over the
+    // warm-up and the run, at most HEAVY_LOOK_AHEAD operations.
+    const heavyShare = 4 / (sampleRate * (blockCacheCapacity(fullConfig.managedMemory) / fullConfig.store.blockSize));
+    for (let i = 0; i < fullConfig.slots; i++) {
+      const ahead = makeWorkload(fullConfig.workload, fullConfig.workloadParams, slotSeed(i));
+      const records = fullConfig.warmupOps > 0 ? Infinity : share(fullConfig.records, i);
+      const ops = Math.min(HEAVY_LOOK_AHEAD, share(fullConfig.warmupOps, i) + share(opsLimit, i));
+      heavy.push(findHeavyKeys(ahead, records, ops, heavyShare));
+    }
+    stateFraction = loadFraction(makeWorkload(fullConfig.workload, fullConfig.workloadParams, slotSeed(0)), sampleRate, heavy[0]!) ?? sampleRate;
+  }
+  const config = sampledConfig(fullConfig, stateFraction);
   if (config.store.remoteCompaction && config.placement === 'local') {
     throw new InputError('store.remoteCompaction needs placement disaggregated (FLIP-430 compacts files that live on the DFS)');
   }
@@ -91,12 +122,14 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
 
   // Task slots share the machine. Slot i's workload stream has its own seed.
   const slots: Slot[] = [];
+  const samplers: SampledWorkload[] = [];
   const machine = {
     scheduler, cpu, dfs, disk, remoteDfs, timeline,
     diskFreeBytes: () => config.diskSize - slots.reduce((a, s) => a + s.diskUsedBytes(), 0),
   };
   for (let i = 0; i < config.slots; i++) {
-    let workload: Workload = makeWorkload(config.workload, config.workloadParams, i === 0 ? seed : seed + i * 1_000_003);
+    let workload: Workload = makeWorkload(config.workload, config.workloadParams, slotSeed(i));
+    if (sampleRate !== undefined) samplers.push((workload = new SampledWorkload(workload, sampleRate, heavy[i])));
     if (hooks.wrapWorkload) workload = hooks.wrapWorkload(workload, i);
     slots.push(new Slot(i, machine, config, policyFactory, workload));
   }
@@ -111,13 +144,19 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
   const task = (slot: Slot, env: ExecEnv, limits: RunLimits, stats: ExecStats) => config.exec.mode === 'async'
     ? asyncTask(env, slot.workload, limits, stats, config.exec)
     : syncTask(env, slot.workload, limits, stats);
-  const share = (total: number | undefined, i: number) =>
-    total === undefined ? Infinity : Math.floor(total / config.slots) + (i < total % config.slots ? 1 : 0);
+  // Bounds count the workload's records and operations; a sampled run's sampler
+  // enforces them on the full stream and the executor runs until the sampler ends.
+  const bounded = (i: number, records: number, ops: number): RunLimits => {
+    const sampler = samplers[i];
+    if (!sampler) return { records, ops };
+    sampler.budget(records, ops);
+    return { records: Infinity, ops: Infinity };
+  };
 
   // Warm-up: the workload itself, unmeasured, so that caches reach their steady state.
   if (config.warmupOps > 0) {
     hooks.onPhase?.('warmup');
-    runAll(scheduler, slots.map((s, i) => task(s, s.env, { records: Infinity, ops: share(config.warmupOps, i) }, new ExecStats())));
+    runAll(scheduler, slots.map((s, i) => task(s, s.env, bounded(i, Infinity, share(config.warmupOps, i)), new ExecStats())));
   }
 
   // Measured phase.
@@ -127,11 +166,10 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
   const fsTotals = () => sum(slots.map((s) => numbers(s.fsStats)));
   const dbTotals = () => sum(slots.map((s) => numbers(s.dbStats)));
   const base = { dfs: numbers(dfs.stats), disk: numbers(disk.stats), cpu: numbers(cpu.stats), fs: fsTotals(), db: dbTotals() };
-  const opsLimit = config.records === undefined && config.ops === undefined ? 1_000_000 : config.ops;
   let running = slots.length;
   let end = t0;
   for (const [i, slot] of slots.entries()) {
-    const limits: RunLimits = { records: share(config.records, i), ops: share(opsLimit, i) };
+    const limits = bounded(i, share(config.records, i), share(opsLimit, i));
     new Process(scheduler, task(slot, slot.env, limits, slot.exec), (_, now) => {
       if (--running > 0) return;
       end = now;
@@ -161,8 +199,8 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
       yield second - 1;
       sample(second - 1);
       if (hooks.onProgress) {
-        const ops = slots.reduce((a, s) => a + s.exec.ops, 0);
-        const records = slots.reduce((a, s) => a + s.exec.records, 0);
+        const ops = samplers.length > 0 ? samplers.reduce((a, w) => a + w.innerOps, 0) : slots.reduce((a, s) => a + s.exec.ops, 0);
+        const records = samplers.length > 0 ? samplers.reduce((a, w) => a + w.innerRecords, 0) : slots.reduce((a, s) => a + s.exec.records, 0);
         hooks.onProgress(Math.max(opsLimit ? ops / opsLimit : 0, config.records ? records / config.records : 0));
       }
     }
@@ -241,7 +279,7 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
     placement: config.placement,
     dfsDevice: dfsSpec.name,
     diskDevice: diskSpec.name,
-    cacheSizeBytes: config.cacheSize,
+    cacheSizeBytes: fullConfig.cacheSize,
     seed,
     exec: config.exec.mode,
     slots: config.slots,
@@ -315,6 +353,21 @@ export function simulate(config: RunConfig, wallClock: () => number = () => perf
       reads: reports.reduce((a, r) => a + r.reads, 0),
       mismatches: reports.reduce((a, r) => a + r.mismatches, 0),
       firstMismatches: reports.flatMap((r) => r.firstMismatches).slice(0, 10),
+    };
+  }
+  if (sampleRate !== undefined) {
+    // What the sample stands for: the stretch of the full workload it was drawn from,
+    // and the scaled sizes it ran with.
+    summary.sample = {
+      rate: sampleRate,
+      stateFraction: round(stateFraction!),
+      workloadRecords: samplers.reduce((a, w) => a + w.innerRecords, 0),
+      workloadOps: samplers.reduce((a, w) => a + w.innerOps, 0),
+      heavyKeys: samplers.reduce((a, w) => a + w.heavyKeys, 0),
+      managedMemoryBytes: config.managedMemory,
+      cacheSizeBytes: config.cacheSize,
+      writeBufferSize: config.store.writeBufferSize,
+      targetFileSize: config.store.targetFileSize,
     };
   }
   summary.latencyCdf = latencyCdf;
