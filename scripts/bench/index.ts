@@ -2,8 +2,14 @@
 import type { BenchSection } from './figure.ts';
 import { memorySection } from './memory.ts';
 import { sweepSection } from './sweep.ts';
+import { storeSection } from './store.ts';
+import { hotPathsStoreSection } from './hot-paths-store.ts';
+import { samplingSection } from './sampling.ts';
 
 export const SECTIONS: BenchSection[] = [
   memorySection,
   sweepSection,
+  storeSection,
+  hotPathsStoreSection,
+  samplingSection,
 ];

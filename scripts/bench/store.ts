@@ -1,0 +1,54 @@
+/**
+ * End-to-end speed of the full store: simulated state operations per second of CPU
+ * time, over the measured run phase only (after the YCSB load phase; the load is
+ * reported apart). CPU time (process.cpuUsage, all threads) rather than wall time, so
+ * other jobs on a shared machine do not distort the figure; on an idle core the two
+ * agree.
+ */
+import { runConfig, type RunConfigInput } from '../lib/config.ts';
+import { simulate } from '../lib/simulate.ts';
+import { atLeast, info, type BenchSection, type Figure } from './figure.ts';
+
+export interface StoreSpeed {
+  ops: number;
+  loadCpuSeconds: number;
+  runCpuSeconds: number;
+  opsPerCpuSecond: number;
+}
+
+const cpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+/** Runs one simulation and times its phases in CPU seconds. */
+export function storeSpeed(config: RunConfigInput): StoreSpeed {
+  const marks: Record<string, number> = {};
+  const s = simulate(runConfig.parse(config), undefined, { onPhase: (p) => { marks[p] = cpuSeconds(); } }).summary;
+  const ops = s.ops as number;
+  const runCpuSeconds = marks.end! - marks.run!;
+  return { ops, loadCpuSeconds: (marks.warmup ?? marks.run!) - marks.load!, runCpuSeconds, opsPerCpuSecond: ops / runCpuSeconds };
+}
+
+/** YCSB at the issue's scale: 10M keys of 1000-byte values (about 10 GB of state), disaggregated on HDFS with the file cache. */
+export function ycsbConfig(letter: 'a' | 'b' | 'c', keys: number, ops: number): RunConfigInput {
+  return { workload: `ycsb-${letter}`, workloadParams: { recordCount: keys }, ops, placement: 'disaggregated', policy: 'file', dfs: 'hdfs' };
+}
+
+const millions = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
+
+export const storeSection: BenchSection = {
+  name: 'store',
+  async run({ quick }) {
+    const keys = quick ? 1_000_000 : 10_000_000;
+    const ops = quick ? 300_000 : 1_000_000;
+    const figures: Figure[] = [];
+    for (const [letter, target] of [['c', 1_000_000], ['a', 500_000]] as const) {
+      const r = storeSpeed(ycsbConfig(letter, keys, ops));
+      const what = `YCSB-${letter.toUpperCase()} ${millions(keys)} keys x 1000 B, file cache, ${millions(r.ops)} ops`;
+      figures.push(atLeast(`store ${what}: ops per CPU s`, r.opsPerCpuSecond, 'ops/s', target, 0));
+      figures.push(info(`  load of the ${millions(keys)} keys before it`, r.loadCpuSeconds, 'CPU s', 1));
+    }
+    return figures;
+  },
+};
