@@ -27,18 +27,12 @@ export const HANDLE_BYTES = 8;
 export const FILTER_TRAILER_BYTES = 5;
 /** Fanout of the search tree over block first keys (8 keys: one cache line). */
 const FANOUT = 8;
-/** Scratch for findBlock: the tree's level sizes and where each level starts. */
-const LEVEL_SIZES = new Int32Array(32);
-const LEVEL_STARTS = new Int32Array(32);
-
-/** Keys in the levels above the bottom of a search tree over n keys. */
-function treeSize(n: number): number {
-  let total = 0;
-  for (let size = n; size > FANOUT;) {
-    size = Math.ceil(size / FANOUT);
-    total += size;
-  }
-  return total;
+/** Keys of a search tree over n first keys: every level padded to whole groups of FANOUT. */
+function treeLayout(n: number): number[] {
+  // Level sizes bottom up (level 0: the first keys), then each padded to whole groups.
+  const sizes = [n];
+  while (sizes[sizes.length - 1]! > FANOUT) sizes.push(Math.ceil(sizes[sizes.length - 1]! / FANOUT));
+  return sizes;
 }
 
 /** The arrays and figures that make a file; SstFile.withFileNumber shares them. */
@@ -50,8 +44,8 @@ interface SstParts {
   readonly sizes: Uint32Array;
   readonly tokens: Uint32Array;
   readonly blockStart: Uint32Array;
-  readonly blockFirstKeys: Float64Array;
   readonly blockTree: Float64Array;
+  readonly treeBases: Int32Array;
   readonly blockOffsets: Float64Array;
   readonly filterPartOf: Uint32Array;
   readonly indexPartOf: Uint32Array;
@@ -75,15 +69,16 @@ export class SstFile extends SortedEntries implements SstParts {
   readonly options: StoreOptions;
   /** Index of each data block's first entry, and entryCount at [dataBlockCount]. */
   readonly blockStart: Uint32Array;
-  /** First key of each data block: the index a point lookup searches (compact, so it stays in cache). */
-  readonly blockFirstKeys: Float64Array;
   /**
-   * A static search tree over those first keys, fanout FANOUT (one cache line of keys):
+   * A static search tree over the data blocks' first keys, fanout FANOUT (one cache line of keys):
    * level 1 holds every FANOUT-th first key, level 2 every FANOUT-th of level 1, … up to
-   * a top level of at most FANOUT keys; stored level 1 first. A lookup reads one line
-   * per level instead of a binary search's scattered lines.
+   * a top level of at most FANOUT keys. Stored top level first, each level padded
+   * with +Infinity to whole groups, the first keys themselves last; `treeBases` holds
+   * where each level starts. A lookup reads one line per level instead of a binary
+   * search's scattered lines.
    */
   readonly blockTree: Float64Array;
+  readonly treeBases: Int32Array;
   /** Byte offset of every local block, and the end of the last partition at [blockCount]. */
   readonly blockOffsets: Float64Array;
   /** Filter / index partition of each data block. */
@@ -118,8 +113,8 @@ export class SstFile extends SortedEntries implements SstParts {
     this.fileNumber = fileNumber;
     this.options = p.options;
     this.blockStart = p.blockStart;
-    this.blockFirstKeys = p.blockFirstKeys;
     this.blockTree = p.blockTree;
+    this.treeBases = p.treeBases;
     this.blockOffsets = p.blockOffsets;
     this.filterPartOf = p.filterPartOf;
     this.indexPartOf = p.indexPartOf;
@@ -174,33 +169,20 @@ export class SstFile extends SortedEntries implements SstParts {
   /** The data block that would hold key; -1 outside [smallest, largest]. */
   findBlock(key: number): number {
     if (key < this.smallest || key > this.largest) return -1;
-    // Last block whose first key ≤ key: down the tree, one group of FANOUT keys per level.
-    const n = this.dataBlockCount;
+    // Last block whose first key ≤ key: down the tree, one group of FANOUT keys per
+    // level (groups are padded with +Infinity, so a scan stops at the group's end).
+    const tree = this.blockTree;
+    const bases = this.treeBases;
     let j = 0;
-    if (n > FANOUT) {
-      const tree = this.blockTree;
-      const sizes = LEVEL_SIZES;
-      const starts = LEVEL_STARTS;
-      let levels = 0;
-      for (let size = n, start = 0; size > FANOUT; start += size) {
-        size = Math.ceil(size / FANOUT);
-        levels++;
-        sizes[levels] = size;
-        starts[levels] = start;
-      }
-      for (let l = levels; l >= 1; l--) {
-        const base = starts[l]!;
-        let lo = j * FANOUT;
-        const hi = Math.min(lo + FANOUT, sizes[l]!);
-        while (lo + 1 < hi && tree[base + lo + 1]! <= key) lo++;
-        j = lo;
-      }
+    for (let l = 0; l < bases.length; l++) {
+      const b = bases[l]! + j * FANOUT;
+      // The group is sorted: the keys ≤ key after its first are a prefix; count them
+      // without branches.
+      const c = +(tree[b + 1]! <= key) + +(tree[b + 2]! <= key) + +(tree[b + 3]! <= key) + +(tree[b + 4]! <= key)
+        + +(tree[b + 5]! <= key) + +(tree[b + 6]! <= key) + +(tree[b + 7]! <= key);
+      j = j * FANOUT + c;
     }
-    const first = this.blockFirstKeys;
-    let lo = j * FANOUT;
-    const hi = Math.min(lo + FANOUT, n);
-    while (lo + 1 < hi && first[lo + 1]! <= key) lo++;
-    return lo;
+    return j;
   }
 
   /** Entry index of key within a data block, or -1. */
@@ -231,8 +213,7 @@ export class SstFile extends SortedEntries implements SstParts {
   /** Bytes of the typed arrays behind this file (what the simulator holds per file). */
   bytesOfMetadata(): number {
     return this.keys.byteLength + this.seqs.byteLength + this.types.byteLength + this.sizes.byteLength
-      + this.tokens.byteLength + this.blockStart.byteLength + this.blockFirstKeys.byteLength
-      + this.blockTree.byteLength + this.blockOffsets.byteLength
+      + this.tokens.byteLength + this.blockStart.byteLength + this.blockTree.byteLength + this.blockOffsets.byteLength
       + this.filterPartOf.byteLength + this.indexPartOf.byteLength + this.bloom.byteLength;
   }
 
@@ -355,8 +336,11 @@ export class SstBuilder {
     const words = hasFilter ? bloomWords(n, o.bloomBitsPerKey) : 0;
 
     // One buffer: float64 arrays first (aligned), then uint32, then uint8.
-    const treeKeys = treeSize(D);
-    const f64 = 2 * n + D + treeKeys + blockCount + 1;
+    // The search tree: level sizes bottom up, each level padded to whole groups.
+    const levelSizes = treeLayout(D);
+    const padded = levelSizes.map((size) => Math.ceil(size / FANOUT) * FANOUT);
+    const treeKeys = padded.reduce((a, x) => a + x, 0);
+    const f64 = 2 * n + treeKeys + blockCount + 1;
     const u32 = 2 * n + (D + 1) + 2 * D + words;
     const buf = new ArrayBuffer(f64 * 8 + u32 * 4 + n);
     let at = 0;
@@ -364,7 +348,6 @@ export class SstBuilder {
     const u32Array = (len: number) => { const a = new Uint32Array(buf, at, len); at += len * 4; return a; };
     const keys = f64Array(n);
     const seqs = f64Array(n);
-    const blockFirstKeys = f64Array(D);
     const blockTree = f64Array(treeKeys);
     const blockOffsets = f64Array(blockCount + 1);
     const sizes = u32Array(n);
@@ -381,14 +364,17 @@ export class SstBuilder {
     tokens.set(this.tokens.subarray(0, n));
     types.set(this.types.subarray(0, n));
     blockStart.set(this.blockStarts.subarray(0, D + 1));
-    for (let b = 0; b < D; b++) blockFirstKeys[b] = keys[blockStart[b]!]!;
-    // Level l of the tree holds every FANOUT-th key of level l - 1 (level 0: the first keys).
-    for (let size = D, at = 0, from = blockFirstKeys; size > FANOUT;) {
-      const next = Math.ceil(size / FANOUT);
-      for (let i = 0; i < next; i++) blockTree[at + i] = from[i * FANOUT]!;
-      from = blockTree.subarray(at, at + next);
-      at += next;
-      size = next;
+    // Level l holds every FANOUT-th key of level l - 1 (level 0: the first keys); top first.
+    blockTree.fill(Infinity);
+    const treeBases = new Int32Array(levelSizes.length);
+    for (let l = levelSizes.length - 1, at = 0; l >= 0; l--) {
+      treeBases[levelSizes.length - 1 - l] = at;
+      at += padded[l]!;
+    }
+    for (let l = 0; l < levelSizes.length; l++) {
+      const base = treeBases[levelSizes.length - 1 - l]!;
+      const stride = FANOUT ** l;
+      for (let i = 0; i < levelSizes[l]!; i++) blockTree[base + i] = keys[blockStart[i * stride]!]!;
     }
     filterPart.set(filterPartOf);
     indexPart.set(indexPartOf);
@@ -415,7 +401,7 @@ export class SstBuilder {
       else if (t === 2) merges++;
     }
     const file = new SstFile(fileNumber, {
-      options: o, keys, seqs, types, sizes, tokens, blockStart, blockFirstKeys, blockTree, blockOffsets,
+      options: o, keys, seqs, types, sizes, tokens, blockStart, blockTree, treeBases, blockOffsets,
       filterPartOf: filterPart, indexPartOf: indexPart, bloom, bloomK,
       dataBlockCount: D, filterPartitionCount: F, indexPartitionCount: I,
       topLevelOffset, topLevelBytes, fileSize: topLevelOffset + topLevelBytes,
