@@ -17,6 +17,11 @@ const COUNTS = 35_840;
 /** Counts index of a value in ns (an integer ≥ 1). */
 function countsIndex(ns: number): number {
   if (ns < SUB_COUNT) return ns;
+  if (ns < 4294967296) {
+    // floor(log2(ns)) = 31 - clz32(ns) exactly below 2^32, and the division a shift.
+    const bucket = 21 - Math.clz32(ns);
+    return (bucket + 1) * SUB_HALF + (ns >>> bucket) - SUB_HALF;
+  }
   const bucket = Math.max(Math.floor(Math.log2(ns)) - SUB_HALF_MAGNITUDE, 0);
   const sub = Math.floor(ns / Math.pow(2, bucket));
   return (bucket + 1) * SUB_HALF + sub - SUB_HALF;
@@ -155,6 +160,10 @@ export class Timeline {
   private lastSecond = -1;
   /** Simulated time at which the timeline starts (the measured run); earlier samples are ignored. */
   private origin = 0;
+  /** The histogram latency() fed last, its series and its bucket. */
+  private lastLatencySeries: string | undefined = undefined;
+  private lastLatencySecond = -1;
+  private lastLatency: LatencyHistogram | undefined = undefined;
 
   constructor(readonly bucketUs = 1e6) {}
 
@@ -168,6 +177,7 @@ export class Timeline {
     this.gauges.clear();
     this.latencies.clear();
     this.lastSecond = -1;
+    this.lastLatencySeries = undefined;
   }
 
   private bucket(timeUs: number): number {
@@ -193,11 +203,21 @@ export class Timeline {
   }
 
   latency(series: string, timeUs: number, us: number): void {
+    // Most calls land in the same series and second as the last one.
+    const second = Math.floor((timeUs - this.origin) / this.bucketUs);
+    if (series === this.lastLatencySeries && second === this.lastLatencySecond) {
+      this.lastLatency!.record(us);
+      return;
+    }
     const b = this.bucket(timeUs);
     if (b < 0) return;
     let arr = this.latencies.get(series);
     if (!arr) this.latencies.set(series, (arr = []));
-    (arr[b] ??= new LatencyHistogram()).record(us);
+    const h = (arr[b] ??= new LatencyHistogram());
+    h.record(us);
+    this.lastLatencySeries = series;
+    this.lastLatencySecond = b;
+    this.lastLatency = h;
   }
 
   /** Rows, one per bucket: `second` plus every series (sums, gauges carried forward, p50/p99 of latencies). */

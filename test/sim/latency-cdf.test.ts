@@ -43,7 +43,8 @@ test('the histogram answers as HdrHistogram does (hdr-histogram-js, 3 digits, 1 
     const ref = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 1e13, numberOfSignificantValueDigits: 3, bitBucketSize: 32, useWebAssembly: false });
     for (let i = 0; i < 20_000; i++) {
       // Log-spread latencies with fractions of a ns, exact powers of two and bucket edges among them.
-      const us = i % 97 === 0 ? 2 ** (i % 40) / 1000 : Math.exp(rng.normal() * 2) * spread * rng.next();
+      // Every 97th an exact power of two (±1 ns), where bucket edges lie.
+      const us = i % 97 === 0 ? (2 ** (i % 43) + ((i % 3) - 1)) / 1000 : Math.exp(rng.normal() * 2) * spread * rng.next();
       (i % 3 === 0 ? other : ours).record(us);
       const ns = Math.round(us * 1000);
       ref.recordValue(ns < 1 ? 1 : ns);
