@@ -172,6 +172,9 @@ export class Db implements StateStore {
   private compacting = 0;
   private readonly accPool: MergeAccumulator[] = [];
   private readonly getPool: DbGet[] = [];
+  /** Where walkVersion stopped: the file and data block of the position it returned. */
+  private walkedFile: SstFile | undefined = undefined;
+  private walkedBlock = 0;
   private started = false;
   /** Files with a copy on the DFS: all of them when disaggregated; uploaded ones when local. */
   private readonly onDfs = new Set<number>();
@@ -543,12 +546,17 @@ export class Db implements StateStore {
         if (t !== READ_DONE) return t;
         g.reading = false;
       }
+      if (g.at & 3) {
+        // Back in the file of the last miss (other gets may have walked meanwhile).
+        this.walkedFile = g.file;
+        this.walkedBlock = g.block;
+      }
       const at = this.walkVersion(io, v, g.key, g.acc!, g.at);
       if (at === WALK_DONE) return this.finishGet(g);
       g.at = at + 1;
       // readWalkBlock's read: probe memory once more, then read what missed.
-      const file = this.fileAt(v, g.key, at);
-      const block = file.findBlock(g.key);
+      const file = (g.file = this.walkedFile!);
+      const block = (g.block = this.walkedBlock);
       const step = at & 3;
       const local = step === STEP_FILTER ? file.filterBlockOf(block) : step === STEP_INDEX ? file.indexBlockOf(block) : block;
       const id = file.blockId(local);
@@ -570,6 +578,7 @@ export class Db implements StateStore {
     g.acc = undefined;
     g.out = undefined;
     g.version = undefined;
+    g.file = undefined;
     return STEP_DONE;
   }
 
@@ -581,7 +590,12 @@ export class Db implements StateStore {
   private *getFromVersion(io: IoContext, v: Version, key: number, acc: MergeAccumulator): Sim<void> {
     let at = this.walkVersion(io, v, key, acc, 0);
     while (at >= 0) {
-      yield* this.readWalkBlock(io, v, key, at);
+      // The walk's file and block: other gets may walk while this one waits.
+      const file = this.walkedFile!;
+      const block = this.walkedBlock;
+      yield* this.readWalkBlock(io, at);
+      this.walkedFile = file;
+      this.walkedBlock = block;
       at = this.walkVersion(io, v, key, acc, at + 1);
     }
   }
@@ -600,31 +614,37 @@ export class Db implements StateStore {
     let step = from & 3;
     for (let ord = from >> 2; ord < end; ord++, step = 0) {
       let file: SstFile;
-      if (ord < n0) file = l0[ord]!;
-      else {
-        const level = ord - n0 + 1;
-        const f = v.findFile(level, key);
-        if (f < 0) continue;
-        file = v.levels[level]![f]!;
+      let block: number;
+      if (step > 0) {
+        // Resuming inside the file of the last miss: its file and block are known.
+        file = this.walkedFile!;
+        block = this.walkedBlock;
+      } else {
+        if (ord < n0) file = l0[ord]!;
+        else {
+          const level = ord - n0 + 1;
+          const f = v.findFile(level, key);
+          if (f < 0) continue;
+          file = v.levels[level]![f]!;
+        }
+        block = file.findBlock(key);
+        if (block < 0) continue;
       }
-      const r = this.walkFile(io, file, key, acc, step);
+      const r = this.walkFile(io, file, block, key, acc, step);
       if (r === FILE_RESOLVED) return WALK_DONE;
-      if (r !== FILE_NO) return ord * 4 + r;
+      if (r !== FILE_NO) {
+        this.walkedFile = file;
+        this.walkedBlock = block;
+        return ord * 4 + r;
+      }
     }
     return WALK_DONE;
   }
 
-  /** The file of a walk position. */
-  private fileAt(v: Version, key: number, at: number): SstFile {
-    const ord = at >> 2;
-    const n0 = v.levels[0]!.length;
-    return ord < n0 ? v.levels[0]![ord]! : v.levels[ord - n0 + 1]![v.findFile(ord - n0 + 1, key)]!;
-  }
-
-  /** The block a walk position's step reads, read through memory (a miss reads it below). */
-  private *readWalkBlock(io: IoContext, v: Version, key: number, at: number): Sim<void> {
-    const file = this.fileAt(v, key, at);
-    const block = file.findBlock(key);
+  /** The block a walk position's step reads (in the file walkVersion left), read through memory (a miss reads it below). */
+  private *readWalkBlock(io: IoContext, at: number): Sim<void> {
+    const file = this.walkedFile!;
+    const block = this.walkedBlock;
     switch (at & 3) {
       case STEP_FILTER: yield* this.readBlock(io, file, file.filterBlockOf(block), true); break;
       case STEP_INDEX: yield* this.readBlock(io, file, file.indexBlockOf(block), true); break;
@@ -646,9 +666,7 @@ export class Db implements StateStore {
    * FILE_NO when this file does not resolve it, or the STEP_* whose block missed memory
    * (probed once here; the caller reads it and comes back at the next step).
    */
-  private walkFile(io: IoContext, file: SstFile, key: number, acc: MergeAccumulator, step: number): number {
-    const block = file.findBlock(key);
-    if (block < 0) return FILE_NO;
+  private walkFile(io: IoContext, file: SstFile, block: number, key: number, acc: MergeAccumulator, step: number): number {
     const fs = this.env.fs;
     const costs = this.env.cpu.costs;
     const hasFilter = file.filterPartitionCount > 0;
@@ -790,6 +808,9 @@ export class DbGet implements SteppedGet {
   at = 0;
   /** A block read is in flight. */
   reading = false;
+  /** The file and data block of the walk position before `at`. */
+  file: SstFile | undefined = undefined;
+  block = 0;
   readonly read = new BlockRead();
 
   constructor(private readonly db: Db) {}
