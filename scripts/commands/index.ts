@@ -4,6 +4,7 @@ import { calibrateCommand } from './calibrate.ts';
 import { probeCommand } from './probe.ts';
 import { replayCommand } from './replay.ts';
 import { reportCommand } from './report.ts';
+import { reproduceCommand } from './reproduce.ts';
 import { runCommand } from './run.ts';
 import { sweepCommand } from './sweep.ts';
 
@@ -16,4 +17,5 @@ export const commands: CommandModule<any, any>[] = [
   benchCommand,
   sweepCommand,
   reportCommand,
+  reproduceCommand,
 ];

@@ -194,6 +194,15 @@ function onWorkers(n: number): Run {
   });
 }
 
+/**
+ * Simulates `cells` on `workers` threads (1: in this thread) and calls `onResult` as
+ * each finishes; for commands that assemble their own cells (reproduce). Nothing is written.
+ */
+export function runCells(cells: Cell[], workers: number, onResult: (cell: Cell, summary: Record<string, unknown>, timeline: Record<string, number>[]) => void): Promise<void> {
+  const run = workers <= 1 ? inThisThread : onWorkers(workers);
+  return run(cells, onResult, () => false);
+}
+
 /** Loads, validates and expands a grid; nothing is written. */
 export function loadGrid(grid: SweepOptions['grid'], gridName?: string) {
   const where = typeof grid === 'string' ? grid : gridName ?? 'grid';

@@ -1,0 +1,106 @@
+/**
+ * `tiersim reproduce`: runs what the rows need (each run once, shared between rows)
+ * on worker threads, computes every row and writes reproduce.csv, reproduce.md and a
+ * chart of simulated / published with each row's band.
+ */
+import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { InputError } from '../../sim/errors.ts';
+import { writeFileAtomic } from '../../reports/atomic.ts';
+import { toCsv } from '../../reports/csv.ts';
+import { renderSvg, svgToPng } from '../../reports/render.ts';
+import { runConfig, type RunConfigInput } from '../lib/config.ts';
+import { runCells } from '../lib/sweep.ts';
+import type { Cell } from '../lib/sweep-grid.ts';
+import { lifecycle, nexmarkParams, SETUPS, wordcountParams, wordcountSizes } from './preset.ts';
+import { needKey, ROWS, type Need, type Results, type Row } from './rows.ts';
+import { reproduceChart } from './chart.ts';
+
+export interface ReproducedRow {
+  id: string;
+  claim: string;
+  source: string;
+  published: number;
+  simulated: number;
+  unit: string;
+  ratio: number;
+  band: string;
+  bandLow: number;
+  bandHigh: number;
+  within: boolean;
+  note: string;
+}
+
+export const CSV_COLUMNS = ['id', 'claim', 'source', 'published', 'simulated', 'unit', 'ratio', 'band', 'within'] as const;
+
+/** The run config behind a need. */
+export function needConfig(n: Need): RunConfigInput {
+  if ('lifecycle' in n) return { ...lifecycle, placement: n.lifecycle };
+  const setup = SETUPS[n.setup];
+  if (n.workload === 'wordcount') return { ...setup, ...wordcountSizes, workload: 'wordcount', workloadParams: wordcountParams };
+  return { ...setup, workload: n.workload, workloadParams: nexmarkParams };
+}
+
+export function selectRows(only?: string): Row[] {
+  if (!only) return ROWS;
+  const ids = only.split(',').map((s) => s.trim()).filter((s) => s);
+  const unknown = ids.filter((id) => !ROWS.some((r) => r.id === id));
+  if (unknown.length) throw new InputError(`--only: unknown row ${unknown.join(', ')} (rows: ${ROWS.map((r) => r.id).join(', ')})`);
+  return ROWS.filter((r) => ids.includes(r.id));
+}
+
+const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(3));
+
+export async function reproduce(options: { rows: Row[]; workers?: number; onRun?: (done: number, total: number) => void }): Promise<ReproducedRow[]> {
+  const needs = new Map<string, Need>();
+  for (const row of options.rows) for (const n of row.needs) needs.set(needKey(n), n);
+  const cells: Cell[] = [...needs.entries()].map(([id, n]) => ({ id, labels: { run: id }, config: runConfig.parse(needConfig(n)) }));
+  const results = new Map<string, Record<string, unknown>>();
+  await runCells(cells, options.workers ?? Math.min(cells.length, availableParallelism()), (cell, summary) => {
+    results.set(cell.id, summary);
+    options.onRun?.(results.size, cells.length);
+  });
+  return options.rows.map((row) => {
+    const simulated = row.compute(results as Results);
+    const [lo, hi] = row.band;
+    return {
+      id: row.id, claim: row.claim, source: row.source, published: row.published,
+      simulated: Number(simulated.toPrecision(4)), unit: row.unit,
+      ratio: Number((simulated / row.published).toFixed(3)),
+      band: `${fmt(lo)}–${fmt(hi)} ${row.unit}`, bandLow: lo, bandHigh: hi,
+      within: simulated >= lo && simulated <= hi,
+      note: row.note,
+    };
+  });
+}
+
+export function reproduceMarkdown(rows: ReproducedRow[]): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const lines = [
+    '| id | claim | source | published | simulated | ratio | band | within |',
+    '|---|---|---|---:|---:|---:|---|---|',
+    ...rows.map((r) => `| ${r.id} | ${esc(r.claim)} | ${esc(r.source)} | ${fmt(r.published)} ${r.unit} | ${fmt(r.simulated)} ${r.unit} | ${r.ratio} | ${r.band} | ${r.within ? 'yes' : '**no**'} |`),
+    '',
+    'How each row was run:',
+    '',
+    ...rows.map((r) => `- \`${r.id}\`: ${r.note}.`),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+export async function writeReproduction(out: string, rows: ReproducedRow[]): Promise<string[]> {
+  mkdirSync(join(out, 'charts'), { recursive: true });
+  const spec = reproduceChart(rows);
+  const svg = await renderSvg(spec);
+  const files: [string, string | Uint8Array][] = [
+    ['reproduce.csv', toCsv(rows.map((r) => ({ ...r, within: r.within ? 'yes' : 'no' })), [...CSV_COLUMNS])],
+    ['reproduce.md', `# tiersim reproduce\n\n${reproduceMarkdown(rows)}`],
+    ['charts/reproduce.vl.json', JSON.stringify(spec, null, 2) + '\n'],
+    ['charts/reproduce.svg', svg],
+    ['charts/reproduce.png', svgToPng(svg)],
+  ];
+  for (const [name, data] of files) writeFileAtomic(join(out, name), data);
+  return files.map(([name]) => join(out, name));
+}
