@@ -17,6 +17,7 @@ import { Db, DbStats, type Checkpoint, type CheckpointResult, type RestoreResult
 import { VerifyingStore } from '../../sim/store/verify.ts';
 import type { IoContext } from '../../sim/local-cache.ts';
 import { RecordBuf, type Workload } from '../../sim/workload.ts';
+import type { StateStore } from '../../sim/state-store.ts';
 import type { RunConfig } from './config.ts';
 
 /** Block cache capacity from managed memory, as Flink sizes it (write-buffer ratio 0.5). */
@@ -93,7 +94,10 @@ export class Slot {
     let n = 0;
     if (this.workload.nextLoad) {
       while (this.workload.nextLoad(rec)) {
-        for (let i = 0; i < rec.count; i++) yield* this.store.put(io, rec.keys[i]!, rec.sizes[i]!, rec.tokens[i]!);
+        for (let i = 0; i < rec.count; i++) {
+          const store: StateStore = this.store;
+          if (!store.tryPut?.(io, rec.keys[i]!, rec.sizes[i]!, rec.tokens[i]!)) yield* store.put(io, rec.keys[i]!, rec.sizes[i]!, rec.tokens[i]!);
+        }
         if (++n % 1024 === 0) yield* this.fs.chargeCpu(io);
       }
     }

@@ -77,5 +77,107 @@ export function compactionRuns(c: Compaction): SortedRun[] {
 /** Runs a picked (non-trivial) compaction's merge. */
 export function runCompaction(c: Compaction, options: StoreOptions, newFileNumber: () => number,
   builder = new SstBuilder(options)): MergeResult {
-  return mergeRuns(compactionRuns(c), options, c.bottommost, newFileNumber, builder);
+  // The same runs as compactionRuns(c), as lists of files for the direct merge.
+  const runs: SstFile[][] = [];
+  if (c.level === 0) for (const f of c.inputs) runs.push([f]);
+  else if (c.inputs.length > 0) runs.push([...c.inputs]);
+  if (c.outputInputs.length > 0) runs.push([...c.outputInputs]);
+  return mergeFileRuns(runs, options, c.bottommost, newFileNumber, builder);
+}
+
+/**
+ * mergeRuns for runs made of SST files (what compactions read): the same entries in
+ * the same order, read straight from the files' arrays. Each run is a list of files
+ * in key order; the heap orders runs by (key ascending, sequence descending, run
+ * number), as MergingIterator does.
+ */
+export function mergeFileRuns(runs: readonly (readonly SstFile[])[], options: StoreOptions, bottommost: boolean,
+  newFileNumber: () => number, builder = new SstBuilder(options)): MergeResult {
+  const k = runs.length;
+  const fileOf = new Int32Array(k);
+  const pos = new Int32Array(k);
+  const curKey = new Float64Array(k);
+  const curSeq = new Float64Array(k);
+  const heap = new Int32Array(k);
+  const current: SstFile[] = [];
+  let live = 0;
+  const less = (a: number, b: number): boolean => {
+    const ka = curKey[a]!;
+    const kb = curKey[b]!;
+    if (ka !== kb) return ka < kb;
+    const sa = curSeq[a]!;
+    const sb = curSeq[b]!;
+    if (sa !== sb) return sa > sb;
+    return a < b;
+  };
+  const siftDown = (i: number): void => {
+    const item = heap[i]!;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= live) break;
+      if (child + 1 < live && less(heap[child + 1]!, heap[child]!)) child++;
+      if (!less(heap[child]!, item)) break;
+      heap[i] = heap[child]!;
+      i = child;
+    }
+    heap[i] = item;
+  };
+  for (let r = 0; r < k; r++) {
+    const first = runs[r]!.findIndex((f) => f.entryCount > 0);
+    if (first < 0) { current.push(runs[r]![0]!); continue; }
+    const f = runs[r]![first]!;
+    current.push(f);
+    fileOf[r] = first;
+    pos[r] = 0;
+    curKey[r] = f.keys[0]!;
+    curSeq[r] = f.seqs[0]!;
+    heap[live++] = r;
+  }
+  for (let i = (live >>> 1) - 1; i >= 0; i--) siftDown(i);
+
+  const acc = new MergeAccumulator();
+  const outputs: SstFile[] = [];
+  let entriesIn = 0;
+  let entriesOut = 0;
+  builder.reset();
+  while (live > 0) {
+    const key = curKey[heap[0]!]!;
+    acc.reset();
+    do {
+      // The entry under the heap's top, then its run steps on.
+      const r = heap[0]!;
+      const f = current[r]!;
+      const p = pos[r]!;
+      entriesIn++;
+      acc.add(f.seqs[p]!, f.types[p]!, f.sizes[p]!, f.tokens[p]!);
+      if (p + 1 < f.keys.length) {
+        pos[r] = p + 1;
+        curKey[r] = f.keys[p + 1]!;
+        curSeq[r] = f.seqs[p + 1]!;
+      } else {
+        let next = fileOf[r]! + 1;
+        const files = runs[r]!;
+        while (next < files.length && files[next]!.entryCount === 0) next++;
+        if (next < files.length) {
+          const g = files[next]!;
+          fileOf[r] = next;
+          current[r] = g;
+          pos[r] = 0;
+          curKey[r] = g.keys[0]!;
+          curSeq[r] = g.seqs[0]!;
+        } else {
+          heap[0] = heap[--live]!;
+        }
+      }
+      if (live > 1) siftDown(0);
+    } while (live > 0 && curKey[heap[0]!] === key);
+    let type = acc.type;
+    if (acc.state === ACC_OPERANDS) type = bottommost ? PUT : MERGE;
+    if (type === DELETE && bottommost) continue;
+    builder.add(key, acc.seq, type, acc.size, acc.token);
+    entriesOut++;
+    if (builder.estimatedFileSize >= options.targetFileSize) outputs.push(builder.finish(newFileNumber()));
+  }
+  if (builder.entryCount > 0) outputs.push(builder.finish(newFileNumber()));
+  return { outputs, entriesIn, entriesOut };
 }
