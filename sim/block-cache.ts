@@ -11,11 +11,10 @@
  * Memory reserved by others (the write buffer manager charges memtables to the
  * cache, as Flink configures it) counts against the capacity.
  *
- * Entries live in typed arrays with index links; no object per block. Each entry is
- * also on a chain of its file's blocks (ids of a file share id / 2^21, as sim/fs.ts
- * numbers them), so dropping a deleted file's blocks visits only those blocks.
+ * Entries live in typed arrays with index links; no object per block. Dropping a
+ * deleted file's blocks scans the entries' ids (a typed array, no hashing), which is
+ * cheaper than keeping per-file lists up to date on every insert.
  */
-import { BLOCKS_PER_FILE } from './fs.ts';
 import { IdTable } from './id-table.ts';
 
 const NIL = 0; // slot 0 is the list's sentinel
@@ -29,12 +28,7 @@ export class BlockCache {
   private flags = new Uint8Array(1024);
   private prev = new Int32Array(1024);
   private next = new Int32Array(1024);
-  /** Chains of one file's entries (NIL ends a chain). */
-  private fileNext = new Int32Array(1024);
-  private filePrev = new Int32Array(1024);
   private readonly index = new IdTable();
-  /** First entry of each file's chain, by file number. */
-  private readonly fileHead = new IdTable(64);
   private free: number[] = [];
   private top = 1; // next never-used slot
   /** First entry of the low-priority part, or NIL when the part is empty. */
@@ -84,12 +78,6 @@ export class BlockCache {
     this.index.set(id, slot);
     this.used += bytes;
     this.link(slot);
-    const file = Math.floor(id / BLOCKS_PER_FILE);
-    const head = this.fileHead.get(file);
-    this.filePrev[slot] = NIL;
-    this.fileNext[slot] = head < 0 ? NIL : head;
-    if (head >= 0) this.filePrev[head] = slot;
-    this.fileHead.set(file, slot);
   }
 
   erase(id: number): void {
@@ -100,16 +88,13 @@ export class BlockCache {
 
   /** Erases every block whose id lies in [lo, hi), e.g. all blocks of one file. */
   eraseRange(lo: number, hi: number): void {
-    if (lo % BLOCKS_PER_FILE === 0 && hi % BLOCKS_PER_FILE === 0 && hi - lo <= 64 * BLOCKS_PER_FILE) {
-      // Whole files: walk their chains.
-      for (let file = lo / BLOCKS_PER_FILE; file < hi / BLOCKS_PER_FILE; file++) {
-        for (let slot = this.fileHead.get(file); slot >= 0; slot = this.fileHead.get(file)) this.remove(slot);
-      }
-      return;
+    if (this.index.size === 0) return;
+    // Free slots hold id -1, which no range contains.
+    const ids = this.ids;
+    for (let slot = 1; slot < this.top; slot++) {
+      const id = ids[slot]!;
+      if (id >= lo && id < hi) this.remove(slot);
     }
-    const slots: number[] = [];
-    this.index.forEach((id, slot) => { if (id >= lo && id < hi) slots.push(slot); });
-    for (const slot of slots) this.remove(slot);
   }
 
   /** Sets memory charged to the cache by others (memtables); evicts blocks to make room. */
@@ -176,14 +161,8 @@ export class BlockCache {
   private remove(slot: number): void {
     this.unlink(slot);
     this.used -= this.sizes[slot]!;
-    const id = this.ids[slot]!;
-    this.index.delete(id);
-    const p = this.filePrev[slot]!;
-    const n = this.fileNext[slot]!;
-    if (p !== NIL) this.fileNext[p] = n;
-    else if (n !== NIL) this.fileHead.set(Math.floor(id / BLOCKS_PER_FILE), n);
-    else this.fileHead.delete(Math.floor(id / BLOCKS_PER_FILE));
-    if (n !== NIL) this.filePrev[n] = p;
+    this.index.delete(this.ids[slot]!);
+    this.ids[slot] = -1;
     this.free.push(slot);
   }
 
@@ -205,8 +184,6 @@ export class BlockCache {
     this.flags = flags;
     this.prev = i32(this.prev);
     this.next = i32(this.next);
-    this.fileNext = i32(this.fileNext);
-    this.filePrev = i32(this.filePrev);
   }
 
   /** Ids from most to least recent, with whether each sits in the pool: for tests. */

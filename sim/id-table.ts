@@ -1,7 +1,8 @@
 /**
  * A hash table from integer ids in [0, 2^53) to small non-negative integers (slots),
- * in typed arrays: open addressing with linear probing and backward-shift deletion,
- * so there are no tombstones and no object per entry. The hot-path replacement for a
+ * in one typed array of (id, value) pairs, so a lookup touches one cache line: open
+ * addressing with linear probing and backward-shift deletion, no tombstones, no
+ * object per entry. The hot-path replacement for a
  * Map<number, number> whose keys are past the small-integer range (block ids, keys),
  * where a Map hashes boxed doubles.
  */
@@ -9,16 +10,15 @@
 const EMPTY = -1;
 
 export class IdTable {
-  private keys: Float64Array;
-  private vals: Int32Array;
+  /** (id, value) at [2i, 2i + 1]; id EMPTY marks a free bucket. */
+  private cells: Float64Array;
   private mask: number;
   private count = 0;
 
   constructor(initialCapacity = 1024) {
     let cap = 16;
     while (cap < initialCapacity * 2) cap *= 2;
-    this.keys = new Float64Array(cap).fill(EMPTY);
-    this.vals = new Int32Array(cap);
+    this.cells = new Float64Array(2 * cap).fill(EMPTY);
     this.mask = cap - 1;
   }
 
@@ -26,11 +26,11 @@ export class IdTable {
 
   /** The value of id, or -1 when absent. */
   get(id: number): number {
-    const keys = this.keys;
+    const cells = this.cells;
     const mask = this.mask;
     for (let i = hash(id) & mask; ; i = (i + 1) & mask) {
-      const k = keys[i]!;
-      if (k === id) return this.vals[i]!;
+      const k = cells[2 * i]!;
+      if (k === id) return cells[2 * i + 1]!;
       if (k === EMPTY) return -1;
     }
   }
@@ -41,15 +41,15 @@ export class IdTable {
 
   /** Sets id's value (value ≥ 0). */
   set(id: number, value: number): void {
-    if ((this.count + 1) * 2 > this.keys.length) this.grow();
-    const keys = this.keys;
+    if ((this.count + 1) * 4 > this.cells.length) this.grow();
+    const cells = this.cells;
     const mask = this.mask;
     for (let i = hash(id) & mask; ; i = (i + 1) & mask) {
-      const k = keys[i]!;
-      if (k === id) { this.vals[i] = value; return; }
+      const k = cells[2 * i]!;
+      if (k === id) { cells[2 * i + 1] = value; return; }
       if (k === EMPTY) {
-        keys[i] = id;
-        this.vals[i] = value;
+        cells[2 * i] = id;
+        cells[2 * i + 1] = value;
         this.count++;
         return;
       }
@@ -58,54 +58,51 @@ export class IdTable {
 
   /** Removes id; returns its value, or -1 when it was absent. */
   delete(id: number): number {
-    const keys = this.keys;
-    const vals = this.vals;
+    const cells = this.cells;
     const mask = this.mask;
     let i = hash(id) & mask;
     for (;; i = (i + 1) & mask) {
-      const k = keys[i]!;
+      const k = cells[2 * i]!;
       if (k === id) break;
       if (k === EMPTY) return -1;
     }
-    const value = vals[i]!;
+    const value = cells[2 * i + 1]!;
     // Backward shift: pull later entries of the probe run into the hole when their
     // home position does not lie cyclically in (hole, their position].
     let hole = i;
     for (let j = (i + 1) & mask; ; j = (j + 1) & mask) {
-      const k = keys[j]!;
+      const k = cells[2 * j]!;
       if (k === EMPTY) break;
       const home = hash(k) & mask;
       const stays = hole <= j ? home > hole && home <= j : home > hole || home <= j;
       if (stays) continue;
-      keys[hole] = k;
-      vals[hole] = vals[j]!;
+      cells[2 * hole] = k;
+      cells[2 * hole + 1] = cells[2 * j + 1]!;
       hole = j;
     }
-    keys[hole] = EMPTY;
+    cells[2 * hole] = EMPTY;
     this.count--;
     return value;
   }
 
   clear(): void {
-    this.keys.fill(EMPTY);
+    this.cells.fill(EMPTY);
     this.count = 0;
   }
 
   /** Calls fn for every entry (in table order; fn must not change the table). */
   forEach(fn: (id: number, value: number) => void): void {
-    const keys = this.keys;
-    for (let i = 0; i < keys.length; i++) if (keys[i] !== EMPTY) fn(keys[i]!, this.vals[i]!);
+    const cells = this.cells;
+    for (let i = 0; i < cells.length; i += 2) if (cells[i] !== EMPTY) fn(cells[i]!, cells[i + 1]!);
   }
 
   private grow(): void {
-    const oldKeys = this.keys;
-    const oldVals = this.vals;
-    const cap = oldKeys.length * 2;
-    this.keys = new Float64Array(cap).fill(EMPTY);
-    this.vals = new Int32Array(cap);
+    const old = this.cells;
+    const cap = (old.length / 2) * 2;
+    this.cells = new Float64Array(2 * cap).fill(EMPTY);
     this.mask = cap - 1;
     this.count = 0;
-    for (let i = 0; i < oldKeys.length; i++) if (oldKeys[i] !== EMPTY) this.set(oldKeys[i]!, oldVals[i]!);
+    for (let i = 0; i < old.length; i += 2) if (old[i] !== EMPTY) this.set(old[i]!, old[i + 1]!);
   }
 }
 
