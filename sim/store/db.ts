@@ -556,9 +556,9 @@ export class Db implements StateStore {
       g.at = at + 1;
       // readWalkBlock's read: probe memory once more, then read what missed.
       const file = (g.file = this.walkedFile!);
-      const block = (g.block = this.walkedBlock);
+      g.block = this.walkedBlock;
       const step = at & 3;
-      const local = step === STEP_FILTER ? file.filterBlockOf(block) : step === STEP_INDEX ? file.indexBlockOf(block) : block;
+      const local = this.walkedLocalBlock(g.key, at);
       const id = file.blockId(local);
       if (fs.probeMemory(io, id)) continue;
       g.reading = true;
@@ -593,7 +593,7 @@ export class Db implements StateStore {
       // The walk's file and block: other gets may walk while this one waits.
       const file = this.walkedFile!;
       const block = this.walkedBlock;
-      yield* this.readWalkBlock(io, at);
+      yield* this.readWalkBlock(io, key, at);
       this.walkedFile = file;
       this.walkedBlock = block;
       at = this.walkVersion(io, v, key, acc, at + 1);
@@ -614,42 +614,43 @@ export class Db implements StateStore {
     let step = from & 3;
     for (let ord = from >> 2; ord < end; ord++, step = 0) {
       let file: SstFile;
-      let block: number;
       if (step > 0) {
-        // Resuming inside the file of the last miss: its file and block are known.
+        // Resuming inside the file of the last miss (walkedFile, and walkedBlock once found).
         file = this.walkedFile!;
-        block = this.walkedBlock;
       } else {
-        if (ord < n0) file = l0[ord]!;
-        else {
+        if (ord < n0) {
+          file = l0[ord]!;
+          if (key < file.smallest || key > file.largest) continue;
+        } else {
           const level = ord - n0 + 1;
           const f = v.findFile(level, key);
           if (f < 0) continue;
           file = v.levels[level]![f]!;
         }
-        block = file.findBlock(key);
-        if (block < 0) continue;
       }
-      const r = this.walkFile(io, file, block, key, acc, step);
+      const r = this.walkFile(io, file, key, acc, step);
       if (r === FILE_RESOLVED) return WALK_DONE;
       if (r !== FILE_NO) {
         this.walkedFile = file;
-        this.walkedBlock = block;
         return ord * 4 + r;
       }
     }
     return WALK_DONE;
   }
 
-  /** The block a walk position's step reads (in the file walkVersion left), read through memory (a miss reads it below). */
-  private *readWalkBlock(io: IoContext, at: number): Sim<void> {
+  /** The local block a walk position's step reads, in the file walkVersion left. */
+  private walkedLocalBlock(key: number, at: number): number {
     const file = this.walkedFile!;
-    const block = this.walkedBlock;
     switch (at & 3) {
-      case STEP_FILTER: yield* this.readBlock(io, file, file.filterBlockOf(block), true); break;
-      case STEP_INDEX: yield* this.readBlock(io, file, file.indexBlockOf(block), true); break;
-      default: yield* this.readBlock(io, file, block, false);
+      case STEP_FILTER: return file.filterBlockOfKey(key);
+      case STEP_INDEX: return file.indexBlockOfKey(key);
+      default: return this.walkedBlock;
     }
+  }
+
+  /** The block a walk position's step reads, read through memory (a miss reads it below). */
+  private *readWalkBlock(io: IoContext, key: number, at: number): Sim<void> {
+    yield* this.readBlock(io, this.walkedFile!, this.walkedLocalBlock(key, at), (at & 3) !== STEP_DATA);
   }
 
   /** Reads one block, from memory if it is there; true index/filter blocks go to the high-priority pool. */
@@ -666,26 +667,31 @@ export class Db implements StateStore {
    * FILE_NO when this file does not resolve it, or the STEP_* whose block missed memory
    * (probed once here; the caller reads it and comes back at the next step).
    */
-  private walkFile(io: IoContext, file: SstFile, block: number, key: number, acc: MergeAccumulator, step: number): number {
+  private walkFile(io: IoContext, file: SstFile, key: number, acc: MergeAccumulator, step: number): number {
     const fs = this.env.fs;
     const costs = this.env.cpu.costs;
     const hasFilter = file.filterPartitionCount > 0;
-    if (step === STEP_FILTER && hasFilter && !fs.probeMemory(io, file.blockId(file.filterBlockOf(block)))) return STEP_FILTER;
+    // The partitions covering the key come from the key itself; the data block is
+    // searched only once the filter has passed (and kept in walkedBlock).
+    if (step === STEP_FILTER && hasFilter && !fs.probeMemory(io, file.blockId(file.filterBlockOfKey(key)))) return STEP_FILTER;
     if (step <= STEP_INDEX) {
       if (hasFilter) {
         io.cpuPendingUs += costs.bloomProbeUs;
         if (!file.mayContain(key)) return FILE_NO;
       }
-      if (!fs.probeMemory(io, file.blockId(file.indexBlockOf(block)))) return STEP_INDEX;
+      if (!fs.probeMemory(io, file.blockId(file.indexBlockOfKey(key)))) return STEP_INDEX;
     }
+    let block: number;
     if (step <= STEP_DATA) {
       io.cpuPendingUs += costs.indexSeekUs;
+      block = this.walkedBlock = file.findBlock(key);
       if (!fs.probeMemory(io, file.blockId(block))) return STEP_DATA;
-    }
+    } else block = this.walkedBlock;
     const i = file.findInBlock(block, key);
     if (i < 0) return FILE_NO;
     return acc.add(file.seqs[i]!, file.types[i]!, file.sizes[i]!, file.tokens[i]!) ? FILE_RESOLVED : FILE_NO;
   }
+
 
   /**
    * A grouped lookup (FLIP-426 → RocksDB MultiGet): one memtable pass, then the

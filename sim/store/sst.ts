@@ -27,6 +27,18 @@ export const HANDLE_BYTES = 8;
 export const FILTER_TRAILER_BYTES = 5;
 /** Fanout of the search tree over block first keys (8 keys: one cache line). */
 const FANOUT = 8;
+/** Index of the last element ≤ key in a sorted array whose first element is ≤ key. */
+function lastAtMost(a: Float64Array, key: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (a[mid]! <= key) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** Keys of a search tree over n first keys: every level padded to whole groups of FANOUT. */
 function treeLayout(n: number): number[] {
   // Level sizes bottom up (level 0: the first keys), then each padded to whole groups.
@@ -46,6 +58,8 @@ interface SstParts {
   readonly blockStart: Uint32Array;
   readonly blockTree: Float64Array;
   readonly treeBases: Int32Array;
+  readonly filterFirstKeys: Float64Array;
+  readonly indexFirstKeys: Float64Array;
   readonly blockOffsets: Float64Array;
   readonly filterPartOf: Uint32Array;
   readonly indexPartOf: Uint32Array;
@@ -79,6 +93,13 @@ export class SstFile extends SortedEntries implements SstParts {
    */
   readonly blockTree: Float64Array;
   readonly treeBases: Int32Array;
+  /**
+   * The first key of each filter and each index partition (of its first data block):
+   * the partition covering a key, found without the data block, from a few keys per
+   * file that stay in cache.
+   */
+  readonly filterFirstKeys: Float64Array;
+  readonly indexFirstKeys: Float64Array;
   /** Byte offset of every local block, and the end of the last partition at [blockCount]. */
   readonly blockOffsets: Float64Array;
   /** Filter / index partition of each data block. */
@@ -115,6 +136,8 @@ export class SstFile extends SortedEntries implements SstParts {
     this.blockStart = p.blockStart;
     this.blockTree = p.blockTree;
     this.treeBases = p.treeBases;
+    this.filterFirstKeys = p.filterFirstKeys;
+    this.indexFirstKeys = p.indexFirstKeys;
     this.blockOffsets = p.blockOffsets;
     this.filterPartOf = p.filterPartOf;
     this.indexPartOf = p.indexPartOf;
@@ -159,6 +182,15 @@ export class SstFile extends SortedEntries implements SstParts {
   /** Local block number of that index partition. */
   indexBlockOf(dataBlock: number): number {
     return this.dataBlockCount + this.filterPartitionCount + this.indexPartOf[dataBlock]!;
+  }
+
+  /** Local block number of the filter partition covering key (within [smallest, largest]); -1 when none. */
+  filterBlockOfKey(key: number): number {
+    return this.filterPartitionCount === 0 ? -1 : this.dataBlockCount + lastAtMost(this.filterFirstKeys, key);
+  }
+  /** Local block number of the index partition covering key (within [smallest, largest]). */
+  indexBlockOfKey(key: number): number {
+    return this.dataBlockCount + this.filterPartitionCount + lastAtMost(this.indexFirstKeys, key);
   }
 
   /** The bloom filter's answer (true when the file has no filter). */
@@ -213,7 +245,8 @@ export class SstFile extends SortedEntries implements SstParts {
   /** Bytes of the typed arrays behind this file (what the simulator holds per file). */
   bytesOfMetadata(): number {
     return this.keys.byteLength + this.seqs.byteLength + this.types.byteLength + this.sizes.byteLength
-      + this.tokens.byteLength + this.blockStart.byteLength + this.blockTree.byteLength + this.blockOffsets.byteLength
+      + this.tokens.byteLength + this.blockStart.byteLength + this.blockTree.byteLength
+      + this.filterFirstKeys.byteLength + this.indexFirstKeys.byteLength + this.blockOffsets.byteLength
       + this.filterPartOf.byteLength + this.indexPartOf.byteLength + this.bloom.byteLength;
   }
 
@@ -340,7 +373,7 @@ export class SstBuilder {
     const levelSizes = treeLayout(D);
     const padded = levelSizes.map((size) => Math.ceil(size / FANOUT) * FANOUT);
     const treeKeys = padded.reduce((a, x) => a + x, 0);
-    const f64 = 2 * n + treeKeys + blockCount + 1;
+    const f64 = 2 * n + treeKeys + F + I + blockCount + 1;
     const u32 = 2 * n + (D + 1) + 2 * D + words;
     const buf = new ArrayBuffer(f64 * 8 + u32 * 4 + n);
     let at = 0;
@@ -349,6 +382,8 @@ export class SstBuilder {
     const keys = f64Array(n);
     const seqs = f64Array(n);
     const blockTree = f64Array(treeKeys);
+    const filterFirstKeys = f64Array(F);
+    const indexFirstKeys = f64Array(I);
     const blockOffsets = f64Array(blockCount + 1);
     const sizes = u32Array(n);
     const tokens = u32Array(n);
@@ -378,6 +413,12 @@ export class SstBuilder {
     }
     filterPart.set(filterPartOf);
     indexPart.set(indexPartOf);
+    for (let b = D - 1; b >= 0; b--) {
+      // Walking back, the last write of each partition is its first block's key.
+      const first = keys[blockStart[b]!]!;
+      if (hasFilter) filterFirstKeys[filterPartOf[b]!] = first;
+      indexFirstKeys[indexPartOf[b]!] = first;
+    }
     blockOffsets[0] = 0;
     blockOffsets.set(this.blockEnds.subarray(0, D), 1);
     let offset = blockOffsets[D]!;
@@ -401,7 +442,7 @@ export class SstBuilder {
       else if (t === 2) merges++;
     }
     const file = new SstFile(fileNumber, {
-      options: o, keys, seqs, types, sizes, tokens, blockStart, blockTree, treeBases, blockOffsets,
+      options: o, keys, seqs, types, sizes, tokens, blockStart, blockTree, treeBases, filterFirstKeys, indexFirstKeys, blockOffsets,
       filterPartOf: filterPart, indexPartOf: indexPart, bloom, bloomK,
       dataBlockCount: D, filterPartitionCount: F, indexPartitionCount: I,
       topLevelOffset, topLevelBytes, fileSize: topLevelOffset + topLevelBytes,

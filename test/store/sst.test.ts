@@ -31,6 +31,9 @@ function checkLookups(f: SstFile): void {
     assert.ok(b >= 0 && b < f.dataBlockCount);
     assert.equal(f.findInBlock(b, key), i);
     assert.equal(f.blockOfEntry(i), b);
+    // The partitions found from the key agree with those of its block.
+    assert.equal(f.filterBlockOfKey(key), f.filterBlockOf(b));
+    assert.equal(f.indexBlockOfKey(key), f.indexBlockOf(b));
     assert.equal(f.tokenAt(i), (key * 31) >>> 0);
   }
   let falsePositives = 0;
@@ -39,7 +42,11 @@ function checkLookups(f: SstFile): void {
     const b = f.findBlock(absent);
     if (b >= 0) assert.equal(f.findInBlock(b, absent), -1);
     // The block of the last entry below the key, found through the entries instead.
-    if (absent < f.largest) assert.equal(b, f.blockOfEntry(f.lowerBound(absent) - 1));
+    if (absent < f.largest) {
+      assert.equal(b, f.blockOfEntry(f.lowerBound(absent) - 1));
+      assert.equal(f.filterBlockOfKey(absent), f.filterBlockOf(b));
+      assert.equal(f.indexBlockOfKey(absent), f.indexBlockOf(b));
+    }
     if (f.mayContain(absent)) falsePositives++;
   }
   if (f.entryCount >= 1000) assert.ok(falsePositives / f.entryCount < 0.015, `filter passes ${falsePositives} absent keys`);
