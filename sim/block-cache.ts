@@ -22,12 +22,16 @@ const HIGH = 1; // entry has high priority (index/filter)
 const HIT = 2; // entry has been hit since insertion
 const IN_POOL = 4; // entry sits in the high-priority pool
 
+// An entry's links, flags and size side by side (one cache line holds four entries):
+// e[4·slot + PREV], e[4·slot + NEXT], e[4·slot + FLAGS], e[4·slot + SIZE].
+const PREV = 0;
+const NEXT = 1;
+const FLAGS = 2;
+const SIZE = 3;
+
 export class BlockCache {
   private ids = new Float64Array(1024);
-  private sizes = new Float64Array(1024);
-  private flags = new Uint8Array(1024);
-  private prev = new Int32Array(1024);
-  private next = new Int32Array(1024);
+  private e = new Int32Array(4 * 1024);
   private readonly index = new IdTable();
   private free: number[] = [];
   private top = 1; // next never-used slot
@@ -36,13 +40,13 @@ export class BlockCache {
   private used = 0;
   private poolUsed = 0;
   private reserved = 0;
+  private readonly poolLimit: number;
   hits = 0;
   misses = 0;
   evictions = 0;
 
   constructor(readonly capacity: number, readonly highPriRatio = 0.1) {
-    this.prev[NIL] = NIL;
-    this.next[NIL] = NIL;
+    this.poolLimit = capacity * highPriRatio;
   }
 
   get usedBytes(): number { return this.used; }
@@ -58,7 +62,7 @@ export class BlockCache {
     }
     this.hits++;
     this.unlink(slot);
-    this.flags[slot]! |= HIT;
+    this.e[4 * slot + FLAGS]! |= HIT;
     this.link(slot);
     return true;
   }
@@ -68,13 +72,15 @@ export class BlockCache {
     return this.index.has(id);
   }
 
+  /** Inserts a block of `bytes` (whole bytes) unless present or larger than the cache. */
   insert(id: number, bytes: number, highPriority: boolean): void {
     if (this.index.has(id) || bytes > this.capacity) return;
+    if (!(Number.isInteger(bytes) && bytes >= 0 && bytes < 2 ** 31)) throw new RangeError(`block cache: block of ${bytes} bytes`);
     this.makeRoom(bytes);
     const slot = this.allocate();
     this.ids[slot] = id;
-    this.sizes[slot] = bytes;
-    this.flags[slot] = highPriority ? HIGH : 0;
+    this.e[4 * slot + SIZE] = bytes;
+    this.e[4 * slot + FLAGS] = highPriority ? HIGH : 0;
     this.index.set(id, slot);
     this.used += bytes;
     this.link(slot);
@@ -104,63 +110,63 @@ export class BlockCache {
   }
 
   private makeRoom(bytes: number): void {
-    while (this.used + this.reserved + bytes > this.capacity && this.prev[NIL] !== NIL) {
+    while (this.used + this.reserved + bytes > this.capacity && this.e[4 * NIL + PREV] !== NIL) {
       this.evictions++;
-      this.remove(this.prev[NIL]!);
+      this.remove(this.e[4 * NIL + PREV]!);
     }
   }
 
   /** Inserts a detached slot at the front of the pool or of the low part. */
   private link(slot: number): void {
-    const f = this.flags[slot]!;
+    const e = this.e;
+    const f = e[4 * slot + FLAGS]!;
     if (this.highPriRatio > 0 && (f & (HIGH | HIT)) !== 0) {
       this.insertAfter(NIL, slot);
-      this.flags[slot] = f | IN_POOL;
-      this.poolUsed += this.sizes[slot]!;
+      e[4 * slot + FLAGS] = f | IN_POOL;
+      this.poolUsed += e[4 * slot + SIZE]!;
       this.maintainPool();
     } else {
       // front of the low part: before lowHead (or at the tail when the part is empty)
-      const before = this.lowHead === NIL ? NIL : this.lowHead;
-      this.insertAfter(this.prev[before]!, slot);
-      this.flags[slot] = f & ~IN_POOL;
+      this.insertAfter(e[4 * this.lowHead + PREV]!, slot);
+      e[4 * slot + FLAGS] = f & ~IN_POOL;
       this.lowHead = slot;
     }
   }
 
   /** Moves the pool's least recent entries into the low part while the pool is over its share. */
   private maintainPool(): void {
-    const limit = this.capacity * this.highPriRatio;
-    while (this.poolUsed > limit) {
-      const last = this.lowHead === NIL ? this.prev[NIL]! : this.prev[this.lowHead]!;
-      if (last === NIL || (this.flags[last]! & IN_POOL) === 0) break;
-      this.flags[last]! &= ~IN_POOL;
-      this.poolUsed -= this.sizes[last]!;
+    const e = this.e;
+    while (this.poolUsed > this.poolLimit) {
+      const last = e[4 * this.lowHead + PREV]!; // lowHead NIL: the list's tail
+      if (last === NIL || (e[4 * last + FLAGS]! & IN_POOL) === 0) break;
+      e[4 * last + FLAGS]! &= ~IN_POOL;
+      this.poolUsed -= e[4 * last + SIZE]!;
       this.lowHead = last;
     }
   }
 
   private unlink(slot: number): void {
-    if (slot === this.lowHead) {
-      const n = this.next[slot]!;
-      this.lowHead = n;
-    }
-    if (this.flags[slot]! & IN_POOL) this.poolUsed -= this.sizes[slot]!;
-    const p = this.prev[slot]!, n = this.next[slot]!;
-    this.next[p] = n;
-    this.prev[n] = p;
+    const e = this.e;
+    const p = e[4 * slot + PREV]!;
+    const n = e[4 * slot + NEXT]!;
+    if (slot === this.lowHead) this.lowHead = n;
+    if (e[4 * slot + FLAGS]! & IN_POOL) this.poolUsed -= e[4 * slot + SIZE]!;
+    e[4 * p + NEXT] = n;
+    e[4 * n + PREV] = p;
   }
 
   private insertAfter(p: number, slot: number): void {
-    const n = this.next[p]!;
-    this.prev[slot] = p;
-    this.next[slot] = n;
-    this.next[p] = slot;
-    this.prev[n] = slot;
+    const e = this.e;
+    const n = e[4 * p + NEXT]!;
+    e[4 * slot + PREV] = p;
+    e[4 * slot + NEXT] = n;
+    e[4 * p + NEXT] = slot;
+    e[4 * n + PREV] = slot;
   }
 
   private remove(slot: number): void {
     this.unlink(slot);
-    this.used -= this.sizes[slot]!;
+    this.used -= this.e[4 * slot + SIZE]!;
     this.index.delete(this.ids[slot]!);
     this.ids[slot] = -1;
     this.free.push(slot);
@@ -175,21 +181,18 @@ export class BlockCache {
 
   private grow(): void {
     const n = this.ids.length * 2;
-    const f64 = (a: Float64Array) => { const b = new Float64Array(n); b.set(a); return b; };
-    const i32 = (a: Int32Array) => { const b = new Int32Array(n); b.set(a); return b; };
-    this.ids = f64(this.ids);
-    this.sizes = f64(this.sizes);
-    const flags = new Uint8Array(n);
-    flags.set(this.flags);
-    this.flags = flags;
-    this.prev = i32(this.prev);
-    this.next = i32(this.next);
+    const ids = new Float64Array(n);
+    ids.set(this.ids);
+    this.ids = ids;
+    const e = new Int32Array(4 * n);
+    e.set(this.e);
+    this.e = e;
   }
 
   /** Ids from most to least recent, with whether each sits in the pool: for tests. */
   order(): { id: number; pool: boolean }[] {
     const out: { id: number; pool: boolean }[] = [];
-    for (let s = this.next[NIL]!; s !== NIL; s = this.next[s]!) out.push({ id: this.ids[s]!, pool: (this.flags[s]! & IN_POOL) !== 0 });
+    for (let s = this.e[4 * NIL + NEXT]!; s !== NIL; s = this.e[4 * s + NEXT]!) out.push({ id: this.ids[s]!, pool: (this.e[4 * s + FLAGS]! & IN_POOL) !== 0 });
     return out;
   }
 }
