@@ -19,7 +19,7 @@ import type { ExecEnv, ExecStats, RunLimits } from './executor.ts';
 import type { IoContext } from './local-cache.ts';
 import { Process, WaitQueue, type Sim } from './process.ts';
 import type { Scheduler } from './scheduler.ts';
-import { ValueOut } from './state-store.ts';
+import { STEP_DONE, ValueOut, type StateStore, type SteppedGet } from './state-store.ts';
 import { OP_DELETE, OP_GET, OP_MERGE, OP_PUT, OP_SCAN, RecordBuf, type Workload } from './workload.ts';
 
 export interface AsyncOptions {
@@ -101,6 +101,9 @@ export function* asyncTask(env: ExecEnv, workload: Workload, limits: RunLimits, 
   function* readThread(): Sim<void> {
     const io: IoContext = { cpuPendingUs: 0, background: false, cpuChargedUs: 0 };
     const out = new ValueOut();
+    // The store's stepped get, when it has one (a restore swaps the store).
+    let steppedOf: StateStore | undefined;
+    let stepped: SteppedGet | undefined;
     const keys = new Float64Array(opts.batchSize);
     const outs = Array.from({ length: opts.batchSize }, () => new ValueOut());
     const batch: InFlight[] = [];
@@ -114,8 +117,14 @@ export function* asyncTask(env: ExecEnv, workload: Workload, limits: RunLimits, 
         readHead++;
         const before = io.cpuPendingUs + io.cpuChargedUs!;
         const key = first.rec.keys[first.next]!;
-        if (first.rec.types[first.next] === OP_SCAN) yield* env.store.scan(io, key, first.rec.sizes[first.next]!);
-        else yield* env.store.get(io, key, out);
+        const store = env.store;
+        if (first.rec.types[first.next] === OP_SCAN) yield* store.scan(io, key, first.rec.sizes[first.next]!);
+        else {
+          if (steppedOf !== store) { steppedOf = store; stepped = store.steppedGet?.(); }
+          if (stepped) {
+            for (let t = stepped.start(io, key, out); t !== STEP_DONE; t = stepped.resume(io)) yield t;
+          } else yield* store.get(io, key, out);
+        }
         const opCpu = io.cpuPendingUs + io.cpuChargedUs! - before;
         const now = yield* charge(scheduler, cpu, io);
         complete(first, now, opCpu);
@@ -151,7 +160,9 @@ export function* asyncTask(env: ExecEnv, workload: Workload, limits: RunLimits, 
       const before = io.cpuPendingUs + io.cpuChargedUs!;
       const key = r.rec.keys[i]!;
       switch (r.rec.types[i]) {
-        case OP_PUT: yield* env.store.put(io, key, r.rec.sizes[i]!, r.rec.tokens[i]!); break;
+        case OP_PUT:
+          if (!env.store.tryPut?.(io, key, r.rec.sizes[i]!, r.rec.tokens[i]!)) yield* env.store.put(io, key, r.rec.sizes[i]!, r.rec.tokens[i]!);
+          break;
         case OP_DELETE: yield* env.store.delete(io, key); break;
         case OP_MERGE: yield* env.store.merge(io, key, r.rec.sizes[i]!, r.rec.tokens[i]!); break;
       }
@@ -181,7 +192,8 @@ export function* asyncTask(env: ExecEnv, workload: Workload, limits: RunLimits, 
     // Take the overhead owed so far before waiting: completions add more meanwhile.
     const work = rec.cpuUs + taskPendingUs;
     taskPendingUs = 0;
-    now = yield cpu.run(now, work);
+    const t = cpu.run(now, work);
+    now = scheduler.tryAdvance(t) ? scheduler.now : yield t;
     if (rec.count === 0) {
       stats.records++;
       continue;
@@ -214,7 +226,8 @@ function* charge(scheduler: Scheduler, cpu: Cpu, io: IoContext): Sim<number> {
     const us = io.cpuPendingUs;
     io.cpuPendingUs = 0;
     io.cpuChargedUs = (io.cpuChargedUs ?? 0) + us;
-    now = yield cpu.run(now, us);
+    const t = cpu.run(now, us);
+    now = scheduler.tryAdvance(t) ? scheduler.now : yield t;
   }
   return now;
 }
