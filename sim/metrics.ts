@@ -71,6 +71,14 @@ export class LatencyHistogram {
     return this.total;
   }
 
+  /** Empties the histogram for reuse. */
+  reset(): void {
+    if (this.total > 0) this.counts.fill(0);
+    this.total = 0;
+    this.maxNs = 0;
+    this.sum = 0;
+  }
+
   /** The p-th percentile (p in 0..100), µs: the highest value equivalent to the sample at that rank. */
   percentile(p: number): number {
     if (this.total === 0) return 0;
@@ -156,14 +164,14 @@ export interface LatencySummary {
 export class Timeline {
   private readonly sums = new Map<string, number[]>();
   private readonly gauges = new Map<string, number[]>();
-  private readonly latencies = new Map<string, LatencyHistogram[]>();
+  private readonly latencies = new Map<string, SecondPercentiles>();
   private lastSecond = -1;
   /** Simulated time at which the timeline starts (the measured run); earlier samples are ignored. */
   private origin = 0;
-  /** The histogram latency() fed last, its series and its bucket. */
+  /** The series latency() fed last, and its second. */
   private lastLatencySeries: string | undefined = undefined;
   private lastLatencySecond = -1;
-  private lastLatency: LatencyHistogram | undefined = undefined;
+  private lastLatency: SecondPercentiles | undefined = undefined;
 
   constructor(readonly bucketUs = 1e6) {}
 
@@ -202,22 +210,27 @@ export class Timeline {
     arr[b] = value;
   }
 
+  /**
+   * A latency sample of `series`. Samples come in time order (simulated time never
+   * goes back), so each series keeps one histogram for its current second and keeps
+   * only p50 and p99 of the seconds before: memory does not grow with run length.
+   */
   latency(series: string, timeUs: number, us: number): void {
     // Most calls land in the same series and second as the last one.
     const second = Math.floor((timeUs - this.origin) / this.bucketUs);
     if (series === this.lastLatencySeries && second === this.lastLatencySecond) {
-      this.lastLatency!.record(us);
+      this.lastLatency!.h.record(us);
       return;
     }
     const b = this.bucket(timeUs);
     if (b < 0) return;
-    let arr = this.latencies.get(series);
-    if (!arr) this.latencies.set(series, (arr = []));
-    const h = (arr[b] ??= new LatencyHistogram());
-    h.record(us);
+    let s = this.latencies.get(series);
+    if (!s) this.latencies.set(series, (s = new SecondPercentiles()));
+    s.moveTo(b);
+    s.h.record(us);
     this.lastLatencySeries = series;
     this.lastLatencySecond = b;
-    this.lastLatency = h;
+    this.lastLatency = s;
   }
 
   /** Rows, one per bucket: `second` plus every series (sums, gauges carried forward, p50/p99 of latencies). */
@@ -231,13 +244,43 @@ export class Timeline {
         if (arr[b] !== undefined) lastGauge.set(name, arr[b]!);
         row[name] = lastGauge.get(name) ?? 0;
       }
-      for (const [name, arr] of this.latencies) {
-        const h = arr[b];
-        row[`${name}P50Us`] = h ? h.percentile(50) : 0;
-        row[`${name}P99Us`] = h ? h.percentile(99) : 0;
+      for (const [name, s] of this.latencies) {
+        row[`${name}P50Us`] = s.p50At(b);
+        row[`${name}P99Us`] = s.p99At(b);
       }
       rows.push(row);
     }
     return rows;
+  }
+}
+
+/** One latency series of a timeline: the current second's histogram, p50/p99 of the closed ones. */
+class SecondPercentiles {
+  readonly h = new LatencyHistogram();
+  private second = -1;
+  private readonly p50: number[] = [];
+  private readonly p99: number[] = [];
+
+  /** Closes the current second when `second` is a later one. */
+  moveTo(second: number): void {
+    if (second === this.second) return;
+    if (second < this.second) throw new Error(`timeline: latency at second ${second} after second ${this.second}`);
+    this.close();
+    this.second = second;
+  }
+
+  private close(): void {
+    if (this.second < 0 || this.h.count === 0) return;
+    this.p50[this.second] = this.h.percentile(50);
+    this.p99[this.second] = this.h.percentile(99);
+    this.h.reset();
+  }
+
+  p50At(second: number): number {
+    return second === this.second ? this.h.percentile(50) : this.p50[second] ?? 0;
+  }
+
+  p99At(second: number): number {
+    return second === this.second ? this.h.percentile(99) : this.p99[second] ?? 0;
   }
 }

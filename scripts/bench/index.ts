@@ -5,6 +5,7 @@ import { sweepSection } from './sweep.ts';
 import { storeSection } from './store.ts';
 import { hotPathsStoreSection } from './hot-paths-store.ts';
 import { samplingSection } from './sampling.ts';
+import { longRunSection } from './long-run.ts';
 
 export const SECTIONS: BenchSection[] = [
   memorySection,
@@ -12,4 +13,5 @@ export const SECTIONS: BenchSection[] = [
   storeSection,
   hotPathsStoreSection,
   samplingSection,
+  longRunSection,
 ];
