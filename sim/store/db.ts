@@ -689,7 +689,9 @@ export class Db implements StateStore {
     } else block = this.walkedBlock;
     const i = file.findInBlock(block, key);
     if (i < 0) return FILE_NO;
-    return acc.add(file.seqs[i]!, file.types[i]!, file.sizes[i]!, file.tokens[i]!) ? FILE_RESOLVED : FILE_NO;
+    // A get reads the value's type, size and token; the sequence number it folds in is
+    // never read back, so the entry's seqs line is not touched.
+    return acc.add(0, file.types[i]!, file.sizes[i]!, file.tokens[i]!) ? FILE_RESOLVED : FILE_NO;
   }
 
 
