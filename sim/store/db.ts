@@ -87,6 +87,10 @@ export class DbStats {
 }
 
 const scratch = new EntryOut();
+/** A scan's visited entries, handed to its visitor once the walk is over (reused). */
+const scanKeys: number[] = [];
+const scanSizes: number[] = [];
+const scanTokens: number[] = [];
 
 // A get's walk over files: the step of one file's lookup whose block is read next, and
 // what a file's lookup came to.
@@ -741,52 +745,47 @@ export class Db implements StateStore {
     let visited = 0;
     let last = start;
     let entries = 0;
-    let runs: SortedRun[] = [];
-    // Memtable snapshots are capped (copying a whole memtable per scan is costly), but
-    // tombstones use up the cap too: if the walk passes the end of a truncated
-    // snapshot, take larger ones and walk again. The walk is synchronous, so the
-    // retry sees the same state.
-    for (let cap = 2 * count + 16; ; cap *= 4) {
-      const snaps = [this.mem.snapshot(start, cap)];
-      for (let i = this.imm.length - 1; i >= 0; i--) snaps.push(this.imm[i]!.snapshot(start, cap));
-      runs = [...snaps];
-      for (const f of v.levels[0]!) runs.push(f);
-      for (let level = 1; level < v.numLevels; level++) {
-        const files = v.levels[level]!;
-        if (files.length > 0) runs.push(new LevelRun(files));
+    // The walk is synchronous (no write comes between), so the memtables are read in
+    // place: each as its sorted keys and the newer keys beside them, two disjoint runs.
+    const runs: SortedRun[] = [];
+    let sources = 0;
+    for (let i = -1; i < this.imm.length; i++) {
+      const mem = i < 0 ? this.mem : this.imm[this.imm.length - 1 - i]!;
+      const [sorted, newer] = mem.scanRuns();
+      runs.push(sorted, newer);
+      sources++;
+    }
+    for (const f of v.levels[0]!) { runs.push(f); sources++; }
+    for (let level = 1; level < v.numLevels; level++) {
+      const files = v.levels[level]!;
+      if (files.length > 0) { runs.push(new LevelRun(files)); sources++; }
+    }
+    const it = new MergingIterator(runs);
+    it.seek(start);
+    while (it.valid && visited < count) {
+      const key = it.key();
+      acc.reset();
+      do {
+        acc.add(it.seq(), it.type(), it.size(), it.token());
+        entries++;
+        it.next();
+      } while (it.valid && it.key() === key);
+      last = key;
+      if (acc.found()) {
+        visited++;
+        if (visit) { scanKeys.push(key); scanSizes.push(acc.size); scanTokens.push(acc.token); }
       }
-      const it = new MergingIterator(runs);
-      it.seek(start);
-      visited = 0;
-      last = start;
-      entries = 0;
-      const keys: number[] = [];
-      const sizes: number[] = [];
-      const tokens: number[] = [];
-      while (it.valid && visited < count) {
-        const key = it.key();
-        acc.reset();
-        do {
-          acc.add(it.seq(), it.type(), it.size(), it.token());
-          entries++;
-          it.next();
-        } while (it.valid && it.key() === key);
-        last = key;
-        if (acc.found()) {
-          visited++;
-          keys.push(key); sizes.push(acc.size); tokens.push(acc.token);
-        }
-      }
-      const exhausted = visited < count;
-      const complete = snaps.every((s) => s.length < cap || (!exhausted && s.keys[s.length - 1]! >= last));
-      if (!complete) continue;
-      if (visit) for (let i = 0; i < keys.length; i++) visit(keys[i]!, sizes[i]!, tokens[i]!);
-      break;
+    }
+    if (visit) {
+      for (let i = 0; i < scanKeys.length; i++) visit(scanKeys[i]!, scanSizes[i]!, scanTokens[i]!);
+      scanKeys.length = scanSizes.length = scanTokens.length = 0;
     }
     this.accPool.push(acc);
     const costs = this.env.cpu.costs;
-    io.cpuPendingUs += entries * costs.memtableReadUs * 0.25 + costs.indexSeekUs * runs.length;
-    // The blocks behind that walk, file by file.
+    // An index seek per source: each memtable, each L0 file, each level.
+    io.cpuPendingUs += entries * costs.memtableReadUs * 0.25 + costs.indexSeekUs * sources;
+    // The blocks behind that walk, file by file (a generator only for what misses memory).
+    const fs = this.env.fs;
     for (let level = 0; level < v.numLevels; level++) {
       for (const f of v.overlapping(level, start, last)) {
         const first = Math.max(0, f.findBlock(Math.max(start, f.smallest)));
@@ -796,9 +795,11 @@ export class Db implements StateStore {
           const ib = f.indexBlockOf(b);
           if (ib !== indexBlock) {
             indexBlock = ib;
-            yield* this.readBlock(io, f, ib, true);
+            const id = f.blockId(ib);
+            if (!fs.probeMemory(io, id)) yield* fs.readMissedBlock(io, f, id, f.blockOffset(ib), f.blockSize(ib), true);
           }
-          yield* this.readBlock(io, f, b, false);
+          const id = f.blockId(b);
+          if (!fs.probeMemory(io, id)) yield* fs.readMissedBlock(io, f, id, f.blockOffset(b), f.blockSize(b), false);
         }
       }
     }

@@ -38,10 +38,22 @@ export class Memtable implements SortedRun {
   /** tail[0, tailSorted) lists slots [sortedCount, sortedCount + tailSorted) in key order. */
   private tail = new Uint32Array(TAIL_LIMIT + INSERT_LIMIT);
   private tailSorted = 0;
+  private readonly tailRun: SortedRun;
 
   constructor(readonly keyBytes = 16, initialCapacity = 1024) {
     const cap = Math.max(16, initialCapacity);
     this.slotOf = new IdTable(cap);
+    // The tail (newer keys, sorted) as a run; it reads the fields at each call, as they grow.
+    const m = this;
+    this.tailRun = {
+      get length() { return m.tailSorted; },
+      keyAt: (i) => m.keys[m.tail[i]!]!,
+      seqAt: (i) => m.seqs[m.tail[i]!]!,
+      typeAt: (i) => m.types[m.tail[i]!]!,
+      sizeAt: (i) => m.sizes[m.tail[i]!]!,
+      tokenAt: (i) => m.tokens[m.tail[i]!]!,
+      lowerBound: (key) => lowerBoundSlots(m.keys, m.tail, 0, m.tailSorted, key),
+    };
     this.keys = new Float64Array(cap);
     this.seqs = new Float64Array(cap);
     this.types = new Uint8Array(cap);
@@ -115,6 +127,17 @@ export class Memtable implements SortedRun {
     this.sortTail();
     if (this.tailSorted > 0) this.mergeTail();
     return this;
+  }
+
+  /**
+   * For a scan that walks to completion before the next write: the memtable in place
+   * as two sorted runs of disjoint keys, its sorted prefix (the memtable itself) and
+   * the newer keys beside it. Positions stay valid until the next write.
+   */
+  scanRuns(): [SortedRun, SortedRun] {
+    this.sortTail();
+    if (this.tailSorted > TAIL_LIMIT) this.mergeTail();
+    return [this, this.tailRun];
   }
 
   /**
