@@ -69,6 +69,17 @@ test('sorted run and snapshots follow key order through every tail path', () => 
     }
     const full = m.snapshot();
     assert.deepEqual([...full.keys], keys);
+    // In place for a scan: two sorted runs of disjoint keys that together hold every key.
+    const [sorted, newer] = m.scanRuns();
+    const inPlace: number[] = [];
+    for (const run of [sorted, newer]) {
+      for (let i = 1; i < run.length; i++) assert.ok(run.keyAt(i - 1) < run.keyAt(i));
+      for (let i = 0; i < run.length; i++) { inPlace.push(run.keyAt(i)); assert.equal(run.tokenAt(i), model.get(run.keyAt(i))); }
+      const from = Math.floor(rnd() * 2 ** 40);
+      const at = run.lowerBound(from);
+      assert.ok((at === run.length || run.keyAt(at) >= from) && (at === 0 || run.keyAt(at - 1) < from));
+    }
+    assert.deepEqual(inPlace.sort((a, b) => a - b), keys);
   };
   // Bursts of new keys of different sizes hit binary insertion (≤ 32), tail sorts, tail merges, and full sorts.
   for (const burst of [1, 5, 31, 33, 200, 3000, 5000, 2, 1, 10000, 7]) {
