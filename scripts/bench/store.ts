@@ -31,7 +31,7 @@ export function storeSpeed(config: RunConfigInput): StoreSpeed {
 }
 
 /** YCSB at the issue's scale: 10M keys of 1000-byte values (about 10 GB of state), disaggregated on HDFS with the file cache. */
-export function ycsbConfig(letter: 'a' | 'b' | 'c', keys: number, ops: number): RunConfigInput {
+export function ycsbConfig(letter: 'a' | 'b' | 'c' | 'e', keys: number, ops: number): RunConfigInput {
   return { workload: `ycsb-${letter}`, workloadParams: { recordCount: keys }, ops, placement: 'disaggregated', policy: 'file', dfs: 'hdfs' };
 }
 
@@ -43,10 +43,12 @@ export const storeSection: BenchSection = {
     const keys = quick ? 1_000_000 : 10_000_000;
     const ops = quick ? 300_000 : 1_000_000;
     const figures: Figure[] = [];
-    for (const [letter, target] of [['c', 1_000_000], ['a', 500_000]] as const) {
-      const r = storeSpeed(ycsbConfig(letter, keys, ops));
+    for (const [letter, target] of [['c', 1_000_000], ['a', 500_000], ['e', 0]] as const) {
+      // E's scans read tens of blocks each: a shorter run.
+      const r = storeSpeed(ycsbConfig(letter, keys, letter === 'e' ? ops / 5 : ops));
       const what = `YCSB-${letter.toUpperCase()} ${millions(keys)} keys x 1000 B, file cache, ${millions(r.ops)} ops`;
-      figures.push(atLeast(`store ${what}: ops per CPU s`, r.opsPerCpuSecond, 'ops/s', target, 0));
+      const name = `store ${what}: ops per CPU s`;
+      figures.push(target > 0 ? atLeast(name, r.opsPerCpuSecond, 'ops/s', target, 0) : info(name, r.opsPerCpuSecond, 'ops/s', 0));
       figures.push(info(`  load of the ${millions(keys)} keys before it`, r.loadCpuSeconds, 'CPU s', 1));
     }
     return figures;
