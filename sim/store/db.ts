@@ -698,7 +698,6 @@ export class Db implements StateStore {
     return acc.add(0, file.types[i]!, file.sizes[i]!, file.tokens[i]!) ? FILE_RESOLVED : FILE_NO;
   }
 
-
   /**
    * A grouped lookup (FLIP-426 → RocksDB MultiGet): one memtable pass, then the
    * keys' file lookups run concurrently, so their block reads overlap, and a block
@@ -762,6 +761,7 @@ export class Db implements StateStore {
     }
     const it = new MergingIterator(runs);
     it.seek(start);
+    scanKeys.length = scanSizes.length = scanTokens.length = 0;
     while (it.valid && visited < count) {
       const key = it.key();
       acc.reset();
@@ -776,10 +776,7 @@ export class Db implements StateStore {
         if (visit) { scanKeys.push(key); scanSizes.push(acc.size); scanTokens.push(acc.token); }
       }
     }
-    if (visit) {
-      for (let i = 0; i < scanKeys.length; i++) visit(scanKeys[i]!, scanSizes[i]!, scanTokens[i]!);
-      scanKeys.length = scanSizes.length = scanTokens.length = 0;
-    }
+    if (visit) for (let i = 0; i < scanKeys.length; i++) visit(scanKeys[i]!, scanSizes[i]!, scanTokens[i]!);
     this.accPool.push(acc);
     const costs = this.env.cpu.costs;
     // An index seek per source: each memtable, each L0 file, each level.
