@@ -16,7 +16,8 @@ export async function main(argv: string[]): Promise<number> {
     .help()
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg, err) => {
-      throw err ?? new InputError(msg);
+      // yargs spreads some messages over lines ("Invalid values:\n  Argument: …"): one line.
+      throw err ?? new InputError(msg.split('\n').map((l) => l.trim()).filter((l) => l).join(' '));
     });
   for (const command of commands) cli = cli.command(command);
   try {
