@@ -6,6 +6,7 @@ import { storeSection } from './store.ts';
 import { hotPathsStoreSection } from './hot-paths-store.ts';
 import { samplingSection } from './sampling.ts';
 import { longRunSection } from './long-run.ts';
+import { replaySection } from './replay.ts';
 
 export const SECTIONS: BenchSection[] = [
   memorySection,
@@ -14,4 +15,5 @@ export const SECTIONS: BenchSection[] = [
   hotPathsStoreSection,
   samplingSection,
   longRunSection,
+  replaySection,
 ];

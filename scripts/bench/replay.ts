@@ -1,0 +1,69 @@
+/**
+ * Replay speed: requests per wall second of `tiersim replay` (reading the file
+ * included, one thread) per eviction algorithm, on a 10M-request zipfian oracleGeneral
+ * trace; with --peer-cachesim PATH, libCacheSim's cachesim on the same file and cache
+ * size beside it (its own reported throughput and miss ratio).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InputError } from '../../sim/errors.ts';
+import { replayTrace } from '../replay.ts';
+import { atLeast, info, type BenchSection, type Figure } from './figure.ts';
+import { writeZipfTrace } from './zipf-trace.ts';
+
+/** Algorithms with a speed target (the issue's ≥ 10M requests per second), then the rest. */
+const TARGETED = ['fifo', 'clock', 'sieve', 's3fifo'];
+const OTHERS = ['lru', 'arc', 'twoq', 'lfu', 'lirs'];
+const TARGET = 10_000_000;
+
+export interface PeerResult {
+  missRatio: number;
+  requestsPerSecond: number;
+}
+
+/** Runs cachesim on an oracleGeneral trace and reads its summary line. */
+export function runCachesim(binary: string, trace: string, algorithm: string, cacheBytes: number): PeerResult {
+  const r = spawnSync(binary, [trace, 'oracleGeneral', algorithm, String(cacheBytes)], { encoding: 'utf8' });
+  if (r.error) throw new InputError(`--peer-cachesim: cannot run '${binary}' (${(r.error as NodeJS.ErrnoException).code ?? r.error.message})`);
+  const text = `${r.stdout}\n${r.stderr}`;
+  const m = /miss ratio ([\d.]+), throughput ([\d.]+) MQPS/.exec(text);
+  if (!m) throw new InputError(`--peer-cachesim: no 'miss ratio …, throughput … MQPS' line in the output of '${binary}' (exit ${r.status})`);
+  return { missRatio: Number(m[1]), requestsPerSecond: Number(m[2]) * 1e6 };
+}
+
+export const replaySection: BenchSection = {
+  name: 'replay',
+  async run({ quick, peerCachesim }) {
+    const requests = quick ? 1_000_000 : 10_000_000;
+    const objects = quick ? 100_000 : 1_000_000;
+    const cacheBytes = Math.round(objects * 0.1) * 4096; // a tenth of the objects
+    const dir = mkdtempSync(join(tmpdir(), 'tiersim-bench-replay-'));
+    const trace = join(dir, 'zipf.oracleGeneral.bin');
+    const label = `${requests / 1e6}M-req zipf`;
+    const figures: Figure[] = [];
+    try {
+      writeZipfTrace(trace, requests, objects);
+      const replay = (policy: string) => replayTrace({ trace, format: 'oracleGeneral', policies: [policy], sizes: [String(cacheBytes)] });
+      let lru: { rate: number; missRatio: number } | undefined;
+      for (const policy of [...TARGETED, ...OTHERS]) {
+        const r = replay(policy);
+        const rate = r.requests / r.wallSeconds;
+        const name = `replay ${policy}, ${label}: requests per wall s`;
+        figures.push(TARGETED.includes(policy) ? atLeast(name, rate, 'req/s', TARGET, 0) : info(name, rate, 'req/s', 0));
+        if (policy === 'lru') lru = { rate, missRatio: r.rows[0]!.missRatio };
+      }
+      if (peerCachesim && lru) {
+        const peer = runCachesim(peerCachesim, trace, 'lru', cacheBytes);
+        figures.push(info('  cachesim lru on the same trace and size: requests per wall s', peer.requestsPerSecond, 'req/s', 0));
+        figures.push(atLeast('  tiersim lru / cachesim lru, requests per wall s', lru.rate / peer.requestsPerSecond, 'x', 1));
+        figures.push(info('  lru miss ratio, tiersim', lru.missRatio, '', 4));
+        figures.push(info('  lru miss ratio, cachesim', peer.missRatio, '', 4));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return figures;
+  },
+};
