@@ -38,6 +38,11 @@ export interface ReplayConfig {
   /** libCacheSim-style reader parameters for csv (and obj-id-is-num for txt). */
   csv?: string;
   keepSizeChanges?: boolean;
+  /**
+   * Spatial sampling (SHARDS): replay only the objects whose id hashes below this share,
+   * with byte cache sizes scaled by it; miss ratios estimate the full trace's.
+   */
+  sample?: number;
   batchSize?: number;
   /** Called after each batch with the share of the work done, 0..1. */
   onProgress?: (done: number) => void;
@@ -121,6 +126,38 @@ class FirstSizes {
 }
 
 /** Drops requests of size 0 from the batch (libCacheSim's readers skip them); returns how many. */
+/** A 32-bit hash of an object id (below 2^53), independent of the caches' own indexes. */
+function idHash(id: number): number {
+  let h = Math.imul((id >>> 0) ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(Math.floor(id / 4294967296) | 0, 0xc2b2ae35);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Keeps the requests of sampled objects (hash below `threshold`), in place. */
+function keepSampled(batch: TraceBatch, threshold: number): void {
+  const { id, size, time, nextAccess } = batch;
+  let k = 0;
+  for (let i = 0; i < batch.n; i++) {
+    if (idHash(id[i]!) >= threshold) continue;
+    if (k !== i) {
+      id[k] = id[i]!;
+      size[k] = size[i]!;
+      time[k] = time[i]!;
+      nextAccess[k] = nextAccess[i]!;
+    }
+    k++;
+  }
+  batch.n = k;
+}
+
+function sampleThreshold(config: ReplayConfig): number | undefined {
+  return config.sample === undefined || config.sample >= 1 ? undefined : Math.floor(config.sample * 4294967296);
+}
+
 function dropZeroSize(batch: TraceBatch): number {
   const { id, size, time, nextAccess } = batch;
   let k = 0;
@@ -151,6 +188,7 @@ export function replayTrace(config: ReplayConfig): ReplayReport {
   const sizes = splitList(config.sizes).map(parseCacheSize);
   if (policies.length === 0) throw new InputError('--policy: name at least one eviction algorithm');
   if (sizes.length === 0) throw new InputError('--size: give at least one cache size');
+  if (config.sample !== undefined && !(config.sample > 0 && config.sample <= 1)) throw new InputError(`--sample: ${config.sample} must be in (0, 1]`);
   const reader = openTrace(config.trace, config.format, config.csv === undefined ? {} : { csv: config.csv });
   try {
     return run(reader, config, policies, sizes, started);
@@ -168,8 +206,10 @@ function firstPass(reader: TraceReader, config: ReplayConfig, needNext: boolean,
   let bytes = 0;
   let request = 0;
   let next = new Float64Array(needNext ? 1 << 16 : 0);
+  const threshold = sampleThreshold(config);
   while (reader.read(batch) > 0) {
     dropZeroSize(batch);
+    if (threshold !== undefined) keepSampled(batch, threshold);
     normalize?.apply(batch);
     for (let i = 0; i < batch.n; i++, request++) {
       const id = batch.id[i]!;
@@ -199,7 +239,8 @@ function firstPass(reader: TraceReader, config: ReplayConfig, needNext: boolean,
 
 function run(reader: TraceReader, config: ReplayConfig, policies: string[], sizes: SizeSpec[], started: number): ReplayReport {
   const needWorkingSet = sizes.some((s) => s.fraction !== undefined);
-  const needNext = policies.includes('belady') && !reader.hasNextAccess;
+  // A sampled trace's next accesses are its own, not the file's.
+  const needNext = policies.includes('belady') && (!reader.hasNextAccess || config.sample !== undefined);
   const passes = needWorkingSet || needNext ? 2 : 1;
   let passesDone = 0;
   const progress = (f: number) => config.onProgress?.((passesDone + f) / passes);
@@ -216,7 +257,8 @@ function run(reader: TraceReader, config: ReplayConfig, policies: string[], size
   const runs: Run[] = [];
   for (const policy of policies) {
     for (const size of sizes) {
-      const capacity = size.bytes ?? Math.floor(size.fraction! * workingSet!.bytes);
+      // A fraction is of the (sampled) working set; bytes scale with the sample.
+      const capacity = size.bytes !== undefined ? Math.floor(size.bytes * (config.sample ?? 1)) : Math.floor(size.fraction! * workingSet!.bytes);
       const cache = makeEvictionCache(policy, capacity);
       runs.push({
         cache,
@@ -234,8 +276,17 @@ function run(reader: TraceReader, config: ReplayConfig, policies: string[], size
   let requests = 0;
   let requestBytes = 0;
   let skippedZeroSize = 0;
+  const threshold = sampleThreshold(config);
+  // Requests and bytes before sampling, for SHARDS-adj's correction below.
+  let fullRequests = 0;
+  let fullBytes = 0;
   while (reader.read(batch) > 0) {
     skippedZeroSize += dropZeroSize(batch);
+    if (threshold !== undefined) {
+      fullRequests += batch.n;
+      for (let i = 0; i < batch.n; i++) fullBytes += batch.size[i]!;
+      keepSampled(batch, threshold);
+    }
     normalize?.apply(batch);
     const n = batch.n;
     const ids = batch.id;
@@ -271,13 +322,23 @@ function run(reader: TraceReader, config: ReplayConfig, policies: string[], size
     requests += n;
     progress(reader.bytesRead / Math.max(1, reader.totalBytes));
   }
-  if (requests === 0) throw new InputError(`${config.trace}: no requests (all have size 0)`);
+  if (requests === 0) {
+    throw new InputError(config.sample !== undefined && skippedZeroSize === 0
+      ? `${config.trace}: no requests in a ${config.sample} sample (try a larger --sample)`
+      : `${config.trace}: no requests (all have size 0)`);
+  }
 
+  // SHARDS-adj: a sample holds more or fewer requests than rate × all, mostly because
+  // a heavy hitter fell in or out of it; the difference is counted as hits, so the
+  // miss ratio is the sample's misses over rate × the trace's requests (and bytes).
+  const sampled = threshold !== undefined;
+  const perRequests = sampled ? config.sample! * fullRequests : requests;
+  const perBytes = sampled ? config.sample! * fullBytes : requestBytes;
   for (const r of runs) {
     r.row.requests = requests;
     r.row.requestBytes = requestBytes;
-    r.row.missRatio = r.row.misses / requests;
-    r.row.byteMissRatio = requestBytes > 0 ? r.row.byteMisses / requestBytes : 0;
+    r.row.missRatio = Math.min(1, r.row.misses / perRequests);
+    r.row.byteMissRatio = perBytes > 0 ? Math.min(1, r.row.byteMisses / perBytes) : 0;
   }
   return {
     rows: runs.map((r) => r.row),

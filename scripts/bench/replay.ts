@@ -54,6 +54,13 @@ export const replaySection: BenchSection = {
         figures.push(TARGETED.includes(policy) ? atLeast(name, rate, 'req/s', TARGET, 0) : info(name, rate, 'req/s', 0));
         if (policy === 'lru') lru = { rate, missRatio: r.rows[0]!.missRatio };
       }
+      // Spatial sampling: the LRU miss ratio of hashed samples against the full replay.
+      if (lru) {
+        for (const sample of [0.1, 0.01]) {
+          const r = replayTrace({ trace, format: 'oracleGeneral', policies: ['lru'], sizes: [String(cacheBytes)], sample });
+          figures.push(info(`  lru miss ratio, ${sample * 100}% sample, minus the full replay's (${lru.missRatio.toFixed(4)})`, r.rows[0]!.missRatio - lru.missRatio, 'abs', 4));
+        }
+      }
       if (peerCachesim && lru) {
         const peer = runCachesim(peerCachesim, trace, 'lru', cacheBytes);
         figures.push(info('  cachesim lru on the same trace and size: requests per wall s', peer.requestsPerSecond, 'req/s', 0));

@@ -12,6 +12,7 @@ interface Args {
   csv?: string;
   out?: string;
   'keep-size-changes'?: boolean;
+  sample?: number;
 }
 
 export const replayCommand: CommandModule<object, Args> = {
@@ -24,6 +25,7 @@ export const replayCommand: CommandModule<object, Args> = {
     .option('size', { type: 'string', demandOption: true, describe: 'comma-separated cache sizes: 16MiB, 1GiB, bytes, or fractions of the working set (0.01)' })
     .option('csv', { type: 'string', describe: 'csv column mapping, libCacheSim style: "time-col=2,obj-id-col=5,obj-size-col=4,has-header=true,delimiter=,"' })
     .option('out', { type: 'string', describe: 'directory for results.csv' })
+    .option('sample', { type: 'number', describe: 'replay a hashed share of the objects (SHARDS), cache sizes scaled by it, e.g. 0.1' })
     .option('keep-size-changes', { type: 'boolean', describe: 'use each request\'s own size (default: an object keeps the size of its first request)' })
     .example('$0 replay --trace cloudPhysicsIO.oracleGeneral.bin --policy lru,s3fifo --size 16MiB,1GiB', ''),
   handler: (args) => {
@@ -37,6 +39,7 @@ export const replayCommand: CommandModule<object, Args> = {
         sizes: ([] as string[]).concat(args.size),
         ...(args.csv !== undefined ? { csv: args.csv } : {}),
         keepSizeChanges: !!args['keep-size-changes'],
+        ...(args.sample !== undefined ? { sample: args.sample } : {}),
         onProgress: (done) => bar?.update(done),
       });
     } finally {
