@@ -1,11 +1,11 @@
 import { atLeast, info, type BenchSection } from './figure.ts';
 import { sweepSpeed } from '../lib/sweep.ts';
 
-/** Cells per wall second of the example grid with 1 and 2 worker threads. */
+/** Cells per wall second of scripts/grids/bench.yaml (24 cells of 1–2 s) with 1 and 2 worker threads. */
 export const sweepSection: BenchSection = {
   name: 'sweep',
   async run() {
-    const speeds = await sweepSpeed('scripts/grids/example.yaml', [1, 2]);
+    const speeds = await sweepSpeed('scripts/grids/bench.yaml', [1, 2]);
     const one = speeds.find((x) => x.workers === 1)!;
     const two = speeds.find((x) => x.workers === 2)!;
     return [
