@@ -137,43 +137,43 @@ function idHash(id: number): number {
   return h >>> 0;
 }
 
-/** Keeps the requests of sampled objects (hash below `threshold`), in place. */
-function keepSampled(batch: TraceBatch, threshold: number): void {
+function sampleThreshold(config: ReplayConfig): number {
+  return config.sample === undefined || config.sample >= 1 ? ALL : Math.floor(config.sample * ALL);
+}
+
+/** What filterBatch dropped and saw. */
+interface FilterCounts {
+  /** Requests of size 0 (skipped, as libCacheSim does). */
+  zeroSize: number;
+  /** Requests and bytes of non-zero size, before sampling. */
+  requests: number;
+  bytes: number;
+}
+
+const ALL = 4294967296;
+
+/**
+ * Drops, in place, requests of size 0 and — when `threshold` < 2^32 — requests of
+ * objects whose id hashes at or above it (not in the sample).
+ */
+function filterBatch(batch: TraceBatch, threshold: number, counts: FilterCounts): void {
   const { id, size, time, nextAccess } = batch;
   let k = 0;
   for (let i = 0; i < batch.n; i++) {
-    if (idHash(id[i]!) >= threshold) continue;
+    const sz = size[i]!;
+    if (sz === 0) { counts.zeroSize++; continue; }
+    counts.requests++;
+    counts.bytes += sz;
+    if (threshold < ALL && idHash(id[i]!) >= threshold) continue;
     if (k !== i) {
       id[k] = id[i]!;
-      size[k] = size[i]!;
+      size[k] = sz;
       time[k] = time[i]!;
       nextAccess[k] = nextAccess[i]!;
     }
     k++;
   }
   batch.n = k;
-}
-
-function sampleThreshold(config: ReplayConfig): number | undefined {
-  return config.sample === undefined || config.sample >= 1 ? undefined : Math.floor(config.sample * 4294967296);
-}
-
-function dropZeroSize(batch: TraceBatch): number {
-  const { id, size, time, nextAccess } = batch;
-  let k = 0;
-  for (let i = 0; i < batch.n; i++) {
-    if (size[i] === 0) continue;
-    if (k !== i) {
-      id[k] = id[i]!;
-      size[k] = size[i]!;
-      time[k] = time[i]!;
-      nextAccess[k] = nextAccess[i]!;
-    }
-    k++;
-  }
-  const dropped = batch.n - k;
-  batch.n = k;
-  return dropped;
 }
 
 interface Run {
@@ -207,9 +207,9 @@ function firstPass(reader: TraceReader, config: ReplayConfig, needNext: boolean,
   let request = 0;
   let next = new Float64Array(needNext ? 1 << 16 : 0);
   const threshold = sampleThreshold(config);
+  const counts: FilterCounts = { zeroSize: 0, requests: 0, bytes: 0 };
   while (reader.read(batch) > 0) {
-    dropZeroSize(batch);
-    if (threshold !== undefined) keepSampled(batch, threshold);
+    filterBatch(batch, threshold, counts);
     normalize?.apply(batch);
     for (let i = 0; i < batch.n; i++, request++) {
       const id = batch.id[i]!;
@@ -275,18 +275,11 @@ function run(reader: TraceReader, config: ReplayConfig, policies: string[], size
   const normalize = config.keepSizeChanges ? undefined : new FirstSizes();
   let requests = 0;
   let requestBytes = 0;
-  let skippedZeroSize = 0;
   const threshold = sampleThreshold(config);
   // Requests and bytes before sampling, for SHARDS-adj's correction below.
-  let fullRequests = 0;
-  let fullBytes = 0;
+  const counts: FilterCounts = { zeroSize: 0, requests: 0, bytes: 0 };
   while (reader.read(batch) > 0) {
-    skippedZeroSize += dropZeroSize(batch);
-    if (threshold !== undefined) {
-      fullRequests += batch.n;
-      for (let i = 0; i < batch.n; i++) fullBytes += batch.size[i]!;
-      keepSampled(batch, threshold);
-    }
+    filterBatch(batch, threshold, counts);
     normalize?.apply(batch);
     const n = batch.n;
     const ids = batch.id;
@@ -322,8 +315,9 @@ function run(reader: TraceReader, config: ReplayConfig, policies: string[], size
     requests += n;
     progress(reader.bytesRead / Math.max(1, reader.totalBytes));
   }
+  const skippedZeroSize = counts.zeroSize;
   if (requests === 0) {
-    throw new InputError(config.sample !== undefined && skippedZeroSize === 0
+    throw new InputError(config.sample !== undefined && counts.requests > 0
       ? `${config.trace}: no requests in a ${config.sample} sample (try a larger --sample)`
       : `${config.trace}: no requests (all have size 0)`);
   }
@@ -331,9 +325,9 @@ function run(reader: TraceReader, config: ReplayConfig, policies: string[], size
   // SHARDS-adj: a sample holds more or fewer requests than rate × all, mostly because
   // a heavy hitter fell in or out of it; the difference is counted as hits, so the
   // miss ratio is the sample's misses over rate × the trace's requests (and bytes).
-  const sampled = threshold !== undefined;
-  const perRequests = sampled ? config.sample! * fullRequests : requests;
-  const perBytes = sampled ? config.sample! * fullBytes : requestBytes;
+  const sampled = threshold < ALL;
+  const perRequests = sampled ? config.sample! * counts.requests : requests;
+  const perBytes = sampled ? config.sample! * counts.bytes : requestBytes;
   for (const r of runs) {
     r.row.requests = requests;
     r.row.requestBytes = requestBytes;
