@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { InputError } from '../sim/errors.ts';
 import type { PolicyFactory } from '../sim/local-cache.ts';
+import { adaptiveCache } from './adaptive.ts';
 import { blockCache } from './block.ts';
 import { fileCache } from './file.ts';
 import { noneCache } from './none.ts';
@@ -14,6 +15,7 @@ export const POLICIES: Readonly<Record<string, (options?: unknown) => PolicyFact
   none: (o) => (parsePolicyOptions('none', z.object({}).strict(), {}, o), () => noneCache()),
   file: fileCache,
   block: blockCache,
+  adaptive: adaptiveCache,
 };
 
 export const POLICY_NAMES = Object.keys(POLICIES);

@@ -1,0 +1,111 @@
+/**
+ * The ghosts of the `adaptive` policy: memories of what each region lost, holding ids
+ * and no data. A read that misses the cache but hits a ghost is one that a larger
+ * region would have served; ghost hits move the boundary between the regions, as
+ * ghost hits move ARC's target (Megiddo & Modha, FAST 2003).
+ *
+ * - FileGhost: files that left the file region (demoted) or were refused by it,
+ *   oldest forgotten first once their bytes pass the budget.
+ * - BlockGhost: block ids evicted from (or refused by) the block region, for a
+ *   spatially sampled subset of ids (SHARDS, Waldspurger et al., FAST 2015): an id is
+ *   tracked when its hash falls below rate · 2^32, the ring holds rate × the budget,
+ *   and every tracked hit stands for 1/rate hits.
+ */
+import { hashId } from './eviction/id-index.ts';
+import { IdIndex } from './eviction/id-index.ts';
+
+export class FileGhost {
+  /** fileNumber → size, oldest first (a Map keeps insertion order). */
+  private readonly files = new Map<number, number>();
+  private total = 0;
+
+  constructor(private budgetBytes: number) {}
+
+  get bytes(): number { return this.total; }
+  get size(): number { return this.files.size; }
+
+  has(fileNumber: number): boolean {
+    return this.files.has(fileNumber);
+  }
+
+  /** Remembers a file as the newest; forgets the oldest beyond the budget. */
+  add(fileNumber: number, size: number): void {
+    this.delete(fileNumber);
+    this.files.set(fileNumber, size);
+    this.total += size;
+    this.trim();
+  }
+
+  delete(fileNumber: number): void {
+    const size = this.files.get(fileNumber);
+    if (size === undefined) return;
+    this.files.delete(fileNumber);
+    this.total -= size;
+  }
+
+  setBudget(bytes: number): void {
+    this.budgetBytes = bytes;
+    this.trim();
+  }
+
+  private trim(): void {
+    while (this.total > this.budgetBytes && this.files.size > 0) {
+      const [oldest, size] = this.files.entries().next().value!;
+      this.files.delete(oldest);
+      this.total -= size;
+    }
+  }
+}
+
+/** 2^32 */
+const HASH_RANGE = 4294967296;
+
+export class BlockGhost {
+  /** Ids tracked: hash below this. */
+  private readonly threshold: number;
+  private readonly ring: Float64Array;
+  private readonly index: IdIndex;
+  private next = 0;
+
+  /**
+   * @param rate share of ids tracked, in (0, 1]
+   * @param entries ids the full (unsampled) ghost would hold
+   */
+  constructor(readonly rate: number, entries: number) {
+    this.threshold = rate * HASH_RANGE;
+    const capacity = Math.max(16, Math.ceil(entries * rate));
+    this.ring = new Float64Array(capacity).fill(-1);
+    this.index = new IdIndex(Math.min(capacity, 1 << 16));
+  }
+
+  /** Ids remembered (sampled ones). */
+  get size(): number { return this.index.size; }
+  /** Ids a full ghost would remember: the sampled count scaled up. */
+  get estimatedSize(): number { return this.index.size / this.rate; }
+
+  /** Whether `id` is in the sample. */
+  sampled(id: number): boolean {
+    return (hashId(id) >>> 0) < this.threshold;
+  }
+
+  /** Remembers a sampled id as the newest (forgetting the oldest when full). */
+  add(id: number): void {
+    const pos = this.index.get(id);
+    if (pos >= 0) this.ring[pos] = -1; // re-remembered: its old place goes empty
+    const at = this.next;
+    const old = this.ring[at]!;
+    if (old >= 0 && this.index.get(old) === at) this.index.delete(old);
+    this.ring[at] = id;
+    this.index.set(id, at);
+    this.next = at + 1 === this.ring.length ? 0 : at + 1;
+  }
+
+  /** True if a sampled id was remembered; it is forgotten (a ghost hit happens once). */
+  take(id: number): boolean {
+    const pos = this.index.get(id);
+    if (pos < 0) return false;
+    this.index.delete(id);
+    this.ring[pos] = -1;
+    return true;
+  }
+}

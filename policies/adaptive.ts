@@ -1,0 +1,649 @@
+/**
+ * `adaptive`: tiersim's adaptive local cache (FLIP-423's promise; neither Flink nor
+ * ForSt ships one). One local-disk budget is split between two regions, and the
+ * boundary moves with the workload:
+ *
+ * - the file region holds whole SST files, as ForSt's file cache does: new files are
+ *   written through, a cold file is promoted (downloaded whole) after
+ *   `accessBeforePromote` DFS misses while it stays in the front half of the cold
+ *   files, unless it was demoted `promoteLimit` times; files leave least recently
+ *   used first. A lookup costs `fileCacheLookupUs`.
+ * - the block region holds single blocks of the other files, admitted after a DFS
+ *   miss, least recently used out first. Probing it costs `blockCacheLookupUs`, paid
+ *   only for files that have blocks there.
+ *
+ * A file leaving the file region is demoted, not just dropped: the blocks read from
+ * its copy more recently than the block region's least recent block stay, as blocks
+ * (the rest of the file is dropped). So the file region acts as a file-sized
+ * probation: a new or promoted file serves every block at once, and what the
+ * workload actually reads of it survives the file.
+ *
+ * The boundary: the file region may hold up to `fileTarget` bytes, the block region
+ * the rest. Two ghosts (adaptive-ghosts.ts) remember what each region lost: files
+ * demoted or refused, and (sampled) blocks evicted or refused. A DFS miss on a block
+ * of a ghost file would have been a hit with a larger file region, so the target
+ * grows; a miss on a ghost block would have been a hit with a larger block region, so
+ * it shrinks — ARC's rule (step = block bytes × adaptGain × the other ghost's size
+ * over this one's, at least 1). While the state fits, nothing is lost, no ghost is
+ * hit and the target stays where it starts: the whole cache, that is `file`.
+ *
+ * Everything a move costs is charged in simulated time: promotions download the file
+ * through the DFS device (4 loader threads, as ForSt) and write it to local disk;
+ * demotion copies the kept blocks on local disk (a read and a write) and both pay
+ * metadata CPU per block moved or dropped (`metadataUsPerBlock`); blocks of a file
+ * that finished downloading are dropped from the block region, with their CPU.
+ *
+ * Signals (timeline, per simulated second): adaptiveFileTargetBytes,
+ * adaptiveFileBytes, adaptiveBlockBytes (gauges, summed over task slots),
+ * adaptiveFileGhostHits, adaptiveBlockGhostHits (estimated, sampled ×1/rate),
+ * adaptivePromotions, adaptiveDemotions, adaptiveDownloadBytes, adaptiveKeptBlocks.
+ */
+import { z } from 'zod';
+import { BLOCKS_PER_FILE } from '../sim/fs.ts';
+import type { FileRef, IoContext, LocalCachePolicy, PolicyContext, PolicyFactory } from '../sim/local-cache.ts';
+import type { Timeline } from '../sim/metrics.ts';
+import { Process, type Sim } from '../sim/process.ts';
+import { BlockRegion } from './adaptive-blocks.ts';
+import { BlockGhost, FileGhost } from './adaptive-ghosts.ts';
+import { GHOST_ENTRY_BYTES } from './miss-ghost.ts';
+import { parsePolicyOptions, sizeOption } from './options.ts';
+
+const MiB = 2 ** 20;
+/** Block size the ghost length assumes (the store's default data block). */
+const TYPICAL_BLOCK_BYTES = 4096;
+/** ForSt's loader pool. */
+export const ADAPTIVE_LOADER_THREADS = 4;
+
+export const adaptiveCacheOptions = z.object({
+  /** Cache size; 0 = the local disk (ctx.diskBytes) less the reserve. */
+  sizeLimit: sizeOption.default(0),
+  /** Disk kept free (ForSt's reserve-size): a file is added only if it fits above it. */
+  reserve: sizeOption.default(256 * MiB),
+  /** DFS misses of a cold file (within the front half of the cold files) before it is downloaded. */
+  accessBeforePromote: z.number().int().min(1).default(6),
+  /** Demotions after which a file is never downloaded again. */
+  promoteLimit: z.number().int().min(0).default(3),
+  /** Where the boundary starts, as the file region's share of the cache (1: all file). */
+  initialFileShare: z.number().min(0).max(1).default(1),
+  /** false pins the boundary at initialFileShare (for ablations). */
+  adapt: z.boolean().default(true),
+  /** Boundary step per ghost hit, in multiples of the missed block's bytes. */
+  adaptGain: z.number().positive().default(4),
+  /** Ghost budget of each region, as a multiple of the cache size. */
+  ghostRatio: z.number().positive().default(1),
+  /** Share of block ids the block ghost tracks (spatial sampling); 1 = all. */
+  ghostSample: z.number().gt(0).max(1).default(0.25),
+  /** Demotion keeps the blocks read from the file's copy more recently than the block region's oldest. */
+  keepTouched: z.boolean().default(true),
+  /** CPU per block moved between the regions or dropped with a file, µs (an index insert or delete). */
+  metadataUsPerBlock: z.number().nonnegative().default(0.5),
+  /** CPU per ghost probe or insert, µs. */
+  ghostUs: z.number().nonnegative().default(0.1),
+  /** Memory per cached block (reported, as `block`'s). */
+  metadataBytesPerBlock: z.number().nonnegative().default(64),
+}).strict();
+export type AdaptiveCacheOptions = z.output<typeof adaptiveCacheOptions>;
+
+export const ADAPTIVE_CACHE_KEYS: Readonly<Record<string, string>> = {
+  'state.backend.forst.cache.size-based-limit': 'sizeLimit',
+  'state.backend.forst.cache.reserve-size': 'reserve',
+  'state.backend.forst.cache.lru.access-before-promote': 'accessBeforePromote',
+  'state.backend.forst.cache.lru.promote-limit': 'promoteLimit',
+};
+
+export function parseAdaptiveCacheOptions(raw?: unknown): AdaptiveCacheOptions {
+  return parsePolicyOptions('adaptive', adaptiveCacheOptions, ADAPTIVE_CACHE_KEYS, raw);
+}
+
+const NO_COPY = 0;
+const LOADING = 1;
+const LOADED = 2;
+const CLOSED = 3;
+
+/** One SST file the store knows. */
+export class AdaptiveFile {
+  /** Links of the file region's LRU list (itself when not in it). */
+  prev: AdaptiveFile = this;
+  next: AdaptiveFile = this;
+  /** In the file region (its copy loaded or loading, its bytes charged). */
+  inFileRegion = false;
+  status = NO_COPY;
+  /** Chain of its blocks in the block region; -1 until it has one. */
+  chain = -1;
+  blocks = 0;
+  /** Promotion counting, as ForSt's cold list: epoch of the last counted miss, misses counted. */
+  coldEpoch = 0;
+  coldMisses = 0;
+  /** When the current count of misses began (simulated µs). */
+  countStart = 0;
+  /** Last foreground read while in the file region (simulated µs). */
+  lastAccess = 0;
+  demotions = 0;
+  /** Blocks read from the copy: time of the last read (0 = never) and bytes, by block number. */
+  touchedAt: Float64Array | undefined = undefined;
+  touchedBytes: Int32Array | undefined = undefined;
+  /** Block numbers read from the copy, in order of first read. */
+  touched: Int32Array | undefined = undefined;
+  touchedCount = 0;
+
+  constructor(readonly fileNumber: number, readonly size: number) {}
+}
+
+/** The file region's LRU list: front = most recent. */
+class FileList {
+  readonly head = new AdaptiveFile(-1, 0);
+  count = 0;
+
+  pushFront(e: AdaptiveFile): void {
+    const first = this.head.next;
+    e.prev = this.head;
+    e.next = first;
+    first.prev = e;
+    this.head.next = e;
+    this.count++;
+  }
+
+  unlink(e: AdaptiveFile): void {
+    e.prev.next = e.next;
+    e.next.prev = e.prev;
+    e.prev = e;
+    e.next = e;
+    this.count--;
+  }
+
+  moveToFront(e: AdaptiveFile): void {
+    if (this.head.next === e) return;
+    this.unlink(e);
+    this.pushFront(e);
+  }
+
+  back(): AdaptiveFile | undefined {
+    const last = this.head.prev;
+    return last === this.head ? undefined : last;
+  }
+}
+
+/**
+ * Gauges of every adaptive cache writing to one timeline, keyed by the slot's seed:
+ * a timeline gauge keeps one value per second, so each write is the sum over slots.
+ * A slot's new instance (after a restore) replaces its old one.
+ */
+const onTimeline = new WeakMap<Timeline, Map<number, AdaptiveCache>>();
+
+export class AdaptiveCache implements LocalCachePolicy {
+  readonly name = 'adaptive';
+  readonly capacity: number;
+  /** Bytes the file region may hold; the block region may hold the rest. */
+  fileTarget: number;
+  private readonly files = new Map<number, AdaptiveFile>();
+  private readonly fileList = new FileList();
+  private readonly blocks = new BlockRegion();
+  private readonly fileGhost: FileGhost;
+  private readonly blockGhost: BlockGhost;
+  /** Bytes charged to the file region (loaded and loading copies). */
+  private fileBytes = 0;
+  /** Files not in the file region, and ForSt's cold epoch over them. */
+  private coldFiles = 0;
+  private coldEpoch = 0;
+  private readonly loadQueue: AdaptiveFile[] = [];
+  private loadHead = 0;
+  private loadersRunning = 0;
+  private readonly slotsOnTimeline: Map<number, AdaptiveCache>;
+  // Counters.
+  private fileHits = 0;
+  private blockHits = 0;
+  private misses = 0;
+  private fileGhostHits = 0;
+  private blockGhostHits = 0;
+  private promotions = 0;
+  private loadbacks = 0;
+  private demotions = 0;
+  private writeThroughs = 0;
+  private admits = 0;
+  private evicts = 0;
+  private keptBlocks = 0;
+  private droppedBlocks = 0;
+  private downloadBytes = 0;
+  private metadataUs = 0;
+
+  constructor(private readonly ctx: PolicyContext, readonly options: AdaptiveCacheOptions = parseAdaptiveCacheOptions()) {
+    this.capacity = options.sizeLimit > 0 ? options.sizeLimit : Math.max(0, ctx.diskBytes - options.reserve);
+    this.fileTarget = options.initialFileShare * this.capacity;
+    const ghostBytes = options.ghostRatio * this.capacity;
+    this.fileGhost = new FileGhost(ghostBytes);
+    this.blockGhost = new BlockGhost(options.ghostSample, Math.max(1024, Math.floor(ghostBytes / TYPICAL_BLOCK_BYTES)));
+    let slots = onTimeline.get(ctx.timeline);
+    if (slots === undefined) onTimeline.set(ctx.timeline, (slots = new Map()));
+    slots.set(ctx.seed, this);
+    this.slotsOnTimeline = slots;
+    this.gauges();
+  }
+
+  // ---------------------------------------------------------------- the interface
+
+  lookup(file: FileRef, blockId: number, _offset: number, bytes: number, io: IoContext): boolean {
+    const e = this.files.get(file.fileNumber);
+    if (io.background) {
+      // Compaction reads use what is local and change nothing.
+      if (e === undefined) return false;
+      if (e.status === LOADED) return true;
+      return blockId >= 0 && e.blocks > 0 && this.blocks.has(blockId);
+    }
+    const costs = this.ctx.cpu.costs;
+    io.cpuPendingUs += costs.fileCacheLookupUs;
+    if (e === undefined) return false;
+    const now = this.ctx.scheduler.now;
+    if (e.inFileRegion) {
+      this.fileList.moveToFront(e);
+      e.lastAccess = now;
+    }
+    if (e.status === LOADED) {
+      if (blockId >= 0) this.touch(e, blockId - e.fileNumber * BLOCKS_PER_FILE, bytes, now);
+      this.fileHits++;
+      return true;
+    }
+    if (blockId >= 0 && e.blocks > 0) {
+      io.cpuPendingUs += costs.blockCacheLookupUs;
+      if (this.blocks.find(blockId, now)) {
+        this.blockHits++;
+        return true;
+      }
+    }
+    this.misses++;
+    if (!e.inFileRegion && this.countColdMiss(e, now)) this.promote(e, now);
+    return false;
+  }
+
+  afterRemoteRead(file: FileRef, blockId: number, _offset: number, bytes: number, io: IoContext): void {
+    if (io.background || blockId < 0) return;
+    const e = this.files.get(file.fileNumber);
+    if (e === undefined || e.status === CLOSED) return;
+    const now = this.ctx.scheduler.now;
+    // The ghosts: would a larger region have served this read?
+    if (this.fileGhost.has(e.fileNumber)) this.onFileGhostHit(bytes, now);
+    if (this.blockGhost.sampled(blockId)) {
+      io.cpuPendingUs += this.options.ghostUs;
+      if (this.blockGhost.take(blockId)) this.onBlockGhostHit(bytes / this.blockGhost.rate, now);
+    }
+    // A copy of the whole file is on its way, or two readers missed the same block.
+    if (e.inFileRegion || this.blocks.has(blockId)) return;
+    this.admitBlock(e, blockId, bytes, now);
+  }
+
+  onFileCreated(file: FileRef): boolean {
+    const e = this.register(file);
+    if (this.admitFile(e)) {
+      e.status = LOADED;
+      this.writeThroughs++;
+      this.gauges();
+      return true;
+    }
+    this.addCold(e);
+    this.fileGhost.add(e.fileNumber, e.size); // a larger file region would have kept it
+    return false;
+  }
+
+  onFileDeleted(file: FileRef): void {
+    const e = this.files.get(file.fileNumber);
+    if (e === undefined) return;
+    this.files.delete(e.fileNumber);
+    if (e.inFileRegion) {
+      this.fileList.unlink(e);
+      this.fileBytes -= e.size;
+      e.inFileRegion = false;
+    } else {
+      this.coldFiles--;
+    }
+    this.dropBlocks(e);
+    if (e.chain >= 0) this.blocks.freeChain(e.chain);
+    e.chain = -1;
+    this.fileGhost.delete(e.fileNumber);
+    e.status = CLOSED;
+    e.touchedAt = e.touchedBytes = e.touched = undefined;
+    this.gauges();
+  }
+
+  onFileRestored(file: FileRef): void {
+    const e = this.register(file);
+    this.addCold(e);
+    // As ForSt: a restored file needs only two misses to be downloaded.
+    e.coldMisses = Math.max(0, this.options.accessBeforePromote - 2);
+  }
+
+  usedBytes(): number {
+    return this.fileBytes + this.blocks.usedBytes;
+  }
+
+  metrics(): Record<string, number> {
+    return {
+      hit: this.fileHits + this.blockHits,
+      miss: this.misses,
+      fileHit: this.fileHits,
+      blockHit: this.blockHits,
+      fileGhostHit: this.fileGhostHits,
+      blockGhostHit: Math.round(this.blockGhostHits),
+      fileTargetBytes: Math.round(this.fileTarget),
+      fileBytes: this.fileBytes,
+      blockBytes: this.blocks.usedBytes,
+      usedBytes: this.usedBytes(),
+      filesInFileRegion: this.fileList.count,
+      blocks: this.blocks.blockCount,
+      writeThrough: this.writeThroughs,
+      promote: this.promotions,
+      loadback: this.loadbacks,
+      demote: this.demotions,
+      admit: this.admits,
+      evict: this.evicts,
+      keptBlocks: this.keptBlocks,
+      droppedBlocks: this.droppedBlocks,
+      downloadBytes: this.downloadBytes,
+      metadataCpuUs: Math.round(this.metadataUs),
+      metadataBytes: this.blocks.blockCount * this.options.metadataBytesPerBlock + this.blockGhost.size * GHOST_ENTRY_BYTES,
+    };
+  }
+
+  /** Downloads queued or running. */
+  get pendingLoads(): number {
+    return this.loadQueue.length - this.loadHead + this.loadersRunning;
+  }
+
+  /** The state of one file, for tests. */
+  fileState(fileNumber: number): { inFileRegion: boolean; status: 'none' | 'loading' | 'loaded' | 'closed'; blocks: number; coldMisses: number } | undefined {
+    const e = this.files.get(fileNumber);
+    if (e === undefined) return undefined;
+    return { inFileRegion: e.inFileRegion, status: (['none', 'loading', 'loaded', 'closed'] as const)[e.status]!, blocks: e.blocks, coldMisses: e.coldMisses };
+  }
+
+  get fileRegionBytes(): number { return this.fileBytes; }
+  get blockRegionBytes(): number { return this.blocks.usedBytes; }
+  get blockCount(): number { return this.blocks.blockCount; }
+  hasBlock(id: number): boolean { return this.blocks.has(id); }
+
+  // ---------------------------------------------------------------- the boundary
+
+  private onFileGhostHit(bytes: number, now: number): void {
+    this.fileGhostHits++;
+    this.ctx.timeline.add('adaptiveFileGhostHits', now);
+    if (!this.options.adapt) return;
+    const ratio = Math.max(1, this.blockGhost.estimatedSize * TYPICAL_BLOCK_BYTES / Math.max(1, this.fileGhost.bytes));
+    this.moveTarget(this.options.adaptGain * bytes * ratio, now);
+  }
+
+  private onBlockGhostHit(weightedBytes: number, now: number): void {
+    const hits = 1 / this.blockGhost.rate;
+    this.blockGhostHits += hits;
+    this.ctx.timeline.add('adaptiveBlockGhostHits', now, hits);
+    if (!this.options.adapt) return;
+    const ratio = Math.max(1, this.fileGhost.bytes / Math.max(1, this.blockGhost.estimatedSize * TYPICAL_BLOCK_BYTES));
+    this.moveTarget(-this.options.adaptGain * weightedBytes * ratio, now);
+  }
+
+  private moveTarget(delta: number, now: number): void {
+    const t = Math.min(this.capacity, Math.max(0, this.fileTarget + delta));
+    if (t === this.fileTarget) return;
+    this.fileTarget = t;
+    this.gauge('adaptiveFileTargetBytes', now, (c) => c.fileTarget);
+  }
+
+  // ---------------------------------------------------------------- the file region
+
+  private register(file: FileRef): AdaptiveFile {
+    const old = this.files.get(file.fileNumber);
+    if (old !== undefined) this.onFileDeleted({ fileNumber: old.fileNumber, fileSize: old.size }); // RocksDB never reuses a number
+    const e = new AdaptiveFile(file.fileNumber, file.fileSize);
+    this.files.set(e.fileNumber, e);
+    return e;
+  }
+
+  private addCold(e: AdaptiveFile): void {
+    this.coldFiles++;
+    e.coldEpoch = ++this.coldEpoch;
+    e.coldMisses = 0;
+  }
+
+  /** Counts a DFS miss of a cold file; true when it should be downloaded (ForSt's rule). */
+  private countColdMiss(e: AdaptiveFile, now: number): boolean {
+    if (this.coldEpoch - e.coldEpoch >= Math.floor(this.coldFiles / 2)) {
+      // Other files' misses have pushed it into the back half: its count restarts.
+      e.coldMisses = 0;
+      this.coldEpoch++;
+    }
+    e.coldEpoch = this.coldEpoch;
+    if (e.coldMisses === 0) e.countStart = now;
+    return e.demotions < this.options.promoteLimit && ++e.coldMisses >= this.options.accessBeforePromote;
+  }
+
+  /**
+   * Whether the files a promotion of `e` would demote were all last read before
+   * `e`'s misses began counting: only then is `e` the more recently used (in one LRU
+   * order over files). Without this, two files that share a small file region would
+   * push each other out, each download wasted.
+   */
+  private victimsOlderThan(e: AdaptiveFile): boolean {
+    let bytes = this.fileBytes;
+    for (let v = this.fileList.back(); v !== undefined && bytes + e.size > this.fileTarget; v = v.prev === this.fileList.head ? undefined : v.prev) {
+      if (v.lastAccess >= e.countStart) return false;
+      bytes -= v.size;
+    }
+    return true;
+  }
+
+  /**
+   * Makes room for `e` in the file region within the target (demoting least recent
+   * files) and in the cache (evicting blocks); false if it cannot be added.
+   */
+  private admitFile(e: AdaptiveFile): boolean {
+    if (e.size > this.fileTarget || e.size > this.capacity) return false;
+    const reserve = this.options.reserve;
+    if (reserve > 0 && e.size > this.ctx.diskFreeBytes() - reserve + this.usedBytes()) return false;
+    const now = this.ctx.scheduler.now;
+    while (this.fileBytes + e.size > this.fileTarget) this.demote(this.fileList.back()!, now);
+    while (this.fileBytes + this.blocks.usedBytes + e.size > this.capacity && this.blocks.blockCount > 0) this.evictBlock();
+    e.inFileRegion = true;
+    e.lastAccess = now;
+    this.fileList.pushFront(e);
+    this.fileBytes += e.size;
+    return true;
+  }
+
+  private promote(e: AdaptiveFile, now: number): void {
+    if (e.size > this.fileTarget || !this.victimsOlderThan(e)) {
+      e.coldMisses = 0;
+      return;
+    }
+    this.coldFiles--;
+    if (!this.admitFile(e)) {
+      this.coldFiles++;
+      e.coldMisses = 0;
+      return;
+    }
+    e.coldMisses = 0;
+    e.status = LOADING;
+    this.promotions++;
+    this.ctx.timeline.add('adaptivePromotions', now);
+    this.gauges();
+    this.loadQueue.push(e);
+    if (this.loadersRunning < ADAPTIVE_LOADER_THREADS) {
+      this.loadersRunning++;
+      new Process(this.ctx.scheduler, this.loader()).start();
+    }
+  }
+
+  /**
+   * The least recent file leaves the file region: its recently read blocks stay as
+   * blocks (copied on local disk), the rest of it is dropped.
+   */
+  private demote(e: AdaptiveFile, now: number): void {
+    this.fileList.unlink(e);
+    e.inFileRegion = false;
+    this.fileBytes -= e.size;
+    e.demotions++;
+    this.demotions++;
+    this.addCold(e);
+    this.fileGhost.add(e.fileNumber, e.size);
+    let kept = 0;
+    let keptBytes = 0;
+    if (e.status === LOADED && this.options.keepTouched && e.touchedCount > 0) {
+      // Blocks read after the block region's least recent one would not be the next
+      // to go in one LRU over all blocks: they stay. With room to spare, all stay.
+      const blockRoom = this.capacity - this.fileTarget;
+      const since = this.blocks.usedBytes < blockRoom ? -Infinity : this.blocks.oldestAccess();
+      const base = e.fileNumber * BLOCKS_PER_FILE;
+      const at = e.touchedAt!;
+      const sizes = e.touchedBytes!;
+      const list = e.touched!;
+      for (let i = 0; i < e.touchedCount; i++) {
+        const b = list[i]!;
+        if (at[b]! < since) continue;
+        if (e.chain < 0) e.chain = this.blocks.newChain();
+        this.blocks.insert(base + b, sizes[b]!, e.chain, at[b]!);
+        e.blocks++;
+        kept++;
+        keptBytes += sizes[b]!;
+      }
+    }
+    // Blocks of the copy that go: its size less what stayed, in typical blocks.
+    const dropped = e.status === LOADED ? Math.max(0, Math.round((e.size - keptBytes) / TYPICAL_BLOCK_BYTES)) : 0;
+    this.keptBlocks += kept;
+    this.droppedBlocks += dropped;
+    if (keptBytes > 0) {
+      const { disk } = this.ctx;
+      const readDone = disk.read(now, keptBytes, true);
+      disk.write(readDone, keptBytes, true);
+      this.ctx.timeline.add('adaptiveKeptBlocks', now, kept);
+    }
+    this.chargeMetadata(now, kept + dropped);
+    e.status = NO_COPY; // a download still running throws its copy away when it ends
+    e.touchedAt = e.touchedBytes = e.touched = undefined;
+    e.touchedCount = 0;
+    this.ctx.timeline.add('adaptiveDemotions', now);
+    this.gauges();
+  }
+
+  /** Records a read from a file copy (the block's time and size). */
+  private touch(e: AdaptiveFile, blockNo: number, bytes: number, now: number): void {
+    let at = e.touchedAt;
+    if (at === undefined || blockNo >= at.length) at = this.growTouched(e, blockNo);
+    if (at[blockNo] === 0) {
+      e.touched![e.touchedCount++] = blockNo;
+      e.touchedBytes![blockNo] = bytes;
+    }
+    at[blockNo] = now > 0 ? now : Number.MIN_VALUE;
+  }
+
+  private growTouched(e: AdaptiveFile, blockNo: number): Float64Array {
+    const old = e.touchedAt?.length ?? 0;
+    const n = Math.max(blockNo + 1, old * 2, Math.ceil(e.size / TYPICAL_BLOCK_BYTES) + 16);
+    const at = new Float64Array(n);
+    const sizes = new Int32Array(n);
+    const list = new Int32Array(n);
+    if (e.touchedAt !== undefined) {
+      at.set(e.touchedAt);
+      sizes.set(e.touchedBytes!);
+      list.set(e.touched!);
+    }
+    e.touchedAt = at;
+    e.touchedBytes = sizes;
+    e.touched = list;
+    return at;
+  }
+
+  // ---------------------------------------------------------------- the block region
+
+  private admitBlock(e: AdaptiveFile, blockId: number, bytes: number, now: number): void {
+    const blockRoom = this.capacity - this.fileTarget;
+    while (this.fileBytes + this.blocks.usedBytes + bytes > this.capacity) {
+      if (this.blocks.blockCount > 0 && this.blocks.usedBytes + bytes > blockRoom) this.evictBlock();
+      else if (this.fileBytes > this.fileTarget && this.fileList.count > 0) this.demote(this.fileList.back()!, now);
+      else {
+        // Refused: the block region is at its share. Its ghost remembers the block.
+        if (this.blockGhost.sampled(blockId)) this.blockGhost.add(blockId);
+        return;
+      }
+    }
+    if (e.chain < 0) e.chain = this.blocks.newChain();
+    this.blocks.insert(blockId, bytes, e.chain, now);
+    e.blocks++;
+    this.admits++;
+    this.ctx.disk.write(now, bytes, true);
+    this.gauge('adaptiveBlockBytes', now, (c) => c.blocks.usedBytes);
+  }
+
+  private evictBlock(): void {
+    const id = this.blocks.lruId();
+    const chain = this.blocks.lruChain();
+    this.blocks.evictLru();
+    const e = this.files.get(Math.floor(id / BLOCKS_PER_FILE));
+    if (e !== undefined && e.chain === chain) e.blocks--;
+    if (this.blockGhost.sampled(id)) this.blockGhost.add(id);
+    this.evicts++;
+  }
+
+  /** Drops every block of a file (deleted, or now whole in the file region). */
+  private dropBlocks(e: AdaptiveFile): void {
+    if (e.chain < 0 || e.blocks === 0) return;
+    const n = this.blocks.dropChain(e.chain);
+    e.blocks = 0;
+    this.droppedBlocks += n;
+    this.chargeMetadata(this.ctx.scheduler.now, n);
+  }
+
+  private chargeMetadata(now: number, blocks: number): void {
+    if (blocks === 0) return;
+    const us = blocks * this.options.metadataUsPerBlock;
+    this.metadataUs += us;
+    this.ctx.cpu.run(now, us);
+  }
+
+  // ---------------------------------------------------------------- loaders
+
+  private *loader(): Sim<void> {
+    while (this.loadHead < this.loadQueue.length) {
+      const e = this.loadQueue[this.loadHead++]!;
+      if (this.loadHead === this.loadQueue.length) {
+        this.loadQueue.length = 0;
+        this.loadHead = 0;
+      }
+      if (e.status === LOADING) yield* this.download(e);
+    }
+    this.loadersRunning--;
+  }
+
+  /** One DFS stream of the whole file, written to local disk as it arrives. */
+  private *download(e: AdaptiveFile): Sim<void> {
+    const { dfs, disk, scheduler } = this.ctx;
+    const start = scheduler.now;
+    const received = dfs.read(start, e.size, true);
+    const written = disk.write(start, e.size, true);
+    this.downloadBytes += e.size;
+    this.ctx.timeline.add('adaptiveDownloadBytes', start, e.size);
+    const now: number = yield Math.max(received, written);
+    if (e.status !== LOADING) return; // demoted or deleted meanwhile: the copy is thrown away
+    e.status = LOADED;
+    this.loadbacks++;
+    // The whole file is local now: its single blocks are redundant.
+    this.dropBlocks(e);
+    this.gauge('adaptiveBlockBytes', now, (c) => c.blocks.usedBytes);
+  }
+
+  // ---------------------------------------------------------------- timeline
+
+  private gauge(series: string, now: number, value: (c: AdaptiveCache) => number): void {
+    let sum = 0;
+    for (const c of this.slotsOnTimeline.values()) sum += value(c);
+    this.ctx.timeline.set(series, now, sum);
+  }
+
+  private gauges(): void {
+    const now = this.ctx.scheduler.now;
+    this.gauge('adaptiveFileTargetBytes', now, (c) => c.fileTarget);
+    this.gauge('adaptiveFileBytes', now, (c) => c.fileBytes);
+    this.gauge('adaptiveBlockBytes', now, (c) => c.blocks.usedBytes);
+  }
+}
+
+/** The `adaptive` policy with its options (Flink's cache keys or short names). */
+export function adaptiveCache(options?: unknown): PolicyFactory {
+  const parsed = parseAdaptiveCacheOptions(options);
+  return (ctx) => new AdaptiveCache(ctx, parsed);
+}
