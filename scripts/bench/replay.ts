@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { InputError } from '../../sim/errors.ts';
 import { replayTrace } from '../replay.ts';
 import { atLeast, info, type BenchSection, type Figure } from './figure.ts';
@@ -25,7 +25,8 @@ export interface PeerResult {
 
 /** Runs cachesim on an oracleGeneral trace and reads its summary line. */
 export function runCachesim(binary: string, trace: string, algorithm: string, cacheBytes: number): PeerResult {
-  const r = spawnSync(binary, [trace, 'oracleGeneral', algorithm, String(cacheBytes)], { encoding: 'utf8' });
+  // In the trace's folder: cachesim leaves a result file beside its working directory.
+  const r = spawnSync(binary, [trace, 'oracleGeneral', algorithm, String(cacheBytes)], { encoding: 'utf8', cwd: dirname(trace) });
   if (r.error) throw new InputError(`--peer-cachesim: cannot run '${binary}' (${(r.error as NodeJS.ErrnoException).code ?? r.error.message})`);
   const text = `${r.stdout}\n${r.stderr}`;
   const m = /miss ratio ([\d.]+), throughput ([\d.]+) MQPS/.exec(text);

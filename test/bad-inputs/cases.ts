@@ -2,7 +2,16 @@
  * The bad-input corpus: every case is files to create, a command line, and the one
  * line the command must print on stderr (after `tiersim: `) with exit status 2.
  * Paths in `args` and `expected` are relative to the case's own temporary directory.
+ * Messages that list what is known (policies, sections, ...) take the list from its
+ * registry, so that adding a policy does not break a case.
  */
+import { POLICY_NAMES } from '../../policies/registry.ts';
+import { EVICTION_ALGORITHMS } from '../../policies/eviction/registry.ts';
+import { WORKLOADS } from '../../workloads/registry.ts';
+import { TRACE_FORMATS } from '../../workloads/traces/formats.ts';
+import { SECTIONS } from '../../scripts/bench/index.ts';
+import { ROWS } from '../../scripts/reproduce/rows.ts';
+
 export interface BadInput {
   name: string;
   files?: Record<string, string | Uint8Array>;
@@ -31,8 +40,8 @@ export const CASES: BadInput[] = [
   { name: 'config: unknown key', files: { 'c.json': '{"opz": 10}' }, args: run('--config', 'c.json'), expected: "c.json: (top level): Unrecognized key: \"opz\"" },
   { name: 'config: wrong type', files: { 'c.json': '{"warmupOps": "many"}' }, args: run('--config', 'c.json'), expected: "c.json: warmupOps: Invalid input: expected number, received string" },
   { name: 'config: negative seed', files: { 'c.json': '{"seed": -5}' }, args: run('--config', 'c.json'), expected: "c.json: seed: Too small: expected number to be >=0" },
-  { name: 'config: unknown workload', files: { 'c.json': '{"workload": "ycsb-z"}' }, args: run('--config', 'c.json'), expected: "unknown workload 'ycsb-z' (known: kv, trace, ycsb-a, ycsb-b, ycsb-c, ycsb-d, ycsb-e, ycsb-f, wordcount, phase-shift, phase-grow, nexmark-q3, nexmark-q4, nexmark-q5, nexmark-q7, nexmark-q8, nexmark-q9, nexmark-q11, nexmark-q12, nexmark-q17, nexmark-q18, nexmark-q19, nexmark-q20)" },
-  { name: 'config: unknown policy', files: { 'c.json': '{"policy": "mru"}' }, args: run('--config', 'c.json'), expected: "unknown local cache policy 'mru' (known: none, file, block)" },
+  { name: 'config: unknown workload', files: { 'c.json': '{"workload": "ycsb-z"}' }, args: run('--config', 'c.json'), expected: `unknown workload 'ycsb-z' (known: ${Object.keys(WORKLOADS).join(', ')})` },
+  { name: 'config: unknown policy', files: { 'c.json': '{"policy": "mru"}' }, args: run('--config', 'c.json'), expected: `unknown local cache policy 'mru' (known: ${POLICY_NAMES.join(', ')})` },
   { name: 'config: unknown DFS preset', files: { 'c.json': '{"dfs": "ceph"}' }, args: run('--config', 'c.json'), expected: "--dfs: unknown device 'ceph' (presets: nvme, hdfs, oss, s3, s3-express, memory; or a path to a device file)" },
   { name: 'config: bad size', files: { 'c.json': '{"cacheSize": "12 parsecs"}' }, args: run('--config', 'c.json'), expected: "c.json: cacheSize: '12 parsecs' is not a size (expected e.g. 4096, 4KiB, 64MiB, 1GiB)" },
   { name: 'config: unknown workload parameter', files: { 'c.json': '{"workload": "ycsb-a", "workloadParams": {"recordz": 5}}' }, args: run('--config', 'c.json'), expected: "workload ycsb-a: unknown parameter(s) recordz" },
@@ -46,14 +55,14 @@ export const CASES: BadInput[] = [
   { name: 'flag: --param without =', args: run('--param', 'scale'), expected: "--param: 'scale' is not key=value" },
   { name: 'flag: --cache-size not a size', args: run('--cache-size', 'lots'), expected: "--cache-size: 'lots' is not a size (expected e.g. 4096, 4KiB, 64MiB, 1GiB)" },
   { name: 'flag: unknown command', args: ['frobnicate'], expected: "Unknown argument: frobnicate" },
-  { name: 'flag: bench --only unknown', args: ['bench', '--only', 'warp'], expected: "unknown bench section warp; sections: memory, sweep, store, hot-paths-store, sampling, long-run" },
-  { name: 'flag: reproduce --only unknown', args: ['reproduce', '--only', 'nope', '--out', 'out'], expected: "--only: unknown row nope (rows: latency-nvme, latency-hdfs, latency-oss, dfs-sync-no-cache-oss, hdfs-sync-no-cache, heavy-no-cache, heavy-cache-q5, heavy-cache-q7, heavy-cache-q18, heavy-cache-q19, heavy-cache-q20, small-state, async-over-sync, cache-over-async, checkpoint-disaggregated, checkpoint-local-1.89GB, restore-speedup, wordcount-hdfs)" },
+  { name: 'flag: bench --only unknown', args: ['bench', '--only', 'warp'], expected: `unknown bench section warp; sections: ${SECTIONS.map((x) => x.name).join(', ')}` },
+  { name: 'flag: reproduce --only unknown', args: ['reproduce', '--only', 'nope', '--out', 'out'], expected: `--only: unknown row nope (rows: ${ROWS.map((r) => r.id).join(', ')})` },
   // ---- grids
   { name: 'grid: missing file', args: sweep('nope.yaml'), expected: "--grid: cannot read 'nope.yaml'" },
   { name: 'grid: not YAML', files: { 'g.yaml': 'workloads: [kv\n' }, args: sweep('g.yaml'), expected: "g.yaml: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1:" },
   { name: 'grid: unknown field', files: { 'g.yaml': GRID + 'colors: [red]\n' }, args: sweep('g.yaml'), expected: "g.yaml: (top level): Unrecognized key: \"colors\"" },
   { name: 'grid: empty workloads', files: { 'g.yaml': 'workloads: []\n' }, args: sweep('g.yaml'), expected: "g.yaml: workloads: Too small: expected array to have >=1 items" },
-  { name: 'grid: unknown policy', files: { 'g.yaml': 'workloads: [kv]\npolicies: [mru]\n' }, args: sweep('g.yaml'), expected: "g.yaml: policies.0: unknown local cache policy 'mru' (known: none, file, block)" },
+  { name: 'grid: unknown policy', files: { 'g.yaml': 'workloads: [kv]\npolicies: [mru]\n' }, args: sweep('g.yaml'), expected: `g.yaml: policies.0: unknown local cache policy 'mru' (known: ${POLICY_NAMES.join(', ')})` },
   { name: 'grid: shard out of range', files: { 'g.yaml': GRID }, args: sweep('g.yaml', '--shard', '3/2'), expected: "--shard: '3/2' is not a shard i/n (whole numbers, 0 <= i < n, e.g. 0/4)" },
   { name: 'grid: workers 0', files: { 'g.yaml': GRID }, args: sweep('g.yaml', '--workers', '0'), expected: "--workers: 0 must be a whole number >= 1" },
   // ---- replay traces
@@ -72,9 +81,9 @@ export const CASES: BadInput[] = [
   { name: 'txt: non-numeric id', files: { 't.txt': '12\nabc\n' }, args: replay('t.txt'), expected: "t.txt line 2: obj-id 'abc' is not a number (obj-id-is-num=false hashes string ids)" },
   { name: 'rocksdb-block-csv: wrong column count', files: { 't.csv': '1700000000000000,1,9\n' }, args: replay('t.csv', '--format', 'rocksdb-block-csv'), expected: "t.csv line 1: 3 fields, expected 21 (RocksDB's human-readable block-cache trace)" },
   { name: 'cachelib-kvcache: wrong header', files: { 't.csv': 'time,key\n1,2\n' }, args: replay('t.csv', '--format', 'cachelib-kvcache'), expected: "t.csv line 1: the header has no op, size columns (CacheLib kvcache needs key, op, size)" },
-  { name: 'replay: unknown format', files: { 't.bin': new Uint8Array(24) }, args: replay('t.bin', '--format', 'parquet'), expected: "--format: unknown trace format 'parquet' (known: oracleGeneral, vscsi, csv, txt, rocksdb-block-csv, cachelib-kvcache, cachelib-block)" },
+  { name: 'replay: unknown format', files: { 't.bin': new Uint8Array(24) }, args: replay('t.bin', '--format', 'parquet'), expected: `--format: unknown trace format 'parquet' (known: ${Object.keys(TRACE_FORMATS).join(', ')})` },
   { name: 'replay: bad size', files: { 't.txt': '1\n' }, args: ['replay', '--trace', 't.txt', '--size', 'abc', '--out', 'out'], expected: "--size: 'abc' is not a size (expected e.g. 4096, 4KiB, 64MiB, 1GiB)" },
-  { name: 'replay: unknown eviction policy', files: { 't.txt': '1\n' }, args: replay('t.txt', '--policy', 'mru'), expected: "unknown eviction algorithm 'mru' (known: lru, fifo, clock, sieve, s3fifo, arc, twoq, lfu, lirs, belady)" },
+  { name: 'replay: unknown eviction policy', files: { 't.txt': '1\n' }, args: replay('t.txt', '--policy', 'mru'), expected: `unknown eviction algorithm 'mru' (known: ${Object.keys(EVICTION_ALGORITHMS).join(', ')})` },
   // ---- state traces (--workload trace)
   { name: 'state trace: no header', files: { 's.csv': '0,get,1,0,0,0,0,run\n' }, args: run('--workload', 'trace', '--param', 'trace=s.csv'), expected: "s.csv line 1: no header line (expected column names such as time_us,op,key,value_bytes,token,record,cpu_us,phase)" },
   { name: 'state trace: unknown op', files: { 's.csv': '# tiersim state trace v1: workload=kv key_bytes=16\ntime_us,op,key,value_bytes,token,record,cpu_us,phase\n0,fly,1,0,0,0,0,run\n' }, args: run('--workload', 'trace', '--param', 'trace=s.csv'), expected: "s.csv line 3: op 'fly' is not get, put, delete, merge, scan or none" },

@@ -2,6 +2,7 @@
  * tiersim sweep: the grid and its cell ids, shards that cover the grid exactly once,
  * resume after a stop or a kill, worker threads equal to one thread, bad input.
  */
+import { POLICY_NAMES } from '../../policies/registry.ts';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -211,7 +212,7 @@ test('a cell that fails at run time stops the sweep with one line naming the cel
 });
 
 const bad: [string, Record<string, unknown> | string, string[], RegExp][] = [
-  ['unknown policy', { ...grid, policies: ['file', 'lfu'] }, [], /^tiersim: .*grid\.yaml: policies\.1: unknown local cache policy 'lfu' \(known: none, file, block\)\n$/],
+  ['unknown policy', { ...grid, policies: ['file', 'lfu'] }, [], new RegExp(`^tiersim: .*grid\\.yaml: policies\\.1: unknown local cache policy 'lfu' \\(known: ${POLICY_NAMES.join(', ')}\\)\\n$`)],
   ['bad size', { ...grid, cacheSizes: ['64KiB', '12XB'] }, [], /^tiersim: .*grid\.yaml: cacheSizes\.1: '12XB' is not a size/],
   ['bad shard', grid, ['--shard', '3/3'], /^tiersim: --shard: '3\/3' is not a shard i\/n/],
   ['unknown workload', { ...grid, workloads: ['kv', 'nexmark-q99'] }, [], /^tiersim: .*grid\.yaml: workloads\.1: unknown workload 'nexmark-q99'/],
