@@ -63,13 +63,21 @@ export const adaptiveCacheOptions = z.object({
   accessBeforePromote: z.number().int().min(1).default(6),
   /** Demotions after which a file is never downloaded again. */
   promoteLimit: z.number().int().min(0).default(3),
-  /** Where the boundary starts, as the file region's share of the cache (1: all file). */
-  initialFileShare: z.number().min(0).max(1).default(1),
+  /**
+   * Where the boundary starts, as the file region's share of the cache. Absent: where
+   * the cache stands the first time it is full (what the file region holds then).
+   */
+  initialFileShare: z.number().min(0).max(1).optional(),
   /** false pins the boundary at initialFileShare (for ablations). */
   adapt: z.boolean().default(true),
-  /** Boundary step per ghost hit, in multiples of the missed block's bytes. */
-  adaptGain: z.number().positive().default(4),
-  /** Ghost budget of each region, as a multiple of the cache size. */
+  /**
+   * The growth a ghost hit is credited for: only a miss that a region this much larger
+   * would have served moves the boundary. 0 = two target-size files (capped at the cache).
+   */
+  margin: sizeOption.default(0),
+  /** Boundary step per credited ghost hit, as a share of the margin. */
+  adaptStep: z.number().positive().max(1).default(1 / 64),
+  /** Ghost budget of each region, as a multiple of the cache size (hits beyond the margin are only counted). */
   ghostRatio: z.number().positive().default(1),
   /** Share of block ids the block ghost tracks (spatial sampling); 1 = all. */
   ghostSample: z.number().gt(0).max(1).default(0.25),
@@ -175,6 +183,10 @@ export class AdaptiveCache implements LocalCachePolicy {
   readonly capacity: number;
   /** Bytes the file region may hold; the block region may hold the rest. */
   fileTarget: number;
+  /** Growth of a region that a ghost hit is credited for (bytes). */
+  readonly margin: number;
+  /** Whether the boundary has been placed (at the first time the cache was full). */
+  private targetSet: boolean;
   private readonly files = new Map<number, AdaptiveFile>();
   private readonly fileList = new FileList();
   private readonly blocks = new BlockRegion();
@@ -195,6 +207,8 @@ export class AdaptiveCache implements LocalCachePolicy {
   private misses = 0;
   private fileGhostHits = 0;
   private blockGhostHits = 0;
+  private creditedFileGhostHits = 0;
+  private creditedBlockGhostHits = 0;
   private promotions = 0;
   private loadbacks = 0;
   private demotions = 0;
@@ -208,8 +222,10 @@ export class AdaptiveCache implements LocalCachePolicy {
 
   constructor(private readonly ctx: PolicyContext, readonly options: AdaptiveCacheOptions = parseAdaptiveCacheOptions()) {
     this.capacity = options.sizeLimit > 0 ? options.sizeLimit : Math.max(0, ctx.diskBytes - options.reserve);
-    this.fileTarget = options.initialFileShare * this.capacity;
-    const ghostBytes = options.ghostRatio * this.capacity;
+    this.fileTarget = (options.initialFileShare ?? 1) * this.capacity;
+    this.targetSet = options.initialFileShare !== undefined;
+    this.margin = Math.min(this.capacity, options.margin > 0 ? options.margin : 2 * ctx.targetFileSize);
+    const ghostBytes = Math.max(this.margin, options.ghostRatio * this.capacity);
     this.fileGhost = new FileGhost(ghostBytes);
     this.blockGhost = new BlockGhost(options.ghostSample, Math.max(1024, Math.floor(ghostBytes / TYPICAL_BLOCK_BYTES)));
     let slots = onTimeline.get(ctx.timeline);
@@ -260,10 +276,12 @@ export class AdaptiveCache implements LocalCachePolicy {
     if (e === undefined || e.status === CLOSED) return;
     const now = this.ctx.scheduler.now;
     // The ghosts: would a larger region have served this read?
-    if (this.fileGhost.has(e.fileNumber)) this.onFileGhostHit(bytes, now);
+    const fileDistance = this.fileGhost.distance(e.fileNumber);
+    if (fileDistance !== Infinity) this.onFileGhostHit(fileDistance, now);
     if (this.blockGhost.sampled(blockId)) {
       io.cpuPendingUs += this.options.ghostUs;
-      if (this.blockGhost.take(blockId)) this.onBlockGhostHit(bytes / this.blockGhost.rate, now);
+      const blockDistance = this.blockGhost.take(blockId);
+      if (blockDistance >= 0) this.onBlockGhostHit(blockDistance * bytes, now);
     }
     // A copy of the whole file is on its way, or two readers missed the same block.
     if (e.inFileRegion || this.blocks.has(blockId)) return;
@@ -322,6 +340,8 @@ export class AdaptiveCache implements LocalCachePolicy {
       blockHit: this.blockHits,
       fileGhostHit: this.fileGhostHits,
       blockGhostHit: Math.round(this.blockGhostHits),
+      fileGhostHitCredited: this.creditedFileGhostHits,
+      blockGhostHitCredited: Math.round(this.creditedBlockGhostHits),
       fileTargetBytes: Math.round(this.fileTarget),
       fileBytes: this.fileBytes,
       blockBytes: this.blocks.usedBytes,
@@ -361,21 +381,31 @@ export class AdaptiveCache implements LocalCachePolicy {
 
   // ---------------------------------------------------------------- the boundary
 
-  private onFileGhostHit(bytes: number, now: number): void {
+  /** A miss on a file the file region lost `distance` bytes of files ago. */
+  private onFileGhostHit(distance: number, now: number): void {
     this.fileGhostHits++;
     this.ctx.timeline.add('adaptiveFileGhostHits', now);
-    if (!this.options.adapt) return;
-    const ratio = Math.max(1, this.blockGhost.estimatedSize * TYPICAL_BLOCK_BYTES / Math.max(1, this.fileGhost.bytes));
-    this.moveTarget(this.options.adaptGain * bytes * ratio, now);
+    if (distance > this.margin) return;
+    this.creditedFileGhostHits++;
+    if (this.options.adapt) this.moveTarget(this.options.adaptStep * this.margin, now);
   }
 
-  private onBlockGhostHit(weightedBytes: number, now: number): void {
+  /** A miss on a block the block region lost about `distance` bytes of blocks ago (a sampled hit). */
+  private onBlockGhostHit(distance: number, now: number): void {
     const hits = 1 / this.blockGhost.rate;
     this.blockGhostHits += hits;
     this.ctx.timeline.add('adaptiveBlockGhostHits', now, hits);
-    if (!this.options.adapt) return;
-    const ratio = Math.max(1, this.fileGhost.bytes / Math.max(1, this.blockGhost.estimatedSize * TYPICAL_BLOCK_BYTES));
-    this.moveTarget(-this.options.adaptGain * weightedBytes * ratio, now);
+    if (distance > this.margin) return;
+    this.creditedBlockGhostHits += hits;
+    if (this.options.adapt) this.moveTarget(-hits * this.options.adaptStep * this.margin, now);
+  }
+
+  /** The first time the cache is full, the boundary starts where the regions stand. */
+  private placeTarget(now: number): void {
+    if (this.targetSet) return;
+    this.targetSet = true;
+    this.fileTarget = this.fileBytes;
+    this.gauge('adaptiveFileTargetBytes', now, (c) => c.fileTarget);
   }
 
   private moveTarget(delta: number, now: number): void {
@@ -420,25 +450,33 @@ export class AdaptiveCache implements LocalCachePolicy {
    * push each other out, each download wasted.
    */
   private victimsOlderThan(e: AdaptiveFile): boolean {
-    let bytes = this.fileBytes;
-    for (let v = this.fileList.back(); v !== undefined && bytes + e.size > this.fileTarget; v = v.prev === this.fileList.head ? undefined : v.prev) {
+    let fileBytes = this.fileBytes;
+    let total = fileBytes + this.blocks.usedBytes;
+    for (let v = this.fileList.back(); v !== undefined; v = v.prev === this.fileList.head ? undefined : v.prev) {
+      if (total + e.size <= this.capacity || fileBytes + e.size <= this.fileTarget) break;
       if (v.lastAccess >= e.countStart) return false;
-      bytes -= v.size;
+      fileBytes -= v.size;
+      total -= v.size;
     }
     return true;
   }
 
   /**
-   * Makes room for `e` in the file region within the target (demoting least recent
-   * files) and in the cache (evicting blocks); false if it cannot be added.
+   * Adds `e` to the file region, making room (demoting least recent files while the
+   * region is above its target, else evicting blocks); false if it cannot be added.
    */
   private admitFile(e: AdaptiveFile): boolean {
-    if (e.size > this.fileTarget || e.size > this.capacity) return false;
+    if (!this.fileFits(e.size)) return false;
     const reserve = this.options.reserve;
     if (reserve > 0 && e.size > this.ctx.diskFreeBytes() - reserve + this.usedBytes()) return false;
     const now = this.ctx.scheduler.now;
-    while (this.fileBytes + e.size > this.fileTarget) this.demote(this.fileList.back()!, now);
-    while (this.fileBytes + this.blocks.usedBytes + e.size > this.capacity && this.blocks.blockCount > 0) this.evictBlock();
+    // The target binds only when the cache is full: the file region first gives up
+    // its own least recent files while it is above target, then takes blocks.
+    if (this.fileBytes + this.blocks.usedBytes + e.size > this.capacity) this.placeTarget(now);
+    while (this.fileBytes + this.blocks.usedBytes + e.size > this.capacity) {
+      if (this.fileList.count > 0 && this.fileBytes + e.size > this.fileTarget) this.demote(this.fileList.back()!, now);
+      else this.evictBlock();
+    }
     e.inFileRegion = true;
     e.lastAccess = now;
     this.fileList.pushFront(e);
@@ -446,8 +484,21 @@ export class AdaptiveCache implements LocalCachePolicy {
     return true;
   }
 
+  /** A file of `size` can be added: into free space, or within the file region's target. */
+  private fileFits(size: number): boolean {
+    if (size > this.capacity) return false;
+    return this.fileBytes + this.blocks.usedBytes + size <= this.capacity || size <= this.fileTarget;
+  }
+
   private promote(e: AdaptiveFile, now: number): void {
-    if (e.size > this.fileTarget || !this.victimsOlderThan(e)) {
+    if (!this.fileFits(e.size)) {
+      // The file region is too small to take a file the workload now reads densely:
+      // its ghost remembers the file, and further misses on it argue for a larger one.
+      e.coldMisses = 0;
+      this.fileGhost.add(e.fileNumber, e.size);
+      return;
+    }
+    if (!this.victimsOlderThan(e)) {
       e.coldMisses = 0;
       return;
     }
@@ -551,6 +602,7 @@ export class AdaptiveCache implements LocalCachePolicy {
   // ---------------------------------------------------------------- the block region
 
   private admitBlock(e: AdaptiveFile, blockId: number, bytes: number, now: number): void {
+    if (this.fileBytes + this.blocks.usedBytes + bytes > this.capacity) this.placeTarget(now);
     const blockRoom = this.capacity - this.fileTarget;
     while (this.fileBytes + this.blocks.usedBytes + bytes > this.capacity) {
       if (this.blocks.blockCount > 0 && this.blocks.usedBytes + bytes > blockRoom) this.evictBlock();
