@@ -1,0 +1,127 @@
+/**
+ * The parts of the `adaptive` policy on their own: the block region (an LRU of blocks
+ * with per-file chains and access times) and the two ghosts (a file ghost bounded by
+ * bytes, a spatially sampled block ghost), against hand-worked sequences and, for the
+ * sample, the binomial spread of a hash sample.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BlockRegion } from '../../policies/adaptive-blocks.ts';
+import { BlockGhost, FileGhost } from '../../policies/adaptive-ghosts.ts';
+
+test('block region: least recently used first out, a hit refreshes, sizes add up', () => {
+  const r = new BlockRegion();
+  const chain = r.newChain();
+  r.insert(10, 100, chain, 1);
+  r.insert(11, 200, chain, 2);
+  r.insert(12, 300, chain, 3);
+  assert.equal(r.usedBytes, 600);
+  assert.equal(r.blockCount, 3);
+  assert.equal(r.lruId(), 10);
+  assert.equal(r.oldestAccess(), 1);
+  assert.equal(r.find(10, 4), true);
+  assert.equal(r.find(99, 4), false);
+  // Order now (most recent first): 10, 12, 11.
+  assert.equal(r.lruId(), 11);
+  assert.equal(r.lruSize(), 200);
+  assert.equal(r.oldestAccess(), 2);
+  r.evictLru();
+  assert.equal(r.lruId(), 12);
+  r.evictLru();
+  assert.equal(r.lruId(), 10);
+  assert.equal(r.usedBytes, 100);
+  assert.equal(r.has(11), false);
+  assert.equal(r.has(10), true);
+});
+
+test('block region: a chain drops exactly its own file\'s blocks, wherever they sit in the LRU order', () => {
+  const r = new BlockRegion();
+  const a = r.newChain();
+  const b = r.newChain();
+  for (let i = 0; i < 5; i++) {
+    r.insert(100 + i, 10, a, i);
+    r.insert(200 + i, 20, b, i);
+  }
+  assert.equal(r.dropChain(a), 5);
+  assert.equal(r.blockCount, 5);
+  assert.equal(r.usedBytes, 100);
+  for (let i = 0; i < 5; i++) {
+    assert.equal(r.has(100 + i), false);
+    assert.equal(r.has(200 + i), true);
+  }
+  assert.equal(r.lruChain(), b);
+  assert.equal(r.dropChain(a), 0, 'an emptied chain stays usable');
+  r.insert(105, 10, a, 9);
+  assert.equal(r.dropChain(b), 5);
+  assert.equal(r.lruId(), 105);
+  assert.equal(r.oldestAccess(), 9);
+  r.evictLru();
+  assert.equal(r.oldestAccess(), -Infinity, 'empty');
+});
+
+test('block region: grows past its initial slot arrays without losing entries', () => {
+  const r = new BlockRegion();
+  const c = r.newChain();
+  const n = 5000;
+  for (let i = 0; i < n; i++) r.insert(i * 7, 1, c, i);
+  assert.equal(r.blockCount, n);
+  for (let i = 0; i < n; i += 97) assert.equal(r.find(i * 7, n + i), true);
+  assert.equal(r.lruId(), 7, 'block 0 was refreshed; block 1 is the oldest');
+  assert.equal(r.dropChain(c), n);
+  assert.equal(r.usedBytes, 0);
+});
+
+test('file ghost: distance is the bytes lost since a file, itself included; the budget forgets the oldest', () => {
+  const g = new FileGhost(100);
+  g.add(1, 30);
+  g.add(2, 40);
+  assert.equal(g.distance(1), 70);
+  assert.equal(g.distance(2), 40);
+  assert.equal(g.distance(3), Infinity);
+  g.add(3, 50); // 120 > 100: file 1 goes
+  assert.equal(g.has(1), false);
+  assert.equal(g.bytes, 90);
+  assert.equal(g.distance(2), 90);
+  g.add(2, 40); // re-added: newest again
+  assert.equal(g.distance(2), 40);
+  assert.equal(g.distance(3), 90);
+  g.delete(3);
+  assert.equal(g.bytes, 40);
+  assert.equal(g.size, 1);
+});
+
+test('block ghost, unsampled: a hit happens once and reports the ids lost since; a full ring forgets the oldest', () => {
+  const g = new BlockGhost(1, 4);
+  // Rate 1 with 4 entries: the ring holds 16 (its minimum), so use ids 0..19.
+  for (let i = 0; i < 20; i++) g.add(i);
+  assert.equal(g.take(3), -1, 'ids 0..3 were forgotten (16 remembered)');
+  assert.equal(g.take(4), 16, 'the oldest remembered: 16 ids lost since, itself included');
+  assert.equal(g.take(19), 1);
+  assert.equal(g.take(19), -1, 'once');
+  g.add(5); // re-added: its old place is emptied
+  assert.equal(g.take(5), 1);
+  assert.equal(g.size, 13);
+});
+
+test('block ghost, sampled: about rate of the ids are tracked, and distances are scaled back up', () => {
+  const rate = 0.25;
+  const g = new BlockGhost(rate, 40_000);
+  const n = 40_000;
+  let sampled = 0;
+  for (let i = 0; i < n; i++) {
+    const id = 2 ** 21 * (1 + (i % 50)) + Math.floor(i / 50); // block ids of 50 files
+    if (g.sampled(id)) {
+      sampled++;
+      g.add(id);
+    }
+  }
+  // Binomial(n, 0.25): sd ≈ 87; allow 5 sd.
+  assert.ok(Math.abs(sampled - n * rate) < 5 * Math.sqrt(n * rate * (1 - rate)), `sampled ${sampled}`);
+  // The first id added has `sampled` ids lost since it; scaled, about n.
+  let first = -1;
+  for (let i = 0; i < n && first < 0; i++) {
+    const id = 2 ** 21 * (1 + (i % 50)) + Math.floor(i / 50);
+    if (g.sampled(id)) first = id;
+  }
+  assert.equal(g.take(first), sampled / rate);
+});
