@@ -47,13 +47,36 @@ export class BlockRegion {
     return this.index.get(id) >= 0;
   }
 
+  /** Last access of the block found by the last successful find, before that find. */
+  foundLastAccess = 0;
+
   /** On a hit the block becomes the most recent. */
   find(id: number, now: number): boolean {
     const s = this.index.get(id);
     if (s < 0) return false;
     this.slots.links.moveToFront(this.lru, s);
+    this.foundLastAccess = this.lastAccess[s]!;
     this.lastAccess[s] = now;
     return true;
+  }
+
+  /**
+   * Last access of the block that ends the least recent `bytes` (walking at most
+   * `maxSteps` blocks from the LRU end): blocks accessed at or before it would be gone
+   * if the region were `bytes` smaller. -Infinity for no bytes; Infinity when the
+   * region holds fewer bytes (all of it would go).
+   */
+  tailAccess(bytes: number, maxSteps = 1 << 14): number {
+    if (bytes <= 0) return -Infinity;
+    if (bytes >= this.used) return Infinity;
+    let sum = 0;
+    let s = this.slots.links.back(this.lru);
+    for (let i = 0; s !== this.lru && i < maxSteps; i++) {
+      sum += this.slots.sizes[s]!;
+      if (sum >= bytes) break;
+      s = this.slots.links.prev[s]!;
+    }
+    return s === this.lru ? Infinity : this.lastAccess[s]!;
   }
 
   /** Inserts a block that is not cached as the most recent, last accessed at `accessedAt`. */

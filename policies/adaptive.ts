@@ -75,8 +75,14 @@ export const adaptiveCacheOptions = z.object({
    * would have served moves the boundary. 0 = two target-size files (capped at the cache).
    */
   margin: sizeOption.default(0),
-  /** Boundary step per credited ghost hit, as a share of the margin. */
-  adaptStep: z.number().positive().max(1).default(1 / 64),
+  /** Foreground lookups between two decisions on the boundary. */
+  decisionLookups: z.number().int().positive().default(1024),
+  /** Least net hits a move must promise. */
+  minEvidence: z.number().nonnegative().default(4),
+  /** A move must promise more than this share of all the hits weighed (gains and losses of both moves). */
+  hysteresis: z.number().nonnegative().default(0.1),
+  /** How far one decision moves the boundary, as a share of the margin. */
+  adaptStep: z.number().positive().max(1).default(1 / 2),
   /** Ghost budget of each region, as a multiple of the cache size (hits beyond the margin are only counted). */
   ghostRatio: z.number().positive().default(1),
   /** Share of block ids the block ghost tracks (spatial sampling); 1 = all. */
@@ -209,6 +215,16 @@ export class AdaptiveCache implements LocalCachePolicy {
   private blockGhostHits = 0;
   private creditedFileGhostHits = 0;
   private creditedBlockGhostHits = 0;
+  /** Foreground lookups so far (decisions come every decisionLookups). */
+  private lookups = 0;
+  /** The last window's evidence: ghost hits within the margin, and tail hits. */
+  private windowFileGain = 0;
+  private windowBlockGain = 0;
+  private windowFileLoss = 0;
+  private windowBlockLoss = 0;
+  /** Accesses at or before these are in a region's least recent margin. */
+  private blockTail = -Infinity;
+  private fileTail = -Infinity;
   private promotions = 0;
   private loadbacks = 0;
   private demotions = 0;
@@ -249,18 +265,23 @@ export class AdaptiveCache implements LocalCachePolicy {
     io.cpuPendingUs += costs.fileCacheLookupUs;
     if (e === undefined) return false;
     const now = this.ctx.scheduler.now;
+    if (++this.lookups % this.options.decisionLookups === 0) this.decide(now);
+    const previousAccess = e.lastAccess;
     if (e.inFileRegion) {
       this.fileList.moveToFront(e);
       e.lastAccess = now;
     }
     if (e.status === LOADED) {
-      if (blockId >= 0) this.touch(e, blockId - e.fileNumber * BLOCKS_PER_FILE, bytes, now);
+      // A first read of a block of a file in the file region's tail: what a smaller
+      // file region would lose (blocks read before stay as blocks when it is demoted).
+      if (blockId >= 0 && this.touch(e, blockId - e.fileNumber * BLOCKS_PER_FILE, bytes, now) && previousAccess <= this.fileTail) this.windowFileLoss++;
       this.fileHits++;
       return true;
     }
     if (blockId >= 0 && e.blocks > 0) {
       io.cpuPendingUs += costs.blockCacheLookupUs;
       if (this.blocks.find(blockId, now)) {
+        if (this.blocks.foundLastAccess <= this.blockTail) this.windowBlockLoss++;
         this.blockHits++;
         return true;
       }
@@ -387,7 +408,7 @@ export class AdaptiveCache implements LocalCachePolicy {
     this.ctx.timeline.add('adaptiveFileGhostHits', now);
     if (distance > this.margin) return;
     this.creditedFileGhostHits++;
-    if (this.options.adapt) this.moveTarget(this.options.adaptStep * this.margin, now);
+    this.windowFileGain++;
   }
 
   /** A miss on a block the block region lost about `distance` bytes of blocks ago (a sampled hit). */
@@ -397,7 +418,7 @@ export class AdaptiveCache implements LocalCachePolicy {
     this.ctx.timeline.add('adaptiveBlockGhostHits', now, hits);
     if (distance > this.margin) return;
     this.creditedBlockGhostHits += hits;
-    if (this.options.adapt) this.moveTarget(-hits * this.options.adaptStep * this.margin, now);
+    this.windowBlockGain += hits;
   }
 
   /** The first time the cache is full, the boundary starts where the regions stand. */
@@ -406,6 +427,42 @@ export class AdaptiveCache implements LocalCachePolicy {
     this.targetSet = true;
     this.fileTarget = this.fileBytes;
     this.gauge('adaptiveFileTargetBytes', now, (c) => c.fileTarget);
+  }
+
+  /**
+   * Weighs the two possible moves of the boundary by one margin over the last window:
+   * growing the file region gains the misses its ghost saw within the margin and loses
+   * the block region's hits in its least recent margin (beyond free space); shrinking
+   * it gains the block ghost's hits and loses the first reads of blocks of the file
+   * region's least recent files. The better move goes ahead if it promises enough.
+   * Then the tails are measured again for the next window.
+   */
+  private decide(now: number): void {
+    const up = this.windowFileGain - this.windowBlockLoss;
+    const down = this.windowBlockGain - this.windowFileLoss;
+    const weighed = this.windowFileGain + this.windowBlockLoss + this.windowBlockGain + this.windowFileLoss;
+    this.windowFileGain = this.windowBlockGain = this.windowFileLoss = this.windowBlockLoss = 0;
+    if (this.options.adapt && this.targetSet) {
+      const needed = Math.max(this.options.minEvidence, this.options.hysteresis * weighed);
+      const step = this.options.adaptStep * this.margin;
+      if (up >= down && up > needed) this.moveTarget(step, now);
+      else if (down > up && down > needed) this.moveTarget(-step, now);
+    }
+    const free = this.capacity - this.fileBytes - this.blocks.usedBytes;
+    this.blockTail = this.blocks.tailAccess(this.margin - free);
+    this.fileTail = this.fileTailAccess(this.margin - free);
+  }
+
+  /** As BlockRegion.tailAccess, over the file region's files. */
+  private fileTailAccess(bytes: number): number {
+    if (bytes <= 0) return -Infinity;
+    if (bytes >= this.fileBytes) return Infinity;
+    let sum = 0;
+    for (let v = this.fileList.back(); v !== undefined; v = v.prev === this.fileList.head ? undefined : v.prev) {
+      sum += v.size;
+      if (sum >= bytes) return v.lastAccess;
+    }
+    return Infinity;
   }
 
   private moveTarget(delta: number, now: number): void {
@@ -571,15 +628,17 @@ export class AdaptiveCache implements LocalCachePolicy {
     this.gauges();
   }
 
-  /** Records a read from a file copy (the block's time and size). */
-  private touch(e: AdaptiveFile, blockNo: number, bytes: number, now: number): void {
+  /** Records a read from a file copy (the block's time and size); true on the block's first read. */
+  private touch(e: AdaptiveFile, blockNo: number, bytes: number, now: number): boolean {
     let at = e.touchedAt;
     if (at === undefined || blockNo >= at.length) at = this.growTouched(e, blockNo);
-    if (at[blockNo] === 0) {
+    const first = at[blockNo] === 0;
+    if (first) {
       e.touched![e.touchedCount++] = blockNo;
       e.touchedBytes![blockNo] = bytes;
     }
     at[blockNo] = now > 0 ? now : Number.MIN_VALUE;
+    return first;
   }
 
   private growTouched(e: AdaptiveFile, blockNo: number): Float64Array {
