@@ -19,19 +19,24 @@
  * workload actually reads of it survives the file.
  *
  * The boundary: the file region may hold up to `fileTarget` bytes, the block region
- * the rest. Two ghosts (adaptive-ghosts.ts) remember what each region lost: files
- * demoted or refused, and (sampled) blocks evicted or refused. A DFS miss on a block
- * of a ghost file would have been a hit with a larger file region, so the target
- * grows; a miss on a ghost block would have been a hit with a larger block region, so
- * it shrinks — ARC's rule (step = block bytes × adaptGain × the other ghost's size
- * over this one's, at least 1). While the state fits, nothing is lost, no ghost is
- * hit and the target stays where it starts: the whole cache, that is `file`.
+ * the rest; it starts where the cache stands the first time it is full. Two ghosts
+ * (adaptive-ghosts.ts) remember what each region lost: files demoted or refused, and
+ * (sampled) blocks evicted or refused. Over a window of lookups (decisionLookups, or
+ * sooner once decisionEvidence gains and losses were seen) the policy weighs the two
+ * moves of the boundary by one `margin`: growing the file region gains the file
+ * ghost's hits within the margin and loses the block region's hits in its least
+ * recent margin; shrinking it gains the block ghost's hits within the margin and
+ * loses first reads of blocks of the file region's least recent files. The better
+ * move goes ahead (adaptStep × margin) if its net gain passes minEvidence and
+ * hysteresis × all that was weighed. While the state fits, nothing is lost, no ghost
+ * is hit and the target stays at the whole cache: that is `file`.
  *
  * Everything a move costs is charged in simulated time: promotions download the file
  * through the DFS device (4 loader threads, as ForSt) and write it to local disk;
- * demotion copies the kept blocks on local disk (a read and a write) and both pay
- * metadata CPU per block moved or dropped (`metadataUsPerBlock`); blocks of a file
- * that finished downloading are dropped from the block region, with their CPU.
+ * demotion copies the kept blocks on local disk (a read and a write) and pays
+ * metadata CPU per block it indexes (`metadataUsPerBlock`; the rest of the copy is
+ * one file delete); blocks of a file that finished downloading are dropped from the
+ * block region, with their CPU.
  *
  * Signals (timeline, per simulated second): adaptiveFileTargetBytes,
  * adaptiveFileBytes, adaptiveBlockBytes (gauges, summed over task slots),
@@ -75,8 +80,13 @@ export const adaptiveCacheOptions = z.object({
    * would have served moves the boundary. 0 = two target-size files (capped at the cache).
    */
   margin: sizeOption.default(0),
-  /** Foreground lookups between two decisions on the boundary. */
+  /** Foreground lookups between two decisions on the boundary (at most). */
   decisionLookups: z.number().int().positive().default(1024),
+  /**
+   * A decision comes sooner once this many gains and losses were weighed: a store whose
+   * memory serves almost every read sends few lookups, and its evidence must not wait.
+   */
+  decisionEvidence: z.number().int().positive().default(32),
   /** Least net hits a move must promise. */
   minEvidence: z.number().nonnegative().default(4),
   /** A move must promise more than this share of all the hits weighed (gains and losses of both moves). */
@@ -215,7 +225,7 @@ export class AdaptiveCache implements LocalCachePolicy {
   private blockGhostHits = 0;
   private creditedFileGhostHits = 0;
   private creditedBlockGhostHits = 0;
-  /** Foreground lookups so far (decisions come every decisionLookups). */
+  /** Foreground lookups in the current decision window. */
   private lookups = 0;
   /** The last window's evidence: ghost hits within the margin, and tail hits. */
   private windowFileGain = 0;
@@ -265,7 +275,7 @@ export class AdaptiveCache implements LocalCachePolicy {
     io.cpuPendingUs += costs.fileCacheLookupUs;
     if (e === undefined) return false;
     const now = this.ctx.scheduler.now;
-    if (++this.lookups % this.options.decisionLookups === 0) this.decide(now);
+    if (++this.lookups >= this.options.decisionLookups || this.windowFileGain + this.windowBlockGain + this.windowFileLoss + this.windowBlockLoss >= this.options.decisionEvidence) this.decide(now);
     const previousAccess = e.lastAccess;
     if (e.inFileRegion) {
       this.fileList.moveToFront(e);
@@ -442,6 +452,7 @@ export class AdaptiveCache implements LocalCachePolicy {
     const down = this.windowBlockGain - this.windowFileLoss;
     const weighed = this.windowFileGain + this.windowBlockLoss + this.windowBlockGain + this.windowFileLoss;
     this.windowFileGain = this.windowBlockGain = this.windowFileLoss = this.windowBlockLoss = 0;
+    this.lookups = 0;
     if (this.options.adapt && this.targetSet) {
       const needed = Math.max(this.options.minEvidence, this.options.hysteresis * weighed);
       const step = this.options.adaptStep * this.margin;
@@ -620,7 +631,8 @@ export class AdaptiveCache implements LocalCachePolicy {
       disk.write(readDone, keptBytes, true);
       this.ctx.timeline.add('adaptiveKeptBlocks', now, kept);
     }
-    this.chargeMetadata(now, kept + dropped);
+    // Index inserts for the kept blocks; the rest of the copy goes as one file delete.
+    this.chargeMetadata(now, kept);
     e.status = NO_COPY; // a download still running throws its copy away when it ends
     e.touchedAt = e.touchedBytes = e.touched = undefined;
     e.touchedCount = 0;

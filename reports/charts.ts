@@ -111,7 +111,7 @@ export function wrapLines(text: string, width = 90): string[] {
   return lines;
 }
 
-function top(title: string, subtitle: string | undefined, body: Record<string, unknown>): TopLevelSpec {
+export function top(title: string, subtitle: string | undefined, body: Record<string, unknown>): TopLevelSpec {
   return {
     $schema: SCHEMA,
     title: subtitle ? { text: title, subtitle: wrapLines(subtitle) } : title,
@@ -120,7 +120,7 @@ function top(title: string, subtitle: string | undefined, body: Record<string, u
   } as TopLevelSpec;
 }
 
-const MIB = 2 ** 20;
+export const MIB = 2 ** 20;
 
 // ---------------------------------------------------------------- latency CDF
 
@@ -331,7 +331,7 @@ export function hitRatioOverTimeSpec(runs: TimelineRun[]): TopLevelSpec {
  * A log-scale axis of sizes in MiB, labelled in binary units (512 KiB, 64 MiB, 1 GiB);
  * ticks at the sizes that were run when there are few of them.
  */
-function sizeAxisX(field: string, title: string, sizesMiB: number[]) {
+export function sizeAxisX(field: string, title: string, sizesMiB: number[]) {
   const ticks = [...new Set(sizesMiB)].sort((x, y) => x - y);
   // Rotated labels at sizes at least 1.5× apart all fit; closer ones are thinned.
   const spread = ticks.every((t, i) => i === 0 || t / ticks[i - 1]! >= 1.5);
@@ -547,20 +547,28 @@ function cdfOp(runs: CheckedRun[]): string {
 }
 
 /** Every chart that the runs and replay results have data for, in reading order. */
+/**
+ * Charts with a line or bar per run are drawn for at most this many runs: beyond it
+ * they are unreadable (and Vega runs out of stack); a large sweep gets the charts that
+ * aggregate (throughput by cache size, --compare's ratios).
+ */
+export const MAX_RUNS_PER_RUN_CHART = 64;
+
 export function reportCharts(runs: CheckedRun[], replays: ReplayResult[] = []): Chart[] {
   const charts: Chart[] = [];
   const policyOf = (r: CheckedRun) => seriesPolicy(r.s);
+  const perRun = runs.length <= MAX_RUNS_PER_RUN_CHART;
 
   const op = cdfOp(runs);
   const cdf = runs.map((r) => ({ policy: policyOf(r), run: r.name, points: cdfFromSummary(r.s, op) })).filter((c) => c.points.length > 0);
-  if (cdf.length > 0) {
+  if (perRun && cdf.length > 0) {
     charts.push({
       name: 'latency-cdf', title: `${op} latency distribution`, spec: latencyCdfSpec(cdf, op),
       description: `Cumulative distribution of ${op} latency per run (log x). Built from summary.json's latencyCdf (a point per percent, finer in the tail), or from its percentiles for summaries without one; the right panel shows the tail.`,
     });
   }
 
-  const timelines: TimelineRun[] = runs.filter((r) => r.timeline.length > 0).map((r) => ({
+  const timelines: TimelineRun[] = !perRun ? [] : runs.filter((r) => r.timeline.length > 0).map((r) => ({
     name: r.name, policy: policyOf(r), timeline: r.timeline, ...(r.s.simulatedSeconds !== undefined ? { seconds: r.s.simulatedSeconds } : {}),
   }));
   if (timelines.some((t) => t.timeline.some((row) => (row.opP99Us ?? 0) > 0))) {
@@ -606,14 +614,14 @@ export function reportCharts(runs: CheckedRun[], replays: ReplayResult[] = []): 
   });
 
   const bars = runs.map((r) => ({ run: r.name, policy: policyOf(r), ...(r.s.placement ? { placement: r.s.placement } : {}) }));
-  if (runs.some((r) => r.s.dfs?.reads !== undefined)) {
+  if (perRun && runs.some((r) => r.s.dfs?.reads !== undefined)) {
     charts.push({
       name: 'dfs-requests-cost', title: 'DFS requests and cost',
       spec: dfsBarsSpec(runs.map((r, i) => ({ ...bars[i]!, reads: r.s.dfs?.reads ?? 0, costUsd: r.s.dfs?.costUsd ?? 0 }))),
       description: 'DFS read requests and the DFS bill (requests and bytes at the device\'s prices) of the measured phase.',
     });
   }
-  if (runs.some((r) => r.s.checkpoint || r.s.restore)) {
+  if (perRun && runs.some((r) => r.s.checkpoint || r.s.restore)) {
     charts.push({
       name: 'checkpoint-restore', title: 'Checkpoint and restore durations',
       spec: lifecycleBarsSpec(runs.map((r, i) => ({

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.ts';
 import { reportCharts, type Chart } from './charts.ts';
+import { compareByWorkload, compareCsv, compareDisplay, comparePolicies, compareRatioChart, compareVerdict, type CompareOptions } from './compare.ts';
 import { reportHtml, type HtmlChart } from './html.ts';
 import { checkRun, readRunDir, type CheckedRun, type ReplayResult, type ReportRun } from './read.ts';
 import { renderSvg, svgToPng } from './render.ts';
@@ -22,6 +23,8 @@ export interface ReportOptions {
   notes?: string[];
   /** Also write table.md and table.csv (and replays.csv when there are replay results). */
   tables?: boolean;
+  /** A policy against the best of others, setup by setup: compare.md, compare.csv, a chart. */
+  compare?: CompareOptions;
 }
 
 /** Relative path → content: charts/*, report.html, and the tables when asked. */
@@ -40,9 +43,12 @@ function defaultTitle(runs: CheckedRun[], replays: ReplayResult[]): string {
 }
 
 /** Renders every chart the inputs have data for, the tables and report.html, in memory. */
-export async function buildReport(runs: ReportRun[], replays: ReplayResult[] = [], options: ReportOptions = {}): Promise<{ files: ReportFiles; charts: Chart[] }> {
+export async function buildReport(runs: ReportRun[], replays: ReplayResult[] = [], options: ReportOptions = {}): Promise<{ files: ReportFiles; charts: Chart[]; verdict?: string }> {
   const checked = runs.map(checkRun);
+  const rows = checked.map(tableRow);
+  const comparison = options.compare ? comparePolicies(rows, options.compare) : undefined;
   const charts = reportCharts(checked, replays);
+  if (comparison) charts.unshift(compareRatioChart(comparison));
   const files: ReportFiles = new Map();
   const html: HtmlChart[] = [];
   for (const c of charts) {
@@ -59,15 +65,20 @@ export async function buildReport(runs: ReportRun[], replays: ReplayResult[] = [
       ],
     });
   }
-  const rows = checked.map(tableRow);
-  const tables = [runsDisplay(rows), replaysDisplay(replays)].filter((t) => t.rows.length > 0);
-  files.set('report.html', reportHtml({ title: options.title ?? defaultTitle(checked, replays), notes: options.notes ?? [], tables, charts: html }));
+  const compared = comparison ? [compareByWorkload(comparison), compareDisplay(comparison)] : [];
+  const tables = [...compared, runsDisplay(rows), replaysDisplay(replays)].filter((t) => t.rows.length > 0);
+  const notes = [...(options.notes ?? []), ...(comparison ? [compareVerdict(comparison)] : [])];
+  files.set('report.html', reportHtml({ title: options.title ?? defaultTitle(checked, replays), notes, tables, charts: html }));
+  if (comparison) {
+    files.set('compare.csv', compareCsv(comparison));
+    files.set('compare.md', `${compareVerdict(comparison)}.\n\n${tableMarkdown(compared)}`);
+  }
   if (options.tables) {
     files.set('table.md', tableMarkdown(tables));
     if (rows.length > 0) files.set('table.csv', tableCsv(rows));
     if (replays.length > 0) files.set('replays.csv', replayCsv(replays));
   }
-  return { files, charts };
+  return { files, charts, ...(comparison ? { verdict: compareVerdict(comparison) } : {}) };
 }
 
 const CHART_FILE = /\.(vl\.json|svg|png)$/;

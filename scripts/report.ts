@@ -12,6 +12,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { InputError } from '../sim/errors.ts';
 import { orderPolicies, seriesPolicy } from '../reports/charts.ts';
+import type { CompareOptions } from '../reports/compare.ts';
 import { checkRun, readReplayResults, readRunDir, type ReplayResult, type ReportRun } from '../reports/read.ts';
 
 export interface ReportInputs {
@@ -96,19 +97,22 @@ export interface ReportOutcome {
   replayRows: number;
   charts: string[];
   files: string[];
+  /** With --compare: how many setups meet the bar. */
+  verdict?: string;
 }
 
-export async function runReport(options: { dirs: string[]; out: string; title?: string }): Promise<ReportOutcome> {
+export async function runReport(options: { dirs: string[]; out: string; title?: string; compare?: CompareOptions }): Promise<ReportOutcome> {
   if (!options.out) throw new InputError('--out: a directory is required');
   if (existsSync(options.out) && !statSync(options.out).isDirectory()) throw new InputError(`--out: ${options.out} is not a directory`);
   const { runs, replays } = readReportInputs(options.dirs);
   // The renderer (Vega, resvg) loads once the input has been read and found good.
   const { buildReport, writeReportFiles } = await import('../reports/run-report.ts');
-  const { files, charts } = await buildReport(runs, replays, {
+  const { files, charts, verdict } = await buildReport(runs, replays, {
     tables: true,
+    ...(options.compare ? { compare: options.compare } : {}),
     ...(options.title !== undefined ? { title: options.title } : {}),
     notes: [`from ${options.dirs.join(', ')}`],
   });
   const written = writeReportFiles(options.out, files);
-  return { out: options.out, runs: runs.length, replayRows: replays.length, charts: charts.map((c) => c.name), files: written };
+  return { out: options.out, runs: runs.length, replayRows: replays.length, charts: charts.map((c) => c.name), files: written, ...(verdict ? { verdict } : {}) };
 }

@@ -90,4 +90,5 @@ export const CASES: BadInput[] = [
   { name: 'state trace: negative value size', files: { 's.csv': '# tiersim state trace v1: workload=kv key_bytes=16\ntime_us,op,key,value_bytes,token,record,cpu_us,phase\n0,put,1,-10,0,0,0,load\n' }, args: run('--workload', 'trace', '--param', 'trace=s.csv'), expected: "s.csv line 3: value_bytes '-10' is not a whole number in 0..4294967295" },
   // ---- report
   { name: 'report: no runs in the directory', files: { 'empty/readme.txt': 'x' }, args: ['report', 'empty', '--out', 'out'], expected: "empty: nothing to report (no summary.json, cells/*/summary.json, */summary.json or results.csv)" },
+  { name: 'report: --compare without --against', files: { 'empty/readme.txt': 'x' }, args: ['report', 'empty', '--out', 'out', '--compare', 'adaptive'], expected: '--compare and --against go together' },
 ];

@@ -1,0 +1,71 @@
+/**
+ * The adaptive cache against the bar of docs/adaptive.md, on small stores that run in
+ * seconds (the full matrix is scripts/grids/adaptive.yaml): the thresholds are the
+ * issue's, the baselines are the `file` and `block` policies run on the same store.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runConfig } from '../../scripts/lib/config.ts';
+import { simulate } from '../../scripts/lib/simulate.ts';
+
+const MiB = 2 ** 20;
+/** The matrix's store at a quarter of its sizes: 2 MiB files, 4 MiB of managed memory. */
+const SMALL = {
+  ops: 25_000,
+  warmupOps: 25_000,
+  managedMemory: 4 * MiB,
+  store: { writeBufferSize: 2 * MiB, targetFileSize: 2 * MiB, levelBase: 8 * MiB },
+};
+
+interface Outcome { ops: number; p99: number; cpu: number }
+
+function run(policy: string, workload: string, workloadParams: Record<string, unknown>, cacheSize: number, dfs: string, seed = 1): Outcome {
+  const s = simulate(runConfig.parse({ ...SMALL, workload, workloadParams, policy, cacheSize, dfs, seed }), () => 0).summary as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return { ops: s.opsPerSecond, p99: s.latencyUs.get.p99, cpu: s.cpu.cpuUsPerOp };
+}
+
+function trio(workload: string, params: Record<string, unknown>, cacheSize: number, dfs: string) {
+  return { file: run('file', workload, params, cacheSize, dfs), block: run('block', workload, params, cacheSize, dfs), adaptive: run('adaptive', workload, params, cacheSize, dfs) };
+}
+
+// phase-grow: the state (48 MiB) first fits a 19 MiB cache (file's case) and then
+// outgrows it (block's case); the adaptive cache must beat both over the whole run.
+const GROW = { growToBytes: 48 * MiB, initialKeys: 12_500 };
+
+for (const dfs of ['hdfs', 's3']) {
+  test(`phase-grow on ${dfs}, cache 40% of the state: adaptive beats file and block by at least 10%`, () => {
+    const r = trio('phase-grow', GROW, 19 * MiB, dfs);
+    const detail = `adaptive ${r.adaptive.ops.toFixed(0)}, file ${r.file.ops.toFixed(0)}, block ${r.block.ops.toFixed(0)} ops/s`;
+    assert.ok(r.adaptive.ops >= 1.1 * r.file.ops, detail);
+    assert.ok(r.adaptive.ops >= 1.1 * r.block.ops, detail);
+    const best = r.file.ops >= r.block.ops ? r.file : r.block;
+    assert.ok(r.adaptive.p99 <= 1.1 * best.p99, `get p99 ${r.adaptive.p99} µs against ${best.p99} µs`);
+  });
+}
+
+test('ycsb-b at 15% and 100% of the state: adaptive within 0.95 of the better of file and block, p99 within 1.1', () => {
+  const params = { recordCount: 50_000 }; // about 48 MiB
+  for (const cacheSize of [7 * MiB, 48 * MiB]) {
+    const r = trio('ycsb-b', params, cacheSize, 'hdfs');
+    const best = r.file.ops >= r.block.ops ? r.file : r.block;
+    const detail = `${cacheSize / MiB} MiB: adaptive ${r.adaptive.ops.toFixed(0)}, file ${r.file.ops.toFixed(0)}, block ${r.block.ops.toFixed(0)} ops/s`;
+    assert.ok(r.adaptive.ops >= 0.95 * best.ops, detail);
+    assert.ok(r.adaptive.p99 <= 1.1 * best.p99, `${detail}; get p99 ${r.adaptive.p99} against ${best.p99} µs`);
+  }
+});
+
+test('when the state fits the disk, adaptive costs at most 5% more CPU per operation than file', () => {
+  for (const [workload, params] of [['ycsb-a', { recordCount: 50_000 }], ['phase-shift', { keys: 25_000, shiftAtOps: 37_500 }]] as const) {
+    const file = run('file', workload, params, 96 * MiB, 'hdfs');
+    const adaptive = run('adaptive', workload, params, 96 * MiB, 'hdfs');
+    assert.ok(adaptive.cpu <= 1.05 * file.cpu, `${workload}: ${adaptive.cpu} against ${file.cpu} µs/op`);
+  }
+});
+
+test('adaptive is deterministic: one config, one summary', () => {
+  const config = runConfig.parse({ ...SMALL, workload: 'phase-grow', workloadParams: GROW, policy: 'adaptive', cacheSize: 19 * MiB, seed: 7 });
+  const a = simulate(config, () => 0).summary;
+  const b = simulate(config, () => 0).summary;
+  assert.deepEqual(a, b);
+  assert.ok(((a as any).localCache.metrics.promote as number) > 0, 'the run moved files between the regions'); // eslint-disable-line @typescript-eslint/no-explicit-any
+});
