@@ -119,7 +119,7 @@ export function comparePolicies(rows: TableRow[], options: CompareOptions): Comp
 }
 
 export function compareCsv(c: Comparison): string {
-  return toCsv(c.rows as unknown as Record<string, unknown>[], COMPARE_COLUMNS);
+  return toCsv(c.rows.map((r) => ({ ...r, meets: r.meets ? 1 : 0 })), COMPARE_COLUMNS);
 }
 
 /** Per workload: setups, how many meet the bar, the least and the geometric mean throughput ratio. */
@@ -201,7 +201,7 @@ export function compareRatioChart(c: Comparison): Chart {
             encoding: {
               x: sizeAxisX('cacheSizeMiB', 'local cache size (log scale)', values.map((v) => v.cacheSizeMiB)),
               y,
-              color: { field: 'workload', type: 'nominal', title: 'workload' },
+              color: { field: 'workload', type: 'nominal', title: 'workload', scale: { scheme: 'tableau20' } },
               tooltip: [{ field: 'workload' }, { field: 'cacheSizeMiB', title: 'cache (MiB)', format: ',.0f' }, { field: 'ratio', format: '.3f' }],
             },
           },
