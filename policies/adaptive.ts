@@ -499,9 +499,14 @@ export class AdaptiveCache implements LocalCachePolicy {
     e.coldMisses = 0;
   }
 
-  /** Counts a DFS miss of a cold file; true when it should be downloaded (ForSt's rule). */
+  /**
+   * Counts a DFS miss of a cold file; true when it should be downloaded (ForSt's rule,
+   * but a file drifts into the back half only after two others' restarts: with two or
+   * three cold files ForSt's half is one, and two files read in turn would restart
+   * each other's count forever).
+   */
   private countColdMiss(e: AdaptiveFile, now: number): boolean {
-    if (this.coldEpoch - e.coldEpoch >= Math.floor(this.coldFiles / 2)) {
+    if (this.coldEpoch - e.coldEpoch >= Math.max(2, Math.floor(this.coldFiles / 2))) {
       // Other files' misses have pushed it into the back half: its count restarts.
       e.coldMisses = 0;
       this.coldEpoch++;

@@ -6,10 +6,11 @@
  *
  * Like libCacheSim's cachesim: requests of size 0 are skipped; a miss is inserted
  * unless the algorithm refuses it (larger than the cache, or its own rule); miss ratio
- * counts requests, byte miss ratio counts requested bytes. By default an object keeps
- * the size of its first request, as libCacheSim's traceConv does when it writes
- * oracleGeneral traces (remove_size_change), so the same trace in vscsi, csv or
- * oracleGeneral replays the same; keepSizeChanges uses each request's own size.
+ * counts requests, byte miss ratio counts requested bytes. In formats other than
+ * oracleGeneral an object keeps the size of its first request, as libCacheSim's
+ * traceConv does when it writes oracleGeneral traces (remove_size_change), so the same
+ * trace in vscsi, csv or oracleGeneral replays the same; oracleGeneral sizes are
+ * taken as written (as cachesim does). keepSizeChanges overrides either way.
  *
  * A size below 1 (e.g. 0.01) is that fraction of the working set, the bytes of all
  * distinct objects, found by a first pass. Belady needs each request's next access:
@@ -190,8 +191,11 @@ export function replayTrace(config: ReplayConfig): ReplayReport {
   if (sizes.length === 0) throw new InputError('--size: give at least one cache size');
   if (config.sample !== undefined && !(config.sample > 0 && config.sample <= 1)) throw new InputError(`--sample: ${config.sample} must be in (0, 1]`);
   const reader = openTrace(config.trace, config.format, config.csv === undefined ? {} : { csv: config.csv });
+  // oracleGeneral files are written with sizes already made constant (traceConv), and
+  // cachesim takes them as they are: so does tiersim, without a lookup per request.
+  const keepSizeChanges = config.keepSizeChanges ?? reader.format === 'oracleGeneral';
   try {
-    return run(reader, config, policies, sizes, started);
+    return run(reader, { ...config, keepSizeChanges }, policies, sizes, started);
   } finally {
     reader.close();
   }

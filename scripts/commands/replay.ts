@@ -26,7 +26,7 @@ export const replayCommand: CommandModule<object, Args> = {
     .option('csv', { type: 'string', describe: 'csv column mapping, libCacheSim style: "time-col=2,obj-id-col=5,obj-size-col=4,has-header=true,delimiter=,"' })
     .option('out', { type: 'string', describe: 'directory for results.csv' })
     .option('sample', { type: 'number', describe: 'replay a hashed share of the objects (SHARDS), cache sizes scaled by it, e.g. 0.1' })
-    .option('keep-size-changes', { type: 'boolean', describe: 'use each request\'s own size (default: an object keeps the size of its first request)' })
+    .option('keep-size-changes', { type: 'boolean', describe: 'use each request\'s own size (default: yes for oracleGeneral, whose sizes are as written; for other formats an object keeps the size of its first request)' })
     .example('$0 replay --trace cloudPhysicsIO.oracleGeneral.bin --policy lru,s3fifo --size 16MiB,1GiB', ''),
   handler: (args) => {
     const bar = progressBar('replay');
@@ -38,7 +38,7 @@ export const replayCommand: CommandModule<object, Args> = {
         policies: ([] as string[]).concat(args.policy),
         sizes: ([] as string[]).concat(args.size),
         ...(args.csv !== undefined ? { csv: args.csv } : {}),
-        keepSizeChanges: !!args['keep-size-changes'],
+        ...(args['keep-size-changes'] !== undefined ? { keepSizeChanges: args['keep-size-changes'] } : {}),
         ...(args.sample !== undefined ? { sample: args.sample } : {}),
         onProgress: (done) => bar?.update(done),
       });

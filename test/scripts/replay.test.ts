@@ -106,3 +106,32 @@ test('CLI: unknown format and unknown policy exit 2 naming the known ones', () =
   assert.equal(p.status, 2);
   assert.match(p.stderr, /^tiersim: unknown eviction algorithm 'mru' \(known: lru, fifo, clock, sieve, s3fifo, arc, twoq, lfu, lirs, belady\)\n$/);
 });
+
+test('oracleGeneral sizes are taken as written unless keepSizeChanges is false', async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'tiersim-og-'));
+  try {
+    // Object 1 at 100 bytes, object 2 at 100, then object 1 again at 250: in a 300-byte
+    // LRU cache the grown object 1 evicts object 2 only if its new size is used.
+    const reqs: [number, number][] = [[1, 100], [2, 100], [1, 250], [2, 100]];
+    const buf = Buffer.alloc(24 * reqs.length);
+    reqs.forEach(([id, size], i) => {
+      buf.writeUInt32LE(i, 24 * i);
+      buf.writeBigUInt64LE(BigInt(id), 24 * i + 4);
+      buf.writeUInt32LE(size, 24 * i + 12);
+      buf.writeBigInt64LE(-1n, 24 * i + 16);
+    });
+    const trace = join(dir, 't.oracleGeneral.bin');
+    writeFileSync(trace, buf);
+    const asWritten = replayTrace({ trace, policies: ['lru'], sizes: ['300'] });
+    const first = replayTrace({ trace, policies: ['lru'], sizes: ['300'], keepSizeChanges: false });
+    // As written, a hit does not resize an object in the cache (libCacheSim): 2 misses either way on this
+    // trace, but the bytes requested differ.
+    assert.equal(asWritten.rows[0]!.requestBytes, 550);
+    assert.equal(first.rows[0]!.requestBytes, 400);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
