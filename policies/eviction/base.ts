@@ -50,8 +50,20 @@ export abstract class QueueCache extends CacheBase {
   /** The slot to evict next; it may reorder the queue on the way (CLOCK, SIEVE). */
   protected abstract victim(): number;
 
+  /** A miss admits without looking the id up again (the replay's hot path). */
+  override access(id: number, size: number): boolean {
+    if (this.find(id)) return true;
+    this.admit(id, size);
+    return false;
+  }
+
   insert(id: number, size: number): boolean {
     if (this.index.get(id) >= 0) return true;
+    return this.admit(id, size);
+  }
+
+  /** Inserts `id`, known to be absent, at the front, evicting as needed. */
+  private admit(id: number, size: number): boolean {
     if (size > this.capacityBytes) return false;
     while (this.used + size > this.capacityBytes) this.evict();
     const s = this.slots.alloc(id, size, 0);

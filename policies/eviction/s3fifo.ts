@@ -61,22 +61,43 @@ export class S3FifoCache extends CacheBase {
     return true;
   }
 
-  insert(id: number, size: number): boolean {
-    let s = this.index.get(id);
-    let fromGhost = false;
+  /** One index lookup per request: a miss goes on with the slot it found (a ghost) or none. */
+  override access(id: number, size: number): boolean {
+    const s = this.index.get(id);
     if (s >= 0) {
-      if (!(this.slots.meta[s]! & IN_GHOST)) return true;
-      fromGhost = true;
+      const m = this.slots.meta[s]!;
+      if (!(m & IN_GHOST)) {
+        if ((m & FREQ) < FREQ) this.slots.meta[s] = m + 1;
+        return true;
+      }
     }
+    this.admit(id, size, s);
+    return false;
+  }
+
+  insert(id: number, size: number): boolean {
+    const s = this.index.get(id);
+    if (s >= 0 && !(this.slots.meta[s]! & IN_GHOST)) return true;
+    return this.admit(id, size, s);
+  }
+
+  /** Inserts `id`, not resident; `ghost` is its ghost slot or -1. A ghost hit reuses its slot and goes to M. */
+  private admit(id: number, size: number, ghost: number): boolean {
     if (size > this.smallCap) return false;
-    if (fromGhost) this.dropGhost(s);
+    if (ghost >= 0) {
+      // Out of G first, so that making room cannot drop it.
+      this.slots.links.unlink(ghost);
+      this.ghostUsed -= this.slots.sizes[ghost]!;
+    }
     while (this.smallUsed + this.mainUsed + size > this.capacityBytes) this.evict();
-    s = this.slots.alloc(id, size, fromGhost ? IN_MAIN : IN_SMALL);
-    this.index.set(id, s);
-    if (fromGhost) {
-      this.slots.links.pushFront(this.main, s);
+    if (ghost >= 0) {
+      this.slots.meta[ghost] = IN_MAIN;
+      this.slots.sizes[ghost] = size;
+      this.slots.links.pushFront(this.main, ghost);
       this.mainUsed += size;
     } else {
+      const s = this.slots.alloc(id, size, IN_SMALL);
+      this.index.set(id, s);
       this.slots.links.pushFront(this.small, s);
       this.smallUsed += size;
     }
