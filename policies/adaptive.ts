@@ -432,10 +432,10 @@ export class AdaptiveCache implements LocalCachePolicy {
   }
 
   /** The first time the cache is full, the boundary starts where the regions stand. */
-  private placeTarget(now: number): void {
+  private placeTarget(now: number, adding = 0): void {
     if (this.targetSet) return;
     this.targetSet = true;
-    this.fileTarget = this.fileBytes;
+    this.fileTarget = Math.min(this.capacity, this.fileBytes + adding);
     this.gauge('adaptiveFileTargetBytes', now, (c) => c.fileTarget);
   }
 
@@ -545,7 +545,8 @@ export class AdaptiveCache implements LocalCachePolicy {
     const now = this.ctx.scheduler.now;
     // The target binds only when the cache is full: the file region first gives up
     // its own least recent files while it is above target, then takes blocks.
-    if (this.fileBytes + this.blocks.usedBytes + e.size > this.capacity) this.placeTarget(now);
+    // A file that fills the cache is placed with the file region: it holds it.
+    if (this.fileBytes + this.blocks.usedBytes + e.size > this.capacity) this.placeTarget(now, e.size);
     while (this.fileBytes + this.blocks.usedBytes + e.size > this.capacity) {
       if (this.fileList.count > 0 && this.fileBytes + e.size > this.fileTarget) this.demote(this.fileList.back()!, now);
       else this.evictBlock();
@@ -564,7 +565,9 @@ export class AdaptiveCache implements LocalCachePolicy {
   }
 
   private promote(e: AdaptiveFile, now: number): void {
-    if (!this.fileFits(e.size)) {
+    // Once the boundary is placed, a download must fit the file region's target: free
+    // space (left by a demotion) is not a reason to fetch a file the region will shed.
+    if (!this.fileFits(e.size) || (this.targetSet && e.size > this.fileTarget)) {
       // The file region is too small to take a file the workload now reads densely:
       // its ghost remembers the file, and further misses on it argue for a larger one.
       e.coldMisses = 0;
