@@ -431,7 +431,7 @@ export class AdaptiveCache implements LocalCachePolicy {
     this.windowBlockGain += hits;
   }
 
-  /** The first time the cache is full, the boundary starts where the regions stand. */
+  /** The first time the cache is full, the boundary starts where the regions stand (with the file being added, if one is). */
   private placeTarget(now: number, adding = 0): void {
     if (this.targetSet) return;
     this.targetSet = true;
