@@ -546,13 +546,14 @@ function cdfOp(runs: CheckedRun[]): string {
   return runs.some((r) => r.s.latencyUs?.record) ? 'record' : 'get';
 }
 
-/** Every chart that the runs and replay results have data for, in reading order. */
 /**
  * Charts with a line or bar per run are drawn for at most this many runs: beyond it
  * they are unreadable (and Vega runs out of stack); a large sweep gets the charts that
  * aggregate (throughput by cache size, --compare's ratios).
  */
 export const MAX_RUNS_PER_RUN_CHART = 64;
+
+/** Every chart that the runs and replay results have data for, in reading order. */
 
 export function reportCharts(runs: CheckedRun[], replays: ReplayResult[] = []): Chart[] {
   const charts: Chart[] = [];

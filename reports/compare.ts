@@ -12,8 +12,7 @@ import { formatBytes } from '../sim/units.ts';
 import { InputError } from '../sim/errors.ts';
 import { MIB, sizeAxisX, top, type Chart } from './charts.ts';
 import { toCsv } from './csv.ts';
-import type { DisplayTable } from './table.ts';
-import type { TableRow } from './table.ts';
+import type { DisplayTable, TableRow } from './table.ts';
 
 export interface CompareOptions {
   policy: string;

@@ -67,18 +67,19 @@ export async function buildReport(runs: ReportRun[], replays: ReplayResult[] = [
   }
   const compared = comparison ? [compareByWorkload(comparison), compareDisplay(comparison)] : [];
   const tables = [...compared, runsDisplay(rows), replaysDisplay(replays)].filter((t) => t.rows.length > 0);
-  const notes = [...(options.notes ?? []), ...(comparison ? [compareVerdict(comparison)] : [])];
+  const verdict = comparison ? compareVerdict(comparison) : undefined;
+  const notes = [...(options.notes ?? []), ...(verdict ? [verdict] : [])];
   files.set('report.html', reportHtml({ title: options.title ?? defaultTitle(checked, replays), notes, tables, charts: html }));
   if (comparison) {
     files.set('compare.csv', compareCsv(comparison));
-    files.set('compare.md', `${compareVerdict(comparison)}.\n\n${tableMarkdown(compared)}`);
+    files.set('compare.md', `${verdict}.\n\n${tableMarkdown(compared)}`);
   }
   if (options.tables) {
     files.set('table.md', tableMarkdown(tables));
     if (rows.length > 0) files.set('table.csv', tableCsv(rows));
     if (replays.length > 0) files.set('replays.csv', replayCsv(replays));
   }
-  return { files, charts, ...(comparison ? { verdict: compareVerdict(comparison) } : {}) };
+  return { files, charts, ...(verdict ? { verdict } : {}) };
 }
 
 const CHART_FILE = /\.(vl\.json|svg|png)$/;

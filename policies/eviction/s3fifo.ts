@@ -54,7 +54,11 @@ export class S3FifoCache extends CacheBase {
 
   find(id: number): boolean {
     const s = this.index.get(id);
-    if (s < 0) return false;
+    return s >= 0 && this.hit(s);
+  }
+
+  /** A request for the entry in slot `s`: false for a ghost, else its frequency counts up. */
+  private hit(s: number): boolean {
     const m = this.slots.meta[s]!;
     if (m & IN_GHOST) return false;
     if ((m & FREQ) < FREQ) this.slots.meta[s] = m + 1;
@@ -64,13 +68,7 @@ export class S3FifoCache extends CacheBase {
   /** One index lookup per request: a miss goes on with the slot it found (a ghost) or none. */
   override access(id: number, size: number): boolean {
     const s = this.index.get(id);
-    if (s >= 0) {
-      const m = this.slots.meta[s]!;
-      if (!(m & IN_GHOST)) {
-        if ((m & FREQ) < FREQ) this.slots.meta[s] = m + 1;
-        return true;
-      }
-    }
+    if (s >= 0 && this.hit(s)) return true;
     this.admit(id, size, s);
     return false;
   }

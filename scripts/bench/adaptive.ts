@@ -7,13 +7,9 @@
 import { runConfig, type RunConfigInput } from '../lib/config.ts';
 import { simulate } from '../lib/simulate.ts';
 import { atMost, info, type BenchSection, type Figure } from './figure.ts';
+import { cpuSeconds } from './store.ts';
 
 const MiB = 2 ** 20;
-
-const cpuSeconds = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
 
 function cpuOf(config: RunConfigInput): number {
   const t0 = cpuSeconds();

@@ -6,12 +6,7 @@
 import { runConfig, type RunConfigInput } from '../lib/config.ts';
 import { simulate } from '../lib/simulate.ts';
 import { atMost, info, type BenchSection } from './figure.ts';
-import { ycsbConfig } from './store.ts';
-
-const cpuSeconds = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
+import { cpuSeconds, ycsbConfig } from './store.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function timed(config: RunConfigInput): { s: Record<string, any>; cpu: number } {

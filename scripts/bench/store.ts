@@ -16,7 +16,8 @@ export interface StoreSpeed {
   opsPerCpuSecond: number;
 }
 
-const cpuSeconds = () => {
+/** CPU seconds of this process so far (all threads). */
+export const cpuSeconds = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
