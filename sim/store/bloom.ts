@@ -1,22 +1,44 @@
 /**
- * A real bloom filter over integer keys, in the classic layout of LevelDB's
- * bloom.cc: m bits, k probes by double hashing (h, h+δ, h+2δ, ... mod m). Its false positives come from the hashing, so the simulated I/O saved or
- * wasted by filters is what a real filter of that size would give.
+ * A real bloom filter over integer keys in the layout of RocksDB's FastLocalBloom
+ * (format_version ≥ 5, what ForSt writes): the filter is cut into 512-bit cache
+ * lines, one hash picks a key's line and a second sets k bits inside it. A probe
+ * touches one cache line, and its false positives come from the hashing, so the
+ * simulated I/O saved or wasted by filters is what a real filter of that size gives.
  */
 
-/** Probes per key: bits·ln 2 rounded, clamped to [1, 30] as LevelDB does. */
+/** 32-bit words per cache line (512 bits). */
+const LINE_WORDS = 16;
+
+/**
+ * Probes per key for a bits-per-key setting: RocksDB's FastLocalBloomImpl::ChooseNumProbes,
+ * the most accurate count for a cache-local filter (6 at 10 bits/key, 9 at 16).
+ */
 export function bloomProbes(bitsPerKey: number): number {
-  return Math.min(30, Math.max(1, Math.round(bitsPerKey * Math.LN2)));
+  const millibits = Math.round(bitsPerKey * 1000);
+  const steps = [2080, 3580, 5100, 6640, 8300, 10070, 11720, 14001, 16050, 18300, 22001, 25501];
+  for (let i = 0; i < steps.length; i++) if (millibits <= steps[i]!) return i + 1;
+  return millibits > 50000 ? 24 : Math.floor((millibits - 1) / 2000) - 1;
 }
 
-/** 32-bit words for n keys (at least 64 bits, so tiny filters are not all ones). */
+/** 32-bit words for n keys: whole cache lines, at least one. */
 export function bloomWords(n: number, bitsPerKey: number): number {
-  return Math.ceil(Math.max(64, Math.ceil(n * bitsPerKey)) / 32);
+  return Math.max(1, Math.ceil((n * bitsPerKey) / 512)) * LINE_WORDS;
 }
 
-/** The textbook false-positive rate (1 - e^{-kn/m})^k. */
-export function theoreticalFpr(n: number, numBits: number, k: number): number {
-  return (1 - Math.exp((-k * n) / numBits)) ** k;
+/** The textbook false-positive rate (1 - e^{-k/b})^k of a standard filter with b bits per key. */
+export function standardFpr(bitsPerKey: number, k: number): number {
+  return (1 - Math.exp(-k / bitsPerKey)) ** k;
+}
+
+/**
+ * The expected false-positive rate of a cache-local filter (RocksDB's
+ * BloomMath::CacheLocalFpRate): keys per line vary, so it averages the standard
+ * rate at one standard deviation of line occupancy above and below the mean.
+ */
+export function cacheLocalFpr(bitsPerKey: number, k: number): number {
+  const keysPerLine = 512 / bitsPerKey;
+  const sd = Math.sqrt(keysPerLine);
+  return (standardFpr(512 / (keysPerLine + sd), k) + standardFpr(512 / (keysPerLine - sd), k)) / 2;
 }
 
 /**
@@ -26,7 +48,7 @@ export function theoreticalFpr(n: number, numBits: number, k: number): number {
 export function hashKey(key: number): number {
   const lo = key >>> 0;
   const hi = (key / 4294967296) >>> 0;
-  let h = 0xbc9f1d34; // LevelDB's bloom seed
+  let h = 0xbc9f1d34; // LevelDB's bloom seed (picks the line)
   h = murmurRound(h, lo);
   h = murmurRound(h, hi);
   h ^= 8;
@@ -47,43 +69,48 @@ function murmurRound(h: number, word: number): number {
   return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
 
-/** A second, independent 32-bit hash (a finalizer over the first with another seed). */
-function rehash(h: number): number {
-  h = Math.imul(h ^ 0x5bd1e995, 0x27d4eb2f);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x165667b1);
+/** A second 32-bit hash of the key, independent of hashKey (another seed), for the bits within a line. */
+export function hashKey2(key: number): number {
+  let h = 0x2545f491;
+  h = murmurRound(h, key >>> 0);
+  h = murmurRound(h, (key / 4294967296) >>> 0);
+  h ^= 8;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return h >>> 0;
 }
 
-// Kirsch–Mitzenmacher double hashing done modulo m at every step: with one 32-bit
-// hash and a rotated delta (LevelDB's shortcut) probes correlate and a 10-bit filter
-// measures about 1.2% instead of the textbook 0.82%. Start and step are mapped onto
-// [0, m) by multiplication (Lemire's fastrange), cheaper than a float modulo.
+// The line: hashKey mapped onto [0, lines) by multiplication (Lemire's fastrange, as
+// RocksDB's FastRange32). The bits: the top 9 bits of h2, h2 multiplied by the golden
+// ratio between probes (AddHashPrepared).
 
-/** Sets the key's k bits in `bits` (length·32 bits). */
+/** First word of the key's line in `bits`. */
+function lineOf(bits: Uint32Array, key: number): number {
+  return Math.floor((hashKey(key) / 4294967296) * (bits.length / LINE_WORDS)) * LINE_WORDS;
+}
+
+/** Sets the key's k bits in `bits` (a whole number of 16-word lines). */
 export function bloomAdd(bits: Uint32Array, k: number, key: number): void {
-  const m = bits.length * 32;
-  const h1 = hashKey(key);
-  let pos = Math.floor((h1 / 4294967296) * m);
-  const delta = 1 + Math.floor((rehash(h1) / 4294967296) * (m - 1)); // never 0
+  const line = lineOf(bits, key);
+  let h = hashKey2(key);
   for (let j = 0; j < k; j++) {
-    bits[pos >>> 5]! |= 1 << (pos & 31);
-    pos += delta;
-    if (pos >= m) pos -= m;
+    const bit = h >>> 23;
+    bits[line + (bit >>> 5)]! |= 1 << (bit & 31);
+    h = Math.imul(h, 0x9e3779b9);
   }
 }
 
 /** False only if the key was never added. */
 export function bloomMayContain(bits: Uint32Array, k: number, key: number): boolean {
-  const m = bits.length * 32;
-  const h1 = hashKey(key);
-  let pos = Math.floor((h1 / 4294967296) * m);
-  const delta = 1 + Math.floor((rehash(h1) / 4294967296) * (m - 1));
+  const line = lineOf(bits, key);
+  let h = hashKey2(key);
   for (let j = 0; j < k; j++) {
-    if ((bits[pos >>> 5]! & (1 << (pos & 31))) === 0) return false;
-    pos += delta;
-    if (pos >= m) pos -= m;
+    const bit = h >>> 23;
+    if ((bits[line + (bit >>> 5)]! & (1 << (bit & 31))) === 0) return false;
+    h = Math.imul(h, 0x9e3779b9);
   }
   return true;
 }

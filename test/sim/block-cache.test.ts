@@ -97,3 +97,71 @@ test('property: erasing whole files or any id range removes exactly those blocks
       for (const e of c.order()) assert.ok(c.contains(e.id));
     }), { numRuns: 300 });
 });
+
+/**
+ * RocksDB's LRU list with a high-priority pool, written as plainly as possible: an
+ * array from most to least recent, the pool its front. The reference for the order.
+ */
+class ListModel {
+  list: { id: number; size: number; high: boolean; hit: boolean; pool: boolean }[] = [];
+  reserved = 0;
+  constructor(readonly capacity: number, readonly ratio: number) {}
+  used() { return this.list.reduce((a, e) => a + e.size, 0); }
+  poolUsed() { return this.list.filter((e) => e.pool).reduce((a, e) => a + e.size, 0); }
+  /** Front of the pool, or front of the low part (after the pool), then the pool overflows. */
+  place(e: ListModel['list'][number]) {
+    if (this.ratio > 0 && (e.high || e.hit)) {
+      e.pool = true;
+      this.list.unshift(e);
+      while (this.poolUsed() > this.capacity * this.ratio) {
+        const last = this.list.filter((x) => x.pool).pop()!;
+        last.pool = false; // the pool's least recent becomes the low part's most recent
+      }
+    } else {
+      e.pool = false;
+      this.list.splice(this.list.filter((x) => x.pool).length, 0, e);
+    }
+  }
+  makeRoom(bytes: number) {
+    while (this.used() + this.reserved + bytes > this.capacity && this.list.length > 0) this.list.pop();
+  }
+  lookup(id: number) {
+    const i = this.list.findIndex((e) => e.id === id);
+    if (i < 0) return false;
+    const [e] = this.list.splice(i, 1);
+    e!.hit = true;
+    this.place(e!);
+    return true;
+  }
+  insert(id: number, size: number, high: boolean) {
+    if (this.list.some((e) => e.id === id) || size > this.capacity) return;
+    this.makeRoom(size);
+    this.place({ id, size, high, hit: false, pool: false });
+  }
+}
+
+test('property: the order (pool and low part) is RocksDB\'s LRU list, step by step', () => {
+  fc.assert(fc.property(
+    fc.constantFrom(0, 0.1, 0.25, 0.5),
+    fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 250 }), fc.boolean(), fc.nat(9)), { maxLength: 600 }),
+    (ratio, ops) => {
+      const c = new BlockCache(1000, ratio);
+      const model = new ListModel(1000, ratio);
+      for (const [id, size, high, kind] of ops) {
+        if (kind === 0) { c.setReserved(size); model.reserved = size; model.makeRoom(0); }
+        else if (kind === 1) { c.erase(id); model.list = model.list.filter((e) => e.id !== id); }
+        else if (kind <= 5) assert.equal(c.lookup(id), model.lookup(id));
+        else { c.insert(id, size, high); model.insert(id, size, high); }
+        assert.deepEqual(c.order(), model.list.map((e) => ({ id: e.id, pool: e.pool })));
+        assert.equal(c.usedBytes, model.used());
+      }
+    }), { numRuns: 300 });
+});
+
+test('the order survives many compactions of the placement logs (hits, no evictions)', () => {
+  const c = new BlockCache(1e9, 0.1);
+  for (let i = 0; i < 100; i++) c.insert(i, 100, i % 2 === 0);
+  for (let r = 0; r < 100_000; r++) c.lookup(r % 100);
+  assert.deepEqual(c.order().map((e) => e.id), Array.from({ length: 100 }, (_, i) => 99 - i));
+  assert.equal(c.entries, 100);
+});
