@@ -1,7 +1,7 @@
 import { atLeast, info, type BenchSection } from './figure.ts';
 import { sweepSpeed } from '../lib/sweep.ts';
 
-/** Cells per wall second of scripts/grids/bench.yaml (24 cells of 1–2 s) with 1 and 2 worker threads. */
+/** Cells per wall second of scripts/grids/bench.yaml (24 cells of about a second) on 1 and 2 threads, the better of two rounds each. */
 export const sweepSection: BenchSection = {
   name: 'sweep',
   async run() {
