@@ -65,6 +65,12 @@ export class Device {
   private readonly usPerByteRead: number;
   private readonly usPerByteWrite: number;
   private readonly usPerBytePipe: number;
+  /**
+   * While true, requests complete when submitted and draw no latency; they are still
+   * counted. The load phase runs so: the state that exists when a job starts does not
+   * depend on how fast this run's devices and cache would have written it.
+   */
+  instant = false;
 
   constructor(spec: DeviceSpec, seed: number, streamName = `device/${spec.name}`) {
     this.spec = deviceSpec.parse(spec);
@@ -89,6 +95,7 @@ export class Device {
     s.bytesRead += bytes;
     s.costUsd += this.spec.read.costPerRequestUsd + (bytes / 1e9) * this.spec.read.costPerGBUsd;
     if (background) { s.backgroundRequests++; s.backgroundBytes += bytes; }
+    if (this.instant) return now;
     return this.serve(now, this.readLatency.sample(this.rng), bytes * this.usPerByteRead, bytes);
   }
 
@@ -99,6 +106,7 @@ export class Device {
     s.bytesWritten += bytes;
     s.costUsd += this.spec.write.costPerRequestUsd + (bytes / 1e9) * this.spec.write.costPerGBUsd;
     if (background) { s.backgroundRequests++; s.backgroundBytes += bytes; }
+    if (this.instant) return now;
     return this.serve(now, this.writeLatency.sample(this.rng), bytes * this.usPerByteWrite, bytes);
   }
 

@@ -135,9 +135,14 @@ export function simulate(fullConfig: RunConfig, wallClock: () => number = () => 
   }
   const workload = slots[0]!.workload;
 
-  // Load phase: the state that exists when the job starts. Not measured.
+  // Load phase: the state that exists when the job starts. Not measured. Its I/O is
+  // instant, so the LSM it leaves (which flushes and compactions ran, and when) is the
+  // same whatever the local cache policy: policies are compared on the same store.
   hooks.onPhase?.('load');
+  const devices = [dfs, disk, remoteDfs];
+  for (const d of devices) d.instant = true;
   runAll(scheduler, slots.map((s) => s.load()));
+  for (const d of devices) d.instant = false;
   const loadedSeconds = scheduler.now / 1e6;
 
   // The execution model: sync (Flink 1.x) or async (FLIP-424/425, FLIP-426 grouping).

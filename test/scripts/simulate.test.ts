@@ -131,3 +131,17 @@ test('the timeline covers the measured run only: load and warm-up leave no rows'
   assert.equal(timeline.length, Math.ceil(summary.simulatedSeconds as number));
   assert.equal(timeline.reduce((a, r) => a + r.ops!, 0), summary.ops);
 });
+
+test('every policy starts from the same store: the load leaves the same LSM, so a read-only run reads the same blocks', () => {
+  const base: RunConfigInput = {
+    workload: 'ycsb-c', workloadParams: { recordCount: 60_000 }, ops: 20_000, cacheSize: 8 * 2 ** 20,
+    managedMemory: 8 * 2 ** 20, dfs: 's3', store: { writeBufferSize: 2 * 2 ** 20, targetFileSize: 2 * 2 ** 20, levelBase: 8 * 2 ** 20 },
+  };
+  const runs = ['none', 'file', 'block', 'adaptive'].map((policy) => run({ ...base, policy }));
+  const shape = (s: Summary) => s.lsm.levels.map((l) => `${l.files}:${l.bytes}`).join(' ');
+  assert.ok(runs[0]!.lsm.levels.filter((l) => l.files > 0).length >= 2, 'the load compacts into at least two levels');
+  for (const s of runs.slice(1)) {
+    assert.equal(shape(s), shape(runs[0]!), `${s.policy}: LSM shape`);
+    assert.equal(s.blockReads.total, runs[0]!.blockReads.total, `${s.policy}: block reads`);
+  }
+});
