@@ -14,7 +14,7 @@ export const reproduceCommand: CommandModule<object, Args> = {
   describe: 'the published proof-of-concept results, simulated, each against its band',
   builder: (y) => y
     .option('only', { type: 'string', describe: 'comma-separated row ids (default: every row)' })
-    .option('workers', { type: 'number', describe: 'worker threads (default: one per core)' })
+    .option('workers', { type: 'number', describe: 'threads: this one and N - 1 workers (default: one per core)' })
     .option('out', { type: 'string', default: 'runs/reproduce', describe: 'write reproduce.csv, reproduce.md and charts/ here' }),
   handler: async (args) => {
     const rows = selectRows(args.only);

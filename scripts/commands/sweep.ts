@@ -16,7 +16,7 @@ export const sweepCommand: CommandModule<object, Args> = {
   builder: (y) => y
     .option('grid', { type: 'string', demandOption: true, describe: 'grid file (JSON or YAML)' })
     .option('out', { type: 'string', demandOption: true, describe: 'output directory: cells/<id>/, grid.json, sweep.csv' })
-    .option('workers', { type: 'number', describe: 'worker threads (default: min(cells, available parallelism); 1 = this thread)' })
+    .option('workers', { type: 'number', describe: 'threads: this one and N - 1 workers (default: min(cells, available parallelism); 1 = this thread alone)' })
     .option('shard', { type: 'string', describe: 'run only shard i of n (0-based), e.g. --shard $JOB_COMPLETION_INDEX/8' })
     .option('json', { type: 'boolean', describe: 'print nothing but a final JSON' })
     .example('$0 sweep --grid scripts/grids/example.yaml --out runs/example', '')

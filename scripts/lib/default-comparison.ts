@@ -1,7 +1,7 @@
 /**
  * `tiersim run` with no arguments: the local baseline and every local-cache policy
  * on one built-in heavy-I/O workload, HDFS, a 1 GiB local cache; a table on stdout.
- * The setups run as a sweep on worker threads (one per core), then each lands in
+ * The setups run as a sweep on threads (one per core: this one and workers), then each lands in
  * its own run directory beside one report.
  */
 import { existsSync, renameSync, rmSync } from 'node:fs';
@@ -59,7 +59,7 @@ export async function runDefaultComparison(out = 'runs/default-comparison'): Pro
   cells.sort((a, b) => order.indexOf(setupOf(a.labels)) - order.indexOf(setupOf(b.labels)));
   const stateBytes = 2.95e9 * grid.base.workloadParams.scale;
   console.log(`default comparison: nexmark-q20 (bid ⋈ auction join), ~${formatBytes(stateBytes)} of state, ${grid.base.ops.toLocaleString('en')} state operations after ${grid.base.warmupOps.toLocaleString('en')} warm-up, HDFS, 1 GiB local cache, 512 MiB managed memory`);
-  console.log(`${cells.length} setups on ${Math.min(cells.length, availableParallelism())} worker threads`);
+  console.log(`${cells.length} setups on ${Math.min(cells.length, availableParallelism())} threads`);
 
   // Always a fresh run: the sweep resumes finished cells, which here would hide a code change.
   const sweepDir = join(out, '.sweep');

@@ -138,8 +138,9 @@ test('every policy starts from the same store: the load leaves the same LSM, so 
     managedMemory: 8 * 2 ** 20, dfs: 's3', store: { writeBufferSize: 2 * 2 ** 20, targetFileSize: 2 * 2 ** 20, levelBase: 8 * 2 ** 20 },
   };
   const runs = ['none', 'file', 'block', 'adaptive'].map((policy) => run({ ...base, policy }));
-  const shape = (s: Summary) => s.lsm.levels.map((l) => `${l.files}:${l.bytes}`).join(' ');
-  assert.ok(runs[0]!.lsm.levels.filter((l) => l.files > 0).length >= 2, 'the load compacts into at least two levels');
+  type Level = { files: number; bytes: number };
+  const shape = (s: Summary) => (s.lsm.levels as Level[]).map((l) => `${l.files}:${l.bytes}`).join(' ');
+  assert.ok((runs[0]!.lsm.levels as Level[]).filter((l) => l.files > 0).length >= 2, 'the load compacts into at least two levels');
   for (const s of runs.slice(1)) {
     assert.equal(shape(s), shape(runs[0]!), `${s.policy}: LSM shape`);
     assert.equal(s.blockReads.total, runs[0]!.blockReads.total, `${s.policy}: block reads`);
