@@ -41,16 +41,18 @@ export function cacheLocalFpr(bitsPerKey: number, k: number): number {
   return (standardFpr(512 / (keysPerLine + sd), k) + standardFpr(512 / (keysPerLine - sd), k)) / 2;
 }
 
+/** Seeds of the two hashes: LevelDB's bloom seed picks the line, another the bits in it. */
+const LINE_SEED = 0xbc9f1d34;
+const BITS_SEED = 0x2545f491;
+
 /**
  * MurmurHash3 (x86, 32-bit) of the key's 8 little-endian bytes: both 32-bit halves
  * of a 53-bit key are mixed in, so keys that differ only in high bits spread too.
+ * Two seeds give two independent hashes.
  */
-export function hashKey(key: number): number {
-  const lo = key >>> 0;
-  const hi = (key / 4294967296) >>> 0;
-  let h = 0xbc9f1d34; // LevelDB's bloom seed (picks the line)
-  h = murmurRound(h, lo);
-  h = murmurRound(h, hi);
+export function hashKey(key: number, seed = LINE_SEED): number {
+  let h = murmurRound(seed, key >>> 0);
+  h = murmurRound(h, (key / 4294967296) >>> 0);
   h ^= 8;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -69,22 +71,8 @@ function murmurRound(h: number, word: number): number {
   return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
 
-/** A second 32-bit hash of the key, independent of hashKey (another seed), for the bits within a line. */
-export function hashKey2(key: number): number {
-  let h = 0x2545f491;
-  h = murmurRound(h, key >>> 0);
-  h = murmurRound(h, (key / 4294967296) >>> 0);
-  h ^= 8;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
 // The line: hashKey mapped onto [0, lines) by multiplication (Lemire's fastrange, as
-// RocksDB's FastRange32). The bits: the top 9 bits of h2, h2 multiplied by the golden
+// RocksDB's FastRange32). The bits: the top 9 bits of the second hash, multiplied by the golden
 // ratio between probes (AddHashPrepared).
 
 /** First word of the key's line in `bits`. */
@@ -95,7 +83,7 @@ function lineOf(bits: Uint32Array, key: number): number {
 /** Sets the key's k bits in `bits` (a whole number of 16-word lines). */
 export function bloomAdd(bits: Uint32Array, k: number, key: number): void {
   const line = lineOf(bits, key);
-  let h = hashKey2(key);
+  let h = hashKey(key, BITS_SEED);
   for (let j = 0; j < k; j++) {
     const bit = h >>> 23;
     bits[line + (bit >>> 5)]! |= 1 << (bit & 31);
@@ -106,7 +94,7 @@ export function bloomAdd(bits: Uint32Array, k: number, key: number): void {
 /** False only if the key was never added. */
 export function bloomMayContain(bits: Uint32Array, k: number, key: number): boolean {
   const line = lineOf(bits, key);
-  let h = hashKey2(key);
+  let h = hashKey(key, BITS_SEED);
   for (let j = 0; j < k; j++) {
     const bit = h >>> 23;
     if ((bits[line + (bit >>> 5)]! & (1 << (bit & 31))) === 0) return false;
