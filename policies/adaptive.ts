@@ -28,7 +28,9 @@
  * recent margin; shrinking it gains the block ghost's hits within the margin and
  * loses first reads of blocks of the file region's least recent files. The better
  * move goes ahead (adaptStep × margin) if its net gain passes minEvidence and
- * hysteresis × all that was weighed. While the state fits, nothing is lost, no ghost
+ * hysteresis × all that was weighed; a move back the way the last one came waits for
+ * reversalWindows windows in a row that want it (a region just shrunk has its hot,
+ * freshly lost entries in its ghost and would win them back at once). While the state fits, nothing is lost, no ghost
  * is hit and the target stays at the whole cache: that is `file`.
  *
  * Everything a move costs is charged in simulated time: promotions download the file
@@ -105,6 +107,8 @@ export const adaptiveCacheOptions = z.object({
   ghostUs: z.number().nonnegative().default(0.1),
   /** Memory per cached block (reported, as `block`'s). */
   metadataBytesPerBlock: z.number().nonnegative().default(64),
+  /** Windows in a row that must favour a move back the other way before it happens. */
+  reversalWindows: z.number().int().min(1).default(3),
 }).strict();
 export type AdaptiveCacheOptions = z.output<typeof adaptiveCacheOptions>;
 
@@ -232,6 +236,12 @@ export class AdaptiveCache implements LocalCachePolicy {
   private windowBlockGain = 0;
   private windowFileLoss = 0;
   private windowBlockLoss = 0;
+  /** Direction of the last move (+1 up, -1 down, 0 none yet), and windows in a row favouring the reverse. */
+  private lastDirection = 0;
+  private reversalVotes = 0;
+  /** Decisions that moved the boundary, and those of them that reversed the last move. */
+  private moves = 0;
+  private reversals = 0;
   /** Accesses at or before these are in a region's least recent margin. */
   private blockTail = -Infinity;
   private fileTail = -Infinity;
@@ -374,6 +384,8 @@ export class AdaptiveCache implements LocalCachePolicy {
       fileGhostHitCredited: this.creditedFileGhostHits,
       blockGhostHitCredited: Math.round(this.creditedBlockGhostHits),
       fileTargetBytes: Math.round(this.fileTarget),
+      boundaryMoves: this.moves,
+      boundaryReversals: this.reversals,
       fileBytes: this.fileBytes,
       blockBytes: this.blocks.usedBytes,
       usedBytes: this.usedBytes(),
@@ -456,8 +468,17 @@ export class AdaptiveCache implements LocalCachePolicy {
     if (this.options.adapt && this.targetSet) {
       const needed = Math.max(this.options.minEvidence, this.options.hysteresis * weighed);
       const step = this.options.adaptStep * this.margin;
-      if (up >= down && up > needed) this.moveTarget(step, now);
-      else if (down > up && down > needed) this.moveTarget(-step, now);
+      const dir = up >= down && up > needed ? 1 : down > up && down > needed ? -1 : 0;
+      // A move back the way the last one came waits for reversalWindows windows in a row that want it.
+      const reversal = dir !== 0 && dir === -this.lastDirection;
+      this.reversalVotes = reversal ? this.reversalVotes + 1 : 0;
+      if (dir !== 0 && (!reversal || this.reversalVotes >= this.options.reversalWindows)) {
+        if (reversal) this.reversals++;
+        this.moves++;
+        this.moveTarget(dir * step, now);
+        this.lastDirection = dir;
+        this.reversalVotes = 0;
+      }
     }
     const free = this.capacity - this.fileBytes - this.blocks.usedBytes;
     this.blockTail = this.blocks.tailAccess(this.margin - free);

@@ -69,3 +69,22 @@ test('adaptive is deterministic: one config, one summary', () => {
   assert.deepEqual(a, b);
   assert.ok(((a as any).localCache.metrics.promote as number) > 0, 'the run moved files between the regions'); // eslint-disable-line @typescript-eslint/no-explicit-any
 });
+
+test('a move of the boundary back the way it came waits for reversalWindows windows that want it: fewer reversals, no loss', () => {
+  // Nexmark q20 with about one file of cache, where a shrunk region's ghost argues for growing it back at once.
+  const metrics = (reversalWindows: number) => {
+    const s = simulate(runConfig.parse({
+      ...SMALL, workload: 'nexmark-q20', workloadParams: { stateBytes: 48 * MiB }, policy: 'adaptive',
+      policyOptions: { reversalWindows }, cacheSize: 2.5 * MiB, dfs: 'hdfs',
+    }), () => 0).summary as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    return { ...s.localCache.metrics, ops: s.opsPerSecond } as Record<string, number>;
+  };
+  const eager = metrics(1);
+  const patient = metrics(3);
+  const detail = `reversals/moves: eager ${eager.boundaryReversals}/${eager.boundaryMoves}, patient ${patient.boundaryReversals}/${patient.boundaryMoves}`;
+  console.log(detail, `ops eager ${eager.ops}, patient ${patient.ops}`);
+  assert.ok(eager.boundaryReversals! >= 3, `the eager boundary swings: ${detail}`);
+  assert.ok(patient.boundaryReversals! < eager.boundaryReversals!, detail);
+  assert.ok(patient.boundaryReversals! <= patient.boundaryMoves!, detail);
+  assert.ok(patient.ops! >= 0.95 * eager.ops!, `throughput patient ${patient.ops}, eager ${eager.ops}`);
+});
