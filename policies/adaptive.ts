@@ -30,8 +30,9 @@
  * move goes ahead (adaptStep × margin) if its net gain passes minEvidence and
  * hysteresis × all that was weighed; a move back the way the last one came waits for
  * reversalWindows windows in a row that want it (a region just shrunk has its hot,
- * freshly lost entries in its ghost and would win them back at once). While the state fits, nothing is lost, no ghost
- * is hit and the target stays at the whole cache: that is `file`.
+ * freshly lost entries in its ghost and would win them back at once). While the
+ * state fits, nothing is lost, no ghost is hit and the target stays at the whole
+ * cache: that is `file`.
  *
  * Everything a move costs is charged in simulated time: promotions download the file
  * through the DFS device (4 loader threads, as ForSt) and write it to local disk;
