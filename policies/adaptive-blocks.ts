@@ -121,10 +121,14 @@ export class BlockRegion {
     this.drop(this.slots.links.back(this.lru));
   }
 
-  /** Drops every block of a chain; returns how many. The chain stays valid (empty). */
-  dropChain(chain: number): number {
+  /**
+   * Drops every block of a chain, telling `visit` of each (id, size, last access);
+   * returns how many. The chain stays valid (empty).
+   */
+  dropChain(chain: number, visit?: (id: number, size: number, lastAccess: number) => void): number {
     let n = 0;
     for (let s = this.chains.front(chain); s !== chain; s = this.chains.front(chain)) {
+      visit?.(this.slots.ids[s]!, this.slots.sizes[s]!, this.lastAccess[s]!);
       this.drop(s);
       n++;
     }

@@ -16,7 +16,10 @@
  * its copy more recently than the block region's least recent block stay, as blocks
  * (the rest of the file is dropped). So the file region acts as a file-sized
  * probation: a new or promoted file serves every block at once, and what the
- * workload actually reads of it survives the file.
+ * workload actually reads of it survives the file. A promoted file's single blocks
+ * are dropped when its copy arrives, and the copy takes over their access times: as
+ * in one LRU over all blocks, a block read just before the download outlives a
+ * demotion like one read from the copy.
  *
  * The boundary: the file region may hold up to `fileTarget` bytes, the block region
  * the rest; it starts where the cache stands the first time it is full. Two ghosts
@@ -28,8 +31,8 @@
  * recent margin; shrinking it gains the block ghost's hits within the margin and
  * loses first reads of blocks of the file region's least recent files. The better
  * move goes ahead (adaptStep × margin) if its net gain passes minEvidence and
- * hysteresis × all that was weighed; a move back the way the last one came waits for
- * reversalWindows windows in a row that want it (a region just shrunk has its hot,
+ * hysteresis × all that was weighed; a move back the way the last one came must also
+ * win on the last reversalWindows windows summed (a region just shrunk has its hot,
  * freshly lost entries in its ghost and would win them back at once). While the
  * state fits, nothing is lost, no ghost is hit and the target stays at the whole
  * cache: that is `file`.
@@ -108,8 +111,10 @@ export const adaptiveCacheOptions = z.object({
   ghostUs: z.number().nonnegative().default(0.1),
   /** Memory per cached block (reported, as `block`'s). */
   metadataBytesPerBlock: z.number().nonnegative().default(64),
-  /** Windows in a row that must favour a move back the other way before it happens. */
+  /** A move back the way the last one came needs the last reversalWindows windows (this one among them), summed, to favour it too. */
   reversalWindows: z.number().int().min(1).default(3),
+  /** A downloaded file takes over its dropped blocks' access times (their reads from the copy are not first reads). */
+  inheritBlocks: z.boolean().default(true),
 }).strict();
 export type AdaptiveCacheOptions = z.output<typeof adaptiveCacheOptions>;
 
@@ -122,6 +127,11 @@ export const ADAPTIVE_CACHE_KEYS: Readonly<Record<string, string>> = {
 
 export function parseAdaptiveCacheOptions(raw?: unknown): AdaptiveCacheOptions {
   return parsePolicyOptions('adaptive', adaptiveCacheOptions, ADAPTIVE_CACHE_KEYS, raw);
+}
+
+/** The move net gains up (grow the file region) and down (shrink it) ask for: 1, -1 or 0 when neither passes `needed`. */
+function direction(up: number, down: number, needed: number): number {
+  return up >= down && up > needed ? 1 : down > up && down > needed ? -1 : 0;
 }
 
 const NO_COPY = 0;
@@ -237,9 +247,11 @@ export class AdaptiveCache implements LocalCachePolicy {
   private windowBlockGain = 0;
   private windowFileLoss = 0;
   private windowBlockLoss = 0;
-  /** Direction of the last move (+1 up, -1 down, 0 none yet), and windows in a row favouring the reverse. */
+  /** Direction of the last move (+1 up, -1 down, 0 none yet). */
   private lastDirection = 0;
-  private reversalVotes = 0;
+  /** (up, down, weighed) of the windows since the last move, the last reversalWindows of them. */
+  private recent: Float64Array;
+  private recentCount = 0;
   /** Decisions that moved the boundary, and those of them that reversed the last move. */
   private moves = 0;
   private reversals = 0;
@@ -262,6 +274,7 @@ export class AdaptiveCache implements LocalCachePolicy {
     this.fileTarget = (options.initialFileShare ?? 1) * this.capacity;
     this.targetSet = options.initialFileShare !== undefined;
     this.margin = Math.min(this.capacity, options.margin > 0 ? options.margin : 2 * ctx.targetFileSize);
+    this.recent = new Float64Array(3 * options.reversalWindows);
     const ghostBytes = Math.max(this.margin, options.ghostRatio * this.capacity);
     this.fileGhost = new FileGhost(ghostBytes);
     this.blockGhost = new BlockGhost(options.ghostSample, Math.max(1024, Math.floor(ghostBytes / TYPICAL_BLOCK_BYTES)));
@@ -467,18 +480,31 @@ export class AdaptiveCache implements LocalCachePolicy {
     this.windowFileGain = this.windowBlockGain = this.windowFileLoss = this.windowBlockLoss = 0;
     this.lookups = 0;
     if (this.options.adapt && this.targetSet) {
-      const needed = Math.max(this.options.minEvidence, this.options.hysteresis * weighed);
-      const step = this.options.adaptStep * this.margin;
-      const dir = up >= down && up > needed ? 1 : down > up && down > needed ? -1 : 0;
-      // A move back the way the last one came waits for reversalWindows windows in a row that want it.
-      const reversal = dir !== 0 && dir === -this.lastDirection;
-      this.reversalVotes = reversal ? this.reversalVotes + 1 : 0;
-      if (dir !== 0 && (!reversal || this.reversalVotes >= this.options.reversalWindows)) {
-        if (reversal) this.reversals++;
+      let dir = direction(up, down, Math.max(this.options.minEvidence, this.options.hysteresis * weighed));
+      // A move back the way the last one came must also win on the last reversalWindows
+      // windows together: a region just shrunk has its hot, freshly lost entries in its
+      // ghost and would win them back at once, and one short window is noisy.
+      const n = this.options.reversalWindows;
+      const r = this.recent;
+      const slot = 3 * (this.recentCount++ % n);
+      r[slot] = up;
+      r[slot + 1] = down;
+      r[slot + 2] = weighed;
+      if (dir !== 0 && dir === -this.lastDirection) {
+        dir = 0;
+        if (this.recentCount >= n) {
+          let u = 0, d = 0, w = 0;
+          for (let i = 0; i < n; i++) { u += r[3 * i]!; d += r[3 * i + 1]!; w += r[3 * i + 2]!; }
+          dir = direction(u, d, Math.max(this.options.minEvidence, this.options.hysteresis * w));
+          if (dir !== -this.lastDirection) dir = 0;
+          else this.reversals++;
+        }
+      }
+      if (dir !== 0) {
         this.moves++;
-        this.moveTarget(dir * step, now);
+        this.moveTarget(dir * this.options.adaptStep * this.margin, now);
         this.lastDirection = dir;
-        this.reversalVotes = 0;
+        this.recentCount = 0;
       }
     }
     const free = this.capacity - this.fileBytes - this.blocks.usedBytes;
@@ -733,9 +759,17 @@ export class AdaptiveCache implements LocalCachePolicy {
   }
 
   /** Drops every block of a file (deleted, or now whole in the file region). */
-  private dropBlocks(e: AdaptiveFile): void {
+  /**
+   * Drops a file's single blocks. A file whose copy just arrived takes their access
+   * times over (`inherit`): reading one of them from the copy is not a first read,
+   * and a demotion weighs them for keeping like any block the copy served.
+   */
+  private dropBlocks(e: AdaptiveFile, inherit = false): void {
     if (e.chain < 0 || e.blocks === 0) return;
-    const n = this.blocks.dropChain(e.chain);
+    const base = e.fileNumber * BLOCKS_PER_FILE;
+    const n = this.blocks.dropChain(e.chain, inherit && this.options.inheritBlocks
+      ? (id, size, lastAccess) => { this.touch(e, id - base, size, lastAccess); }
+      : undefined);
     e.blocks = 0;
     this.droppedBlocks += n;
     this.chargeMetadata(this.ctx.scheduler.now, n);
@@ -775,7 +809,7 @@ export class AdaptiveCache implements LocalCachePolicy {
     e.status = LOADED;
     this.loadbacks++;
     // The whole file is local now: its single blocks are redundant.
-    this.dropBlocks(e);
+    this.dropBlocks(e, true);
     this.gauge('adaptiveBlockBytes', now, (c) => c.blocks.usedBytes);
   }
 

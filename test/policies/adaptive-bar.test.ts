@@ -70,7 +70,7 @@ test('adaptive is deterministic: one config, one summary', () => {
   assert.ok(((a as any).localCache.metrics.promote as number) > 0, 'the run moved files between the regions'); // eslint-disable-line @typescript-eslint/no-explicit-any
 });
 
-test('a move of the boundary back the way it came waits for reversalWindows windows that want it: fewer reversals, no loss', () => {
+test('a move of the boundary back the way it came must win over reversalWindows windows summed: fewer reversals, no loss', () => {
   // Nexmark q20 with about one file of cache, where a shrunk region's ghost argues for growing it back at once.
   const metrics = (reversalWindows: number) => {
     const s = simulate(runConfig.parse({

@@ -2,12 +2,15 @@
  * The parts of the `adaptive` policy on their own: the block region (an LRU of blocks
  * with per-file chains and access times) and the two ghosts (a file ghost bounded by
  * bytes, a spatially sampled block ghost), against hand-worked sequences and, for the
- * sample, the binomial spread of a hash sample.
+ * sample, the binomial spread of a hash sample; and how the policy hands blocks
+ * between its regions, on a hand-sized cache.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BlockRegion } from '../../policies/adaptive-blocks.ts';
 import { BlockGhost, FileGhost } from '../../policies/adaptive-ghosts.ts';
+import { AdaptiveCache, parseAdaptiveCacheOptions } from '../../policies/adaptive.ts';
+import { KiB, file, foreground, makeWorld, read } from './context.ts';
 
 test('block region: least recently used first out, a hit refreshes, sizes add up', () => {
   const r = new BlockRegion();
@@ -124,4 +127,33 @@ test('block ghost, sampled: about rate of the ids are tracked, and distances are
     if (g.sampled(id)) first = id;
   }
   assert.equal(g.take(first), sampled / rate);
+});
+
+test('a downloaded file takes over its blocks: one read before the promotion survives the demotion as a block', () => {
+  // 3 MiB cache, file region pinned at 1 MiB. D is restored (cold, two misses from a
+  // download); its block 5 is read twice (a miss that admits it, then a block hit),
+  // block 6's miss downloads D. Three new files then push D out of the file region.
+  const kept = (inheritBlocks: boolean) => {
+    const w = makeWorld();
+    const c = w.attach(new AdaptiveCache(w.ctx, parseAdaptiveCacheOptions({
+      sizeLimit: '3MiB', reserve: 0, initialFileShare: 1 / 3, adapt: false, inheritBlocks,
+    })));
+    const d = file(4);
+    const id = (b: number) => d.fileNumber * 2 ** 21 + b;
+    c.onFileRestored(d);
+    assert.equal(read(c, d, foreground(), 5), false);
+    c.afterRemoteRead(d, id(5), 5 * 4 * KiB, 4 * KiB, foreground());
+    assert.equal(read(c, d, foreground(), 5), true, 'block 5 from the block region');
+    assert.equal(read(c, d, foreground(), 6), false, 'the second miss promotes D');
+    assert.equal(c.fileState(4)!.status, 'loading');
+    w.scheduler.run();
+    assert.equal(c.fileState(4)!.status, 'loaded');
+    assert.equal(c.hasBlock(id(5)), false, 'the copy replaces the single blocks');
+    assert.equal(read(c, d, foreground(), 7), true, 'block 7 from the copy');
+    for (const n of [5, 6, 7]) c.onFileCreated(file(n));
+    assert.equal(c.fileState(4)!.inFileRegion, false, 'D was demoted');
+    return [5, 6, 7].filter((b) => c.hasBlock(id(b)));
+  };
+  assert.deepEqual(kept(true), [5, 7], 'the block read before the download and the one read from the copy stay');
+  assert.deepEqual(kept(false), [7], 'without inheritBlocks only the copy\'s own reads count');
 });
