@@ -758,11 +758,11 @@ export class AdaptiveCache implements LocalCachePolicy {
     this.evicts++;
   }
 
-  /** Drops every block of a file (deleted, or now whole in the file region). */
   /**
-   * Drops a file's single blocks. A file whose copy just arrived takes their access
-   * times over (`inherit`): reading one of them from the copy is not a first read,
-   * and a demotion weighs them for keeping like any block the copy served.
+   * Drops every single block of a file (deleted, or now whole in the file region). A
+   * file whose copy just arrived takes their access times over (`inherit`): reading
+   * one of them from the copy is not a first read, and a demotion weighs them for
+   * keeping like any block the copy served.
    */
   private dropBlocks(e: AdaptiveFile, inherit = false): void {
     if (e.chain < 0 || e.blocks === 0) return;
