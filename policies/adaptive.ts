@@ -832,5 +832,5 @@ export class AdaptiveCache implements LocalCachePolicy {
 /** The `adaptive` policy with its options (Flink's cache keys or short names). */
 export function adaptiveCache(options?: unknown): PolicyFactory {
   const parsed = parseAdaptiveCacheOptions(options);
-  return (ctx) => new AdaptiveCache(ctx, parsed);
+  return Object.assign((ctx: PolicyContext) => new AdaptiveCache(ctx, parsed), { options: parsed });
 }

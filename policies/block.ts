@@ -176,5 +176,5 @@ function onlineEvictionCache(options: BlockCacheOptions, capacityBytes: number):
 export function blockCache(options?: unknown): PolicyFactory {
   const parsed = parseBlockCacheOptions(options);
   onlineEvictionCache(parsed, 0); // the algorithm and its options are valid
-  return (ctx) => new BlockCache(ctx, parsed);
+  return Object.assign((ctx: PolicyContext) => new BlockCache(ctx, parsed), { options: parsed });
 }

@@ -457,5 +457,5 @@ export class FileBasedCache implements LocalCachePolicy {
 /** The `file` policy with its options (Flink keys or short names). */
 export function fileCache(options?: unknown): PolicyFactory {
   const parsed = parseFileCacheOptions(options);
-  return (ctx) => new FileBasedCache(ctx, parsed);
+  return Object.assign((ctx: PolicyContext) => new FileBasedCache(ctx, parsed), { options: parsed });
 }

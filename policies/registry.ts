@@ -12,7 +12,7 @@ import { noneCache } from './none.ts';
 import { parsePolicyOptions } from './options.ts';
 
 export const POLICIES: Readonly<Record<string, (options?: unknown) => PolicyFactory>> = {
-  none: (o) => (parsePolicyOptions('none', z.object({}).strict(), {}, o), () => noneCache()),
+  none: (o) => Object.assign(() => noneCache(), { options: parsePolicyOptions('none', z.object({}).strict(), {}, o) }),
   file: fileCache,
   block: blockCache,
   adaptive: adaptiveCache,

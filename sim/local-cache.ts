@@ -66,5 +66,8 @@ export interface LocalCachePolicy {
   metrics(): Record<string, number>;
 }
 
-/** Builds a policy for one store. */
-export type PolicyFactory = (ctx: PolicyContext) => LocalCachePolicy;
+/** Builds a policy for one store; `options` are its options as parsed, defaults filled in. */
+export interface PolicyFactory {
+  (ctx: PolicyContext): LocalCachePolicy;
+  readonly options: Readonly<Record<string, unknown>>;
+}

@@ -183,6 +183,11 @@ export function expandGrid(data: unknown, where: string): ExpandedGrid {
     }));
   }
 
+  // A policy's option defaults (policies/*.ts) are part of what a cell runs: a cell
+  // whose policy changed a default is another cell, with another id.
+  const resolvedOptions = new Map(placements.includes('disaggregated')
+    ? policies.map((p) => [p, canonicalJson(makePolicy(p.name, p.options).options)]) : []);
+  const noneOptions = canonicalJson(makePolicy('none').options);
   const extra = Object.entries(grid.axes);
   const cells = new Map<string, { cell: Cell; key: string }>();
   for (const w of workloads) for (const placement of placements) for (const p of policies) for (const size of sizes) for (const d of dfsList) for (const seed of seeds) for (const combo of product(extra.map(([, values]) => values))) {
@@ -207,7 +212,7 @@ export function expandGrid(data: unknown, where: string): ExpandedGrid {
     if (config.store.remoteCompaction && config.placement === 'local') {
       fail(`cell ${prefix}`, 'store.remoteCompaction needs placement disaggregated');
     }
-    const key = canonicalJson(config);
+    const key = `${canonicalJson(config)} ${placement === 'local' ? noneOptions : resolvedOptions.get(p)}`;
     const id = `${prefix}-${hashOf(key)}`;
     const seen = cells.get(id);
     if (seen && seen.key !== key) throw new Error(`cell id collision: ${id}`);

@@ -2,7 +2,7 @@
  * tiersim sweep: the grid and its cell ids, shards that cover the grid exactly once,
  * resume after a stop or a kill, worker threads equal to one thread, bad input.
  */
-import { POLICY_NAMES } from '../../policies/registry.ts';
+import { POLICIES, POLICY_NAMES } from '../../policies/registry.ts';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -13,6 +13,7 @@ import { stringify as toYaml } from 'yaml';
 import { InputError } from '../../sim/errors.ts';
 import { expandGrid, parseShard, readGridFile, shardCells } from '../../scripts/lib/sweep-grid.ts';
 import { runSweep } from '../../scripts/lib/sweep.ts';
+import type { PolicyFactory } from '../../sim/local-cache.ts';
 
 const made: string[] = [];
 const tmp = (name: string) => {
@@ -236,3 +237,24 @@ for (const [what, g, extra, message] of bad) {
     assert.equal(existsSync(out), false);
   });
 }
+
+test('a policy\'s option defaults are part of a cell\'s id: a changed default makes that policy\'s cells new', () => {
+  const before = expandGrid(grid, 'g').cells.map((c) => c.id);
+  const registry = POLICIES as Record<string, (options?: unknown) => PolicyFactory>;
+  const file = registry.file!;
+  // The same file policy with one default changed (as an edit of policies/file.ts would).
+  registry.file = (o) => {
+    const f = file(o);
+    return Object.assign((ctx: Parameters<PolicyFactory>[0]) => f(ctx), { options: { ...f.options, promoteLimit: 99 } });
+  };
+  let after: string[];
+  try {
+    after = expandGrid(grid, 'g').cells.map((c) => c.id);
+  } finally {
+    registry.file = file;
+  }
+  const changed = before.filter((id) => !after.includes(id));
+  assert.equal(changed.length, 4, changed.join(' '));
+  assert.ok(changed.every((id) => id.startsWith('kv-file-')), changed.join(' '));
+  assert.deepEqual(expandGrid(grid, 'g').cells.map((c) => c.id), before, 'the default restored, the ids are back');
+});
