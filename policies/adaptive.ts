@@ -27,15 +27,16 @@
  * (sampled) blocks evicted or refused. Over a window of lookups (decisionLookups, or
  * sooner once decisionEvidence gains and losses were seen) the policy weighs the two
  * moves of the boundary by one `margin`: growing the file region gains the file
- * ghost's hits within the margin and loses the block region's hits in its least
- * recent margin; shrinking it gains the block ghost's hits within the margin and
- * loses first reads of blocks of the file region's least recent files. The better
- * move goes ahead (adaptStep × margin) if its net gain passes minEvidence and
- * hysteresis × all that was weighed; a move back the way the last one came must also
- * win on the last reversalWindows windows summed (a region just shrunk has its hot,
- * freshly lost entries in its ghost and would win them back at once). While the
- * state fits, nothing is lost, no ghost is hit and the target stays at the whole
- * cache: that is `file`.
+ * ghost's hits within the margin (on files that a region grown to hold them would
+ * still fit the cache: a cache of one file keeps no second) and loses the block
+ * region's hits in its least recent margin; shrinking it gains the block ghost's hits
+ * within the margin and loses first reads of blocks of the file region's least recent
+ * files. The better move goes ahead (adaptStep × margin) if its net gain passes
+ * minEvidence and hysteresis × all that was weighed; a move back the way the last one
+ * came must also win on the last reversalWindows windows summed (a region just shrunk
+ * has its hot, freshly lost entries in its ghost and would win them back at once).
+ * While the state fits, nothing is lost, no ghost is hit and the target stays at the
+ * whole cache: that is `file`.
  *
  * Everything a move costs is charged in simulated time: promotions download the file
  * through the DFS device (4 loader threads, as ForSt) and write it to local disk;
@@ -115,6 +116,8 @@ export const adaptiveCacheOptions = z.object({
   reversalWindows: z.number().int().min(1).default(3),
   /** A downloaded file takes over its dropped blocks' access times (their reads from the copy are not first reads). */
   inheritBlocks: z.boolean().default(true),
+  /** A file ghost hit counts only if the file region, grown to hold that file, would still fit the cache. */
+  reachable: z.boolean().default(true),
 }).strict();
 export type AdaptiveCacheOptions = z.output<typeof adaptiveCacheOptions>;
 
@@ -442,7 +445,7 @@ export class AdaptiveCache implements LocalCachePolicy {
   private onFileGhostHit(distance: number, now: number): void {
     this.fileGhostHits++;
     this.ctx.timeline.add('adaptiveFileGhostHits', now);
-    if (distance > this.margin) return;
+    if (distance > this.margin || (this.options.reachable && this.fileBytes + distance > this.capacity)) return;
     this.creditedFileGhostHits++;
     this.windowFileGain++;
   }

@@ -157,3 +157,26 @@ test('a downloaded file takes over its blocks: one read before the promotion sur
   assert.deepEqual(kept(true), [5, 7], 'the block read before the download and the one read from the copy stay');
   assert.deepEqual(kept(false), [7], 'without inheritBlocks only the copy\'s own reads count');
 });
+
+test('a file ghost hit counts for the boundary only if the file region, grown to hold the file, still fits the cache', () => {
+  // 3 MiB cache of 1 MiB files: four new files, the fourth demotes the first.
+  const ghostHits = (reachable: boolean) => {
+    const w = makeWorld();
+    const c = w.attach(new AdaptiveCache(w.ctx, parseAdaptiveCacheOptions({
+      sizeLimit: '3MiB', reserve: 0, initialFileShare: 1, adapt: false, reachable,
+    })));
+    for (const n of [1, 2, 3, 4]) c.onFileCreated(file(n));
+    assert.equal(c.fileState(1)!.inFileRegion, false, 'file 1 was demoted');
+    const missOnFile1 = (b: number) => {
+      assert.equal(read(c, file(1), foreground(), b), false);
+      c.afterRemoteRead(file(1), 2 ** 21 + b, b * 4 * KiB, 4 * KiB, foreground());
+    };
+    missOnFile1(0); // the file region holds 3 MiB: no region in a 3 MiB cache keeps a fourth file
+    c.onFileDeleted(file(2));
+    missOnFile1(1); // 2 MiB held: a region one file larger fits
+    const m = c.metrics();
+    return [m.fileGhostHit, m.fileGhostHitCredited];
+  };
+  assert.deepEqual(ghostHits(true), [2, 1]);
+  assert.deepEqual(ghostHits(false), [2, 2], 'without the rule both count');
+});
