@@ -7,6 +7,12 @@
  * Requests arrive in non-decreasing simulated time (the scheduler guarantees it),
  * so a request's completion time is known when it is submitted: it takes the slot
  * that frees first. That is exactly a FIFO multi-server queue.
+ *
+ * A read may carry a key (the store's block id): its first-byte latency is then drawn
+ * from that key's own stream, the n-th read of a key always the same draw (common
+ * random numbers). Two runs on one seed that read the same block draw the same
+ * latency for it, so policies compared on a seed differ by what they read, not by
+ * which read the dice gave the tail. Unkeyed requests draw from the device's stream.
  */
 import { z } from 'zod';
 import { distributionSpec, makeDistribution, type Distribution } from './distributions.ts';
@@ -38,6 +44,10 @@ export const deviceSpec = z.object({
 export type DeviceSpec = z.input<typeof deviceSpec>;
 type ResolvedSpec = z.output<typeof deviceSpec>;
 
+/** Slots of a device's per-key read counts. */
+const KEY_BITS = 20;
+const KEY_SLOTS = 2 ** KEY_BITS;
+
 export class DeviceStats {
   reads = 0;
   writes = 0;
@@ -57,6 +67,9 @@ export class Device {
   readonly spec: ResolvedSpec;
   readonly stats = new DeviceStats();
   private readonly rng: Rng;
+  private readonly keyBase: number;
+  /** Reads so far of each key, by hashed key (keys that share a slot share a count: their draws stay distinct). */
+  private keyReads: Uint32Array | undefined;
   private readonly readLatency: Distribution;
   private readonly writeLatency: Distribution;
   /** Min-heap of the times at which each slot is free again. */
@@ -75,6 +88,7 @@ export class Device {
   constructor(spec: DeviceSpec, seed: number, streamName = `device/${spec.name}`) {
     this.spec = deviceSpec.parse(spec);
     this.rng = Rng.stream(seed, streamName);
+    this.keyBase = Rng.keyBase(seed, `${streamName}/keyed`);
     this.readLatency = makeDistribution(this.spec.read.firstByte);
     this.writeLatency = makeDistribution(this.spec.write.firstByte);
     this.slotFree = new Float64Array(this.spec.concurrency);
@@ -88,15 +102,15 @@ export class Device {
     return this.spec.name;
   }
 
-  /** Submits a read at `now`; returns its completion time. */
-  read(now: number, bytes: number, background = false): number {
+  /** Submits a read at `now` (with a key ≥ 0: its latency from the key's stream); returns its completion time. */
+  read(now: number, bytes: number, background = false, key = -1): number {
     const s = this.stats;
     s.reads++;
     s.bytesRead += bytes;
     s.costUsd += this.spec.read.costPerRequestUsd + (bytes / 1e9) * this.spec.read.costPerGBUsd;
     if (background) { s.backgroundRequests++; s.backgroundBytes += bytes; }
     if (this.instant) return now;
-    return this.serve(now, this.readLatency.sample(this.rng), bytes * this.usPerByteRead, bytes);
+    return this.serve(now, this.readLatency.sample(key >= 0 ? this.keyStream(key) : this.rng), bytes * this.usPerByteRead, bytes);
   }
 
   /** Submits a write at `now`; returns its completion time. */
@@ -108,6 +122,13 @@ export class Device {
     if (background) { s.backgroundRequests++; s.backgroundBytes += bytes; }
     if (this.instant) return now;
     return this.serve(now, this.writeLatency.sample(this.rng), bytes * this.usPerByteWrite, bytes);
+  }
+
+  /** The stream of this read of `key` (its n-th). */
+  private keyStream(key: number): Rng {
+    const counts = (this.keyReads ??= new Uint32Array(KEY_SLOTS));
+    const slot = Math.imul((key >>> 0) ^ Math.floor(key / KEY_SLOTS), 0x9e3779b1) >>> (32 - KEY_BITS);
+    return Rng.keyed(this.keyBase, key, ++counts[slot]!);
   }
 
   /** Occupies a slot for a fixed service time (the CPU uses this). */

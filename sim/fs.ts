@@ -154,11 +154,11 @@ export class FileSystem {
       if (r.local) {
         if (io.background) s.backgroundLocalReads++;
         else s.localHits++;
-        t = this.disk.read(scheduler.now, r.bytes, io.background);
+        t = this.disk.read(scheduler.now, r.bytes, io.background, io.background ? -1 : r.blockId);
       } else {
         if (io.background) s.backgroundDfsReads++;
         else s.dfsReads++;
-        t = this.dfs.read(scheduler.now, r.bytes, io.background);
+        t = this.dfs.read(scheduler.now, r.bytes, io.background, io.background ? -1 : r.blockId);
       }
       if (!scheduler.tryAdvance(t)) return t;
     }

@@ -44,6 +44,24 @@ export class Rng {
     return new Rng(xoroshiro128plusFromState([a, b | 1, c, d]));
   }
 
+  /**
+   * The stream of one keyed event, deterministic in (base, key, n) alone: the n-th
+   * event with `key` draws the same numbers in every run that has it, whatever else
+   * the run did before (common random numbers). `base` comes from keyBase.
+   */
+  static keyed(base: number, key: number, n: number): Rng {
+    const a = mix32(base ^ (key >>> 0));
+    const b = mix32(a ^ (Math.floor(key / 2 ** 32) >>> 0));
+    const c = mix32(b ^ n);
+    const d = mix32(c ^ 0x5bd1e995);
+    return new Rng(xoroshiro128plusFromState([a, b | 1, c, d]));
+  }
+
+  /** The base of a family of keyed streams of the run with seed `seed`. */
+  static keyBase(seed: number, name: string): number {
+    return mix32(mix32((seed >>> 0) ^ hashName(name)) ^ (Math.floor(seed / 2 ** 32) >>> 0));
+  }
+
   /** A child stream: deterministic in this stream's seed and the child's name, not in draw order. */
   static child(parentSeed: number, parentName: string, name: string): Rng {
     return Rng.stream(parentSeed, `${parentName}/${name}`);
