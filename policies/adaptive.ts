@@ -118,6 +118,14 @@ export const adaptiveCacheOptions = z.object({
   inheritBlocks: z.boolean().default(true),
   /** A file ghost hit counts only if the file region, grown to hold that file, would still fit the cache. */
   reachable: z.boolean().default(true),
+  /**
+   * Each move that grows the file region right after another (the window before moved
+   * it up too), on one-sided evidence (net gain ≥ accelerateShare of all weighed), is
+   * this many times the last one: a hot set that moved to other files is downloaded
+   * within a few windows. 1 = every move is one step.
+   */
+  accelerate: z.number().min(1).default(2),
+  accelerateShare: z.number().min(0).max(1).default(0.6),
 }).strict();
 export type AdaptiveCacheOptions = z.output<typeof adaptiveCacheOptions>;
 
@@ -252,6 +260,9 @@ export class AdaptiveCache implements LocalCachePolicy {
   private windowBlockLoss = 0;
   /** Direction of the last move (+1 up, -1 down, 0 none yet). */
   private lastDirection = 0;
+  /** Whether the last window moved the boundary, and the size of that move (bytes). */
+  private movedLast = false;
+  private lastStep = 0;
   /** (up, down, weighed) of the windows since the last move, the last reversalWindows of them. */
   private recent: Float64Array;
   private recentCount = 0;
@@ -503,11 +514,20 @@ export class AdaptiveCache implements LocalCachePolicy {
           else this.reversals++;
         }
       }
+      const step = this.options.adaptStep * this.margin;
+      const movedLast = this.movedLast;
+      this.movedLast = false;
       if (dir !== 0) {
         this.moves++;
-        this.moveTarget(dir * this.options.adaptStep * this.margin, now);
+        // Growth of the file region on one-sided evidence, window after window, speeds
+        // up: the new files are downloaded in a few windows (a block region fills only
+        // at the rate of misses, so shrinking the file region has nothing to hurry).
+        const accelerating = dir > 0 && movedLast && this.lastDirection > 0 && up >= this.options.accelerateShare * weighed;
+        this.lastStep = accelerating ? Math.min(this.capacity, this.lastStep * this.options.accelerate) : step;
+        this.moveTarget(dir * this.lastStep, now);
         this.lastDirection = dir;
         this.recentCount = 0;
+        this.movedLast = true;
       }
     }
     const free = this.capacity - this.fileBytes - this.blocks.usedBytes;

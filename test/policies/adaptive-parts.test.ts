@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { BlockRegion } from '../../policies/adaptive-blocks.ts';
 import { BlockGhost, FileGhost } from '../../policies/adaptive-ghosts.ts';
 import { AdaptiveCache, parseAdaptiveCacheOptions } from '../../policies/adaptive.ts';
-import { KiB, file, foreground, makeWorld, read } from './context.ts';
+import { KiB, MiB, file, foreground, makeWorld, read } from './context.ts';
 
 test('block region: least recently used first out, a hit refreshes, sizes add up', () => {
   const r = new BlockRegion();
@@ -179,4 +179,40 @@ test('a file ghost hit counts for the boundary only if the file region, grown to
   };
   assert.deepEqual(ghostHits(true), [2, 1]);
   assert.deepEqual(ghostHits(false), [2, 2], 'without the rule both count');
+});
+
+test('growth of the file region on one-sided evidence, window after window, speeds up; a quiet window starts it over', () => {
+  // A 4 MiB cache of 256 KiB files (margin 512 KiB, a step 256 KiB), the boundary at 0
+  // and the cache full of blocks, so a new file is refused and the file ghost remembers
+  // it: each miss on one of its blocks is a file ghost hit, 4 of them make a window.
+  const targets = (accelerate: number) => {
+    const w = makeWorld({ targetFileSize: 256 * KiB });
+    const c = w.attach(new AdaptiveCache(w.ctx, parseAdaptiveCacheOptions({
+      sizeLimit: '4MiB', reserve: 0, initialFileShare: 0, promoteLimit: 0,
+      decisionEvidence: 4, decisionLookups: 8, minEvidence: 1, accelerate,
+    })));
+    const missOn = (f: ReturnType<typeof file>, b: number) => {
+      assert.equal(read(c, f, foreground(), b), false);
+      c.afterRemoteRead(f, f.fileNumber * 2 ** 21 + b, b * 4 * KiB, 4 * KiB, foreground());
+    };
+    const old = file(1, 4 * MiB);
+    c.onFileRestored(old);
+    for (let b = 0; b < 1024; b++) missOn(old, b);
+    assert.equal(c.blockRegionBytes, 4 * MiB, 'the cache is full of blocks');
+    const f = file(2, 256 * KiB);
+    assert.equal(c.onFileCreated(f), false, 'the new file is refused');
+    let block = 0;
+    const seen: number[] = [];
+    const window = () => {
+      for (let i = 0; i < 4; i++) missOn(f, block++);
+      assert.equal(read(c, old, foreground(), 0), false); // the lookup that decides (a miss without evidence)
+      seen.push(c.metrics().fileTargetBytes / KiB);
+    };
+    for (let i = 0; i < 3; i++) window();
+    for (let i = 0; i < 8; i++) read(c, old, foreground(), 0); // a window of lookups without evidence
+    for (let i = 0; i < 2; i++) window();
+    return seen;
+  };
+  assert.deepEqual(targets(1), [256, 512, 768, 1024, 1280], 'one step per window');
+  assert.deepEqual(targets(2), [256, 768, 1792, 2048, 2560], 'doubling, and after the quiet window one step again');
 });
