@@ -32,7 +32,10 @@ export const benchCommand: CommandModule<object, Args> = {
       if (wanted && !wanted.has(section.name)) continue;
       for (const f of await section.run({ quick: Boolean(args.quick), peerCachesim: args['peer-cachesim'] })) {
         figures.push(f);
-        console.log(`${f.name.padEnd(72)}${String(f.value).padStart(14)}  ${f.unit.padEnd(9)} ${f.target.padEnd(10)} ${f.target ? (f.meets ? 'yes' : 'NO') : ''}`);
+        // A name longer than its column takes from the value's padding, so values stay aligned.
+        const name = f.name.padEnd(72);
+        const value = String(f.value);
+        console.log(`${name}${value.padStart(Math.max(value.length + 1, 86 - name.length))}  ${f.unit.padEnd(9)} ${f.target.padEnd(10)} ${f.target ? (f.meets ? 'yes' : 'NO') : ''}`);
       }
     }
     if (args.out) writeFileAtomic(join(args.out, 'bench.json'), JSON.stringify({ figures }, null, 2) + '\n');
