@@ -68,6 +68,7 @@ export class Device {
   readonly stats = new DeviceStats();
   private readonly rng: Rng;
   private readonly keyBase: number;
+  private readonly keyRng = Rng.rekeyable();
   /** Reads so far of each key, by hashed key (keys that share a slot share a count: their draws stay distinct). */
   private keyReads: Uint32Array | undefined;
   private readonly readLatency: Distribution;
@@ -128,7 +129,7 @@ export class Device {
   private keyStream(key: number): Rng {
     const counts = (this.keyReads ??= new Uint32Array(KEY_SLOTS));
     const slot = Math.imul((key >>> 0) ^ Math.floor(key / KEY_SLOTS), 0x9e3779b1) >>> (32 - KEY_BITS);
-    return Rng.keyed(this.keyBase, key, ++counts[slot]!);
+    return this.keyRng.keyed(this.keyBase, key, ++counts[slot]!);
   }
 
   /** Occupies a slot for a fixed service time (the CPU uses this). */

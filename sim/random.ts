@@ -6,6 +6,38 @@ import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus'
 
 type Generator32 = { next(): number };
 
+/**
+ * xoroshiro128+ with the same steps and output as pure-rand's, whose state can be set
+ * again: a keyed stream per event reuses one generator instead of allocating one.
+ */
+export class Xoroshiro128Plus implements Generator32 {
+  private s01 = 0;
+  private s00 = 1;
+  private s11 = 0;
+  private s10 = 0;
+
+  /** The state pure-rand's xoroshiro128plusFromState([s01, s00, s11, s10]) starts from. */
+  setState(s01: number, s00: number, s11: number, s10: number): void {
+    this.s01 = s01 | 0;
+    this.s00 = s00 | 0;
+    this.s11 = s11 | 0;
+    this.s10 = s10 | 0;
+  }
+
+  next(): number {
+    const out = (this.s00 + this.s10) | 0;
+    const a0 = this.s10 ^ this.s00;
+    const a1 = this.s11 ^ this.s01;
+    const s00 = this.s00;
+    const s01 = this.s01;
+    this.s00 = (s00 << 24) ^ (s01 >>> 8) ^ a0 ^ (a0 << 16);
+    this.s01 = (s01 << 24) ^ (s00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
+    this.s10 = (a1 << 5) ^ (a0 >>> 27);
+    this.s11 = (a0 << 5) ^ (a1 >>> 27);
+    return out;
+  }
+}
+
 /** 32-bit FNV-1a of a string: turns a component name into a number. */
 export function hashName(name: string): number {
   let h = 0x811c9dc5;
@@ -45,16 +77,27 @@ export class Rng {
   }
 
   /**
-   * The stream of one keyed event, deterministic in (base, key, n) alone: the n-th
-   * event with `key` draws the same numbers in every run that has it, whatever else
-   * the run did before (common random numbers). `base` comes from keyBase.
+   * A stream to be keyed again and again (keyed): one per family of keyed events,
+   * so that a keyed event allocates nothing.
    */
-  static keyed(base: number, key: number, n: number): Rng {
+  static rekeyable(): Rng {
+    return new Rng(new Xoroshiro128Plus());
+  }
+
+  /**
+   * Makes this (rekeyable) stream the stream of one keyed event, deterministic in
+   * (base, key, n) alone: the n-th event with `key` draws the same numbers in every run
+   * that has it, whatever else the run did before (common random numbers). `base`
+   * comes from keyBase.
+   */
+  keyed(base: number, key: number, n: number): this {
     const a = mix32(base ^ (key >>> 0));
     const b = mix32(a ^ (Math.floor(key / 2 ** 32) >>> 0));
     const c = mix32(b ^ n);
     const d = mix32(c ^ 0x5bd1e995);
-    return new Rng(xoroshiro128plusFromState([a, b | 1, c, d]));
+    if (!(this.gen instanceof Xoroshiro128Plus)) throw new TypeError('Rng.keyed: not a rekeyable stream (Rng.rekeyable)');
+    this.gen.setState(a, b | 1, c, d);
+    return this;
   }
 
   /** The base of a family of keyed streams of the run with seed `seed`. */

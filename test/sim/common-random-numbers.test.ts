@@ -5,7 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import { Device, type DeviceSpec } from '../../sim/device.ts';
+import { Rng, Xoroshiro128Plus } from '../../sim/random.ts';
 
 /** Exponential first-byte latency (mean 100 µs), no transfer time, no queueing (many slots). */
 function device(): Device {
@@ -90,4 +93,27 @@ test('keyed draws follow the latency distribution, independently of one another'
   }
   const r = cov / Math.sqrt(v1 * v2);
   assert.ok(Math.abs(r) < 0.02, `correlation ${r}`);
+});
+
+test('the rekeyable generator steps as pure-rand\'s xoroshiro128+ from the same state', () => {
+  fc.assert(fc.property(fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { minLength: 4, maxLength: 4 }), (state) => {
+    const [s01, s00, s11, s10] = state as [number, number, number, number];
+    if ((s01 | s00 | s11 | s10) === 0) return; // xoroshiro's all-zero state is excluded
+    const mine = new Xoroshiro128Plus();
+    mine.setState(s01, s00, s11, s10);
+    const theirs = xoroshiro128plusFromState([s01, s00, s11, s10]);
+    for (let i = 0; i < 50; i++) assert.equal(mine.next(), theirs.next());
+  }));
+});
+
+test('a stream keyed again gives what a fresh keyed stream gives; an ordinary stream refuses to be keyed', () => {
+  const reused = Rng.rekeyable();
+  const draws = (rng: Rng) => [rng.next(), rng.normal(), rng.uint32()];
+  const base = Rng.keyBase(9, 'crn');
+  const first = draws(reused.keyed(base, 123, 1));
+  draws(reused.keyed(base, 456, 7));
+  assert.deepEqual(draws(reused.keyed(base, 123, 1)), first);
+  assert.deepEqual(draws(Rng.rekeyable().keyed(base, 123, 1)), first);
+  assert.notDeepEqual(draws(Rng.rekeyable().keyed(base, 123, 2)), first);
+  assert.throws(() => Rng.stream(1, 'x').keyed(base, 1, 1), /rekeyable/);
 });
