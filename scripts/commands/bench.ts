@@ -5,6 +5,10 @@ import type { Figure } from '../bench/figure.ts';
 import { SECTIONS } from '../bench/index.ts';
 import { InputError } from '../../sim/errors.ts';
 
+/** Columns of the printed table: figure names, then values right-aligned. */
+const NAME_WIDTH = 72;
+const VALUE_WIDTH = 14;
+
 interface Args {
   quick?: boolean;
   only?: string;
@@ -27,15 +31,15 @@ export const benchCommand: CommandModule<object, Args> = {
       if (unknown.length) throw new InputError(`unknown bench section ${unknown.join(', ')}; sections: ${SECTIONS.map((s) => s.name).join(', ')}`);
     }
     const figures: Figure[] = [];
-    console.log('figure'.padEnd(72) + 'value'.padStart(14) + '  unit      target     meets');
+    console.log('figure'.padEnd(NAME_WIDTH) + 'value'.padStart(VALUE_WIDTH) + '  unit      target     meets');
     for (const section of SECTIONS) {
       if (wanted && !wanted.has(section.name)) continue;
       for (const f of await section.run({ quick: Boolean(args.quick), peerCachesim: args['peer-cachesim'] })) {
         figures.push(f);
         // A name longer than its column takes from the value's padding, so values stay aligned.
-        const name = f.name.padEnd(72);
+        const name = f.name.padEnd(NAME_WIDTH);
         const value = String(f.value);
-        console.log(`${name}${value.padStart(Math.max(value.length + 1, 86 - name.length))}  ${f.unit.padEnd(9)} ${f.target.padEnd(10)} ${f.target ? (f.meets ? 'yes' : 'NO') : ''}`);
+        console.log(`${name}${value.padStart(Math.max(value.length + 1, NAME_WIDTH + VALUE_WIDTH - name.length))}  ${f.unit.padEnd(9)} ${f.target.padEnd(10)} ${f.target ? (f.meets ? 'yes' : 'NO') : ''}`);
       }
     }
     if (args.out) writeFileAtomic(join(args.out, 'bench.json'), JSON.stringify({ figures }, null, 2) + '\n');
