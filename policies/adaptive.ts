@@ -32,7 +32,8 @@
  * region's hits in its least recent margin; shrinking it gains the block ghost's hits
  * within the margin and loses first reads of blocks of the file region's least recent
  * files. The better move goes ahead (adaptStep × margin) if its net gain passes
- * minEvidence and hysteresis × all that was weighed; a move back the way the last one
+ * minEvidence, hysteresis × all that was weighed and `significance` × its square root
+ * (a sign test: a window of a few dozen hits is mostly chance); a move back the way the last one
  * came must also win on the last reversalWindows windows summed (a region just shrunk
  * has its hot, freshly lost entries in its ghost and would win them back at once).
  * While the state fits, nothing is lost, no ghost is hit and the target stays at the
@@ -98,6 +99,12 @@ export const adaptiveCacheOptions = z.object({
   minEvidence: z.number().nonnegative().default(4),
   /** A move must promise more than this share of all the hits weighed (gains and losses of both moves). */
   hysteresis: z.number().nonnegative().default(0.1),
+  /**
+   * A move must also promise more than this many standard deviations of the evidence
+   * (√ of all the hits weighed, as for a sign test): a short window of a few dozen hits
+   * is noise. 0 = off.
+   */
+  significance: z.number().nonnegative().default(2),
   /** How far one decision moves the boundary, as a share of the margin. */
   adaptStep: z.number().positive().max(1).default(1 / 2),
   /** Ghost budget of each region, as a multiple of the cache size (hits beyond the margin are only counted). */
@@ -494,7 +501,7 @@ export class AdaptiveCache implements LocalCachePolicy {
     this.windowFileGain = this.windowBlockGain = this.windowFileLoss = this.windowBlockLoss = 0;
     this.lookups = 0;
     if (this.options.adapt && this.targetSet) {
-      let dir = direction(up, down, Math.max(this.options.minEvidence, this.options.hysteresis * weighed));
+      let dir = direction(up, down, this.threshold(weighed));
       // A move back the way the last one came must also win on the last reversalWindows
       // windows together: a region just shrunk has its hot, freshly lost entries in its
       // ghost and would win them back at once, and one short window is noisy.
@@ -509,7 +516,7 @@ export class AdaptiveCache implements LocalCachePolicy {
         if (this.recentCount >= n) {
           let u = 0, d = 0, w = 0;
           for (let i = 0; i < n; i++) { u += r[3 * i]!; d += r[3 * i + 1]!; w += r[3 * i + 2]!; }
-          dir = direction(u, d, Math.max(this.options.minEvidence, this.options.hysteresis * w));
+          dir = direction(u, d, this.threshold(w));
           if (dir !== -this.lastDirection) dir = 0;
           else this.reversals++;
         }
@@ -533,6 +540,12 @@ export class AdaptiveCache implements LocalCachePolicy {
     const free = this.capacity - this.fileBytes - this.blocks.usedBytes;
     this.blockTail = this.blocks.tailAccess(this.margin - free);
     this.fileTail = this.fileTailAccess(this.margin - free);
+  }
+
+  /** The net gain a move must pass, with `weighed` hits weighed. */
+  private threshold(weighed: number): number {
+    const o = this.options;
+    return Math.max(o.minEvidence, o.hysteresis * weighed, o.significance * Math.sqrt(weighed));
   }
 
   /** As BlockRegion.tailAccess, over the file region's files. */

@@ -189,7 +189,7 @@ test('growth of the file region on one-sided evidence, window after window, spee
     const w = makeWorld({ targetFileSize: 256 * KiB });
     const c = w.attach(new AdaptiveCache(w.ctx, parseAdaptiveCacheOptions({
       sizeLimit: '4MiB', reserve: 0, initialFileShare: 0, promoteLimit: 0,
-      decisionEvidence: 4, decisionLookups: 8, minEvidence: 1, accelerate,
+      decisionEvidence: 4, decisionLookups: 8, minEvidence: 1, significance: 0, accelerate,
     })));
     const missOn = (f: ReturnType<typeof file>, b: number) => {
       assert.equal(read(c, f, foreground(), b), false);
@@ -215,4 +215,34 @@ test('growth of the file region on one-sided evidence, window after window, spee
   };
   assert.deepEqual(targets(1), [256, 512, 768, 1024, 1280], 'one step per window');
   assert.deepEqual(targets(2), [256, 768, 1792, 2048, 2560], 'doubling, and after the quiet window one step again');
+});
+
+test('a move needs evidence beyond chance: n one-sided hits move the boundary only when n > significance²', () => {
+  // The set-up of the test above: every window is n file ghost hits and nothing else.
+  // By a sign test, n hits all on one side are significant at z standard deviations
+  // when n > z·√n, that is n > z².
+  const firstTarget = (n: number, significance: number) => {
+    const w = makeWorld({ targetFileSize: 256 * KiB });
+    const c = w.attach(new AdaptiveCache(w.ctx, parseAdaptiveCacheOptions({
+      sizeLimit: '4MiB', reserve: 0, initialFileShare: 0, promoteLimit: 0,
+      decisionEvidence: n, decisionLookups: 4 * n, minEvidence: 0, hysteresis: 0, significance,
+    })));
+    const missOn = (f: ReturnType<typeof file>, b: number) => {
+      assert.equal(read(c, f, foreground(), b), false);
+      c.afterRemoteRead(f, f.fileNumber * 2 ** 21 + b, b * 4 * KiB, 4 * KiB, foreground());
+    };
+    const old = file(1, 4 * MiB);
+    c.onFileRestored(old);
+    for (let b = 0; b < 1024; b++) missOn(old, b);
+    const f = file(2, 256 * KiB);
+    assert.equal(c.onFileCreated(f), false, 'the new file is refused');
+    for (let b = 0; b < n; b++) missOn(f, b);
+    assert.equal(read(c, old, foreground(), 0), false); // the lookup that decides
+    return c.metrics().fileTargetBytes / KiB;
+  };
+  assert.equal(firstTarget(4, 0), 256, 'without the rule, 4 hits move it');
+  assert.equal(firstTarget(4, 2), 0, '4 = 2²: not enough');
+  assert.equal(firstTarget(5, 2), 256);
+  assert.equal(firstTarget(9, 3), 0, '9 = 3²: not enough');
+  assert.equal(firstTarget(10, 3), 256);
 });
