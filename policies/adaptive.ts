@@ -22,7 +22,9 @@
  * demotion like one read from the copy.
  *
  * The boundary: the file region may hold up to `fileTarget` bytes, the block region
- * the rest; it starts where the cache stands the first time it is full. Two ghosts
+ * the rest; it starts where the cache stands the first time it is full, but leaves
+ * the block region at least 1 - maxInitialFileShare of the cache (unless the file
+ * region would then hold less than a margin). Two ghosts
  * (adaptive-ghosts.ts) remember what each region lost: files demoted or refused, and
  * (sampled) blocks evicted or refused. Over a window of lookups (decisionLookups, or
  * sooner once decisionEvidence gains and losses were seen) the policy weighs the two
@@ -81,6 +83,13 @@ export const adaptiveCacheOptions = z.object({
    * the cache stands the first time it is full (what the file region holds then).
    */
   initialFileShare: z.number().min(0).max(1).optional(),
+  /**
+   * Absent initialFileShare, the file region's start is capped at this share of the
+   * cache, but not below the margin (two target-size files): the block region starts
+   * with the rest, so that both regions serve and lose reads, and both ghosts fill, from
+   * the start (evidence is thin where memory serves most reads). 1 = as the cache stands.
+   */
+  maxInitialFileShare: z.number().min(0).max(1).default(0.6),
   /** false pins the boundary at initialFileShare (for ablations). */
   adapt: z.boolean().default(true),
   /**
@@ -482,7 +491,8 @@ export class AdaptiveCache implements LocalCachePolicy {
   private placeTarget(now: number, adding = 0): void {
     if (this.targetSet) return;
     this.targetSet = true;
-    this.fileTarget = Math.min(this.capacity, this.fileBytes + adding);
+    const cap = Math.max(this.options.maxInitialFileShare * this.capacity, this.margin);
+    this.fileTarget = Math.min(this.capacity, this.fileBytes + adding, cap);
     this.gauge('adaptiveFileTargetBytes', now, (c) => c.fileTarget);
   }
 

@@ -246,3 +246,18 @@ test('a move needs evidence beyond chance: n one-sided hits move the boundary on
   assert.equal(firstTarget(9, 3), 0, '9 = 3²: not enough');
   assert.equal(firstTarget(10, 3), 256);
 });
+
+test('the boundary starts where the cache stands when first full, capped at maxInitialFileShare, but not below the margin', () => {
+  // A 3 MiB cache; the margin is two target-size files (at most the cache).
+  const startTarget = (targetFileSize: number, fileBytes: number, maxInitialFileShare: number) => {
+    const w = makeWorld({ targetFileSize });
+    const c = w.attach(new AdaptiveCache(w.ctx, parseAdaptiveCacheOptions({ sizeLimit: '3MiB', reserve: 0, maxInitialFileShare })));
+    // New files are written through until one more would not fit: that one places the boundary.
+    for (let n = 1; n <= Math.floor((3 * MiB) / fileBytes) + 1; n++) c.onFileCreated(file(n, fileBytes));
+    return c.metrics().fileTargetBytes / MiB;
+  };
+  assert.equal(startTarget(256 * KiB, MiB, 1), 3, 'three 1 MiB files fill the cache: the file region starts with all of it');
+  assert.equal(startTarget(256 * KiB, MiB, 0.6), Math.round(0.6 * 3 * MiB) / MiB, 'capped at 0.6 of 3 MiB (whole bytes)');
+  assert.equal(startTarget(MiB, MiB, 0.6), 2, 'a margin of two 1 MiB files is more than 0.6 of the cache');
+  assert.equal(startTarget(2 * MiB, 2 * MiB, 0.6), 3, 'two target-size files are more than the cache: as it stands');
+});
