@@ -181,36 +181,49 @@ test('a file ghost hit counts for the boundary only if the file region, grown to
   assert.deepEqual(ghostHits(false), [2, 2], 'without the rule both count');
 });
 
+/**
+ * A 4 MiB cache of 256 KiB files (margin 512 KiB, a step 256 KiB), the boundary at 0
+ * and the cache full of blocks (of file 1), so a new file (2) is refused and the file
+ * ghost remembers it: each miss on one of its blocks is a file ghost hit.
+ */
+function refusedFile(options: Record<string, unknown>) {
+  const w = makeWorld({ targetFileSize: 256 * KiB });
+  const c = w.attach(new AdaptiveCache(w.ctx, parseAdaptiveCacheOptions({
+    sizeLimit: '4MiB', reserve: 0, initialFileShare: 0, promoteLimit: 0, ...options,
+  })));
+  const missOn = (f: ReturnType<typeof file>, b: number) => {
+    assert.equal(read(c, f, foreground(), b), false);
+    c.afterRemoteRead(f, f.fileNumber * 2 ** 21 + b, b * 4 * KiB, 4 * KiB, foreground());
+  };
+  const old = file(1, 4 * MiB);
+  c.onFileRestored(old);
+  for (let b = 0; b < 1024; b++) missOn(old, b);
+  assert.equal(c.blockRegionBytes, 4 * MiB, 'the cache is full of blocks');
+  const f = file(2, 256 * KiB);
+  assert.equal(c.onFileCreated(f), false, 'the new file is refused');
+  let block = 0;
+  return {
+    c,
+    /** n misses on the refused file (n file ghost hits), then a lookup without evidence, which decides. */
+    window(n: number): number {
+      for (let i = 0; i < n; i++) missOn(f, block++);
+      assert.equal(read(c, old, foreground(), 0), false);
+      return c.metrics().fileTargetBytes / KiB;
+    },
+    quiet(lookups: number): void {
+      for (let i = 0; i < lookups; i++) read(c, old, foreground(), 0);
+    },
+  };
+}
+
 test('growth of the file region on one-sided evidence, window after window, speeds up; a quiet window starts it over', () => {
-  // A 4 MiB cache of 256 KiB files (margin 512 KiB, a step 256 KiB), the boundary at 0
-  // and the cache full of blocks, so a new file is refused and the file ghost remembers
-  // it: each miss on one of its blocks is a file ghost hit, 4 of them make a window.
+  // 4 file ghost hits make a window.
   const targets = (accelerate: number) => {
-    const w = makeWorld({ targetFileSize: 256 * KiB });
-    const c = w.attach(new AdaptiveCache(w.ctx, parseAdaptiveCacheOptions({
-      sizeLimit: '4MiB', reserve: 0, initialFileShare: 0, promoteLimit: 0,
-      decisionEvidence: 4, decisionLookups: 8, minEvidence: 1, significance: 0, accelerate,
-    })));
-    const missOn = (f: ReturnType<typeof file>, b: number) => {
-      assert.equal(read(c, f, foreground(), b), false);
-      c.afterRemoteRead(f, f.fileNumber * 2 ** 21 + b, b * 4 * KiB, 4 * KiB, foreground());
-    };
-    const old = file(1, 4 * MiB);
-    c.onFileRestored(old);
-    for (let b = 0; b < 1024; b++) missOn(old, b);
-    assert.equal(c.blockRegionBytes, 4 * MiB, 'the cache is full of blocks');
-    const f = file(2, 256 * KiB);
-    assert.equal(c.onFileCreated(f), false, 'the new file is refused');
-    let block = 0;
+    const r = refusedFile({ decisionEvidence: 4, decisionLookups: 8, minEvidence: 1, significance: 0, accelerate });
     const seen: number[] = [];
-    const window = () => {
-      for (let i = 0; i < 4; i++) missOn(f, block++);
-      assert.equal(read(c, old, foreground(), 0), false); // the lookup that decides (a miss without evidence)
-      seen.push(c.metrics().fileTargetBytes / KiB);
-    };
-    for (let i = 0; i < 3; i++) window();
-    for (let i = 0; i < 8; i++) read(c, old, foreground(), 0); // a window of lookups without evidence
-    for (let i = 0; i < 2; i++) window();
+    for (let i = 0; i < 3; i++) seen.push(r.window(4));
+    r.quiet(8); // a window of lookups without evidence
+    for (let i = 0; i < 2; i++) seen.push(r.window(4));
     return seen;
   };
   assert.deepEqual(targets(1), [256, 512, 768, 1024, 1280], 'one step per window');
@@ -218,28 +231,10 @@ test('growth of the file region on one-sided evidence, window after window, spee
 });
 
 test('a move needs evidence beyond chance: n one-sided hits move the boundary only when n > significance²', () => {
-  // The set-up of the test above: every window is n file ghost hits and nothing else.
-  // By a sign test, n hits all on one side are significant at z standard deviations
-  // when n > z·√n, that is n > z².
-  const firstTarget = (n: number, significance: number) => {
-    const w = makeWorld({ targetFileSize: 256 * KiB });
-    const c = w.attach(new AdaptiveCache(w.ctx, parseAdaptiveCacheOptions({
-      sizeLimit: '4MiB', reserve: 0, initialFileShare: 0, promoteLimit: 0,
-      decisionEvidence: n, decisionLookups: 4 * n, minEvidence: 0, hysteresis: 0, significance,
-    })));
-    const missOn = (f: ReturnType<typeof file>, b: number) => {
-      assert.equal(read(c, f, foreground(), b), false);
-      c.afterRemoteRead(f, f.fileNumber * 2 ** 21 + b, b * 4 * KiB, 4 * KiB, foreground());
-    };
-    const old = file(1, 4 * MiB);
-    c.onFileRestored(old);
-    for (let b = 0; b < 1024; b++) missOn(old, b);
-    const f = file(2, 256 * KiB);
-    assert.equal(c.onFileCreated(f), false, 'the new file is refused');
-    for (let b = 0; b < n; b++) missOn(f, b);
-    assert.equal(read(c, old, foreground(), 0), false); // the lookup that decides
-    return c.metrics().fileTargetBytes / KiB;
-  };
+  // Every window is n file ghost hits and nothing else. By a sign test, n hits all on
+  // one side are significant at z standard deviations when n > z·√n, that is n > z².
+  const firstTarget = (n: number, significance: number) =>
+    refusedFile({ decisionEvidence: n, decisionLookups: 4 * n, minEvidence: 0, hysteresis: 0, significance }).window(n);
   assert.equal(firstTarget(4, 0), 256, 'without the rule, 4 hits move it');
   assert.equal(firstTarget(4, 2), 0, '4 = 2²: not enough');
   assert.equal(firstTarget(5, 2), 256);
