@@ -115,7 +115,7 @@ export const adaptiveCacheOptions = z.object({
    */
   significance: z.number().nonnegative().default(2),
   /** How far one decision moves the boundary, as a share of the margin. */
-  adaptStep: z.number().positive().max(1).default(1 / 2),
+  adaptStep: z.number().positive().max(1).default(1),
   /** Ghost budget of each region, as a multiple of the cache size (hits beyond the margin are only counted). */
   ghostRatio: z.number().positive().default(1),
   /** Share of block ids the block ghost tracks (spatial sampling); 1 = all. */

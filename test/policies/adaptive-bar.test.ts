@@ -73,11 +73,12 @@ test('adaptive is deterministic: one config, one summary', () => {
 test('a move of the boundary back the way it came must win over reversalWindows windows summed: fewer reversals, no loss', () => {
   // Nexmark q20 with about one file of cache, where a shrunk region's ghost argues for
   // growing it back at once; with `reachable` off, as before that rule, the file
-  // ghost's case is strong enough to swing the boundary without the wait.
+  // ghost's case is strong enough to swing the boundary without the wait (in half-margin
+  // steps: whole-margin steps swing it less often here, twice instead of three times).
   const metrics = (reversalWindows: number) => {
     const s = simulate(runConfig.parse({
       ...SMALL, workload: 'nexmark-q20', workloadParams: { stateBytes: 48 * MiB }, policy: 'adaptive',
-      policyOptions: { reversalWindows, reachable: false }, cacheSize: 2.5 * MiB, dfs: 'hdfs',
+      policyOptions: { reversalWindows, reachable: false, adaptStep: 0.5 }, cacheSize: 2.5 * MiB, dfs: 'hdfs',
     }), () => 0).summary as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     return { ...s.localCache.metrics, ops: s.opsPerSecond } as Record<string, number>;
   };

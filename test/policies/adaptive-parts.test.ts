@@ -189,7 +189,7 @@ test('a file ghost hit counts for the boundary only if the file region, grown to
 function refusedFile(options: Record<string, unknown>) {
   const w = makeWorld({ targetFileSize: 256 * KiB });
   const c = w.attach(new AdaptiveCache(w.ctx, parseAdaptiveCacheOptions({
-    sizeLimit: '4MiB', reserve: 0, initialFileShare: 0, promoteLimit: 0, ...options,
+    sizeLimit: '4MiB', reserve: 0, initialFileShare: 0, promoteLimit: 0, adaptStep: 0.5, ...options,
   })));
   const missOn = (f: ReturnType<typeof file>, b: number) => {
     assert.equal(read(c, f, foreground(), b), false);
