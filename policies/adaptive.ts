@@ -35,9 +35,10 @@
  * within the margin and loses first reads of blocks of the file region's least recent
  * files. The better move goes ahead (adaptStep × margin) if its net gain passes
  * minEvidence, hysteresis × all that was weighed and `significance` × its square root
- * (a sign test: a window of a few dozen hits is mostly chance); a move back the way the last one
- * came must also win on the last reversalWindows windows summed (a region just shrunk
- * has its hot, freshly lost entries in its ghost and would win them back at once).
+ * (a sign test: a window of a few dozen hits is mostly chance); a move back the way
+ * the last one came must also win on the last reversalWindows windows summed (a region
+ * just shrunk has its hot, freshly lost entries in its ghost and would win them back
+ * at once).
  * While the state fits, nothing is lost, no ghost is hit and the target stays at the
  * whole cache: that is `file`.
  *

@@ -203,7 +203,6 @@ function refusedFile(options: Record<string, unknown>) {
   assert.equal(c.onFileCreated(f), false, 'the new file is refused');
   let block = 0;
   return {
-    c,
     /** n misses on the refused file (n file ghost hits), then a lookup without evidence, which decides. */
     window(n: number): number {
       for (let i = 0; i < n; i++) missOn(f, block++);
