@@ -83,7 +83,7 @@ test('scrambled zipfian uses YCSB\'s FNV-1a 64 hash', () => {
   const draw = Rng.stream(5, 'fnv');
   for (let i = 0; i < 3000; i++) {
     const v = i < 1000 ? i : Math.floor(draw.next() * 2 ** (1 + (i % 53)));
-    for (const n of [1, 7, 1000, 2 ** 21, 2 ** 21 + 1, 10_000_000, 2 ** 37 - 1]) {
+    for (const n of [1, 7, 1000, 2 ** 21, 2 ** 21 + 1, 10_000_000, 2 ** 36 - 1, 2 ** 36, 2 ** 36 + 1, 2 ** 37 - 1]) {
       assert.equal(fnvHash64Mod(v, n), Number(fnv(v) % BigInt(n)), `v ${v}, n ${n}`);
     }
   }
