@@ -2,9 +2,11 @@
  * Seeded random streams. Every component derives its own stream from the run's
  * seed and its own name, so adding a component never shifts another's numbers.
  */
+
 /**
- * xoroshiro128+ with the same steps and output as pure-rand's, whose state can be set
- * again: a keyed stream per event reuses one generator instead of allocating one.
+ * xoroshiro128+ with the same steps and output as pure-rand's (tested against it),
+ * without its indirections, and with a state that can be set again: a keyed stream
+ * per event reuses one generator instead of allocating one.
  */
 export class Xoroshiro128Plus {
   private s01 = 0;
@@ -90,11 +92,11 @@ export class Rng {
    * comes from keyBase.
    */
   keyed(base: number, key: number, n: number): this {
+    if (!this.rekeyableStream) throw new TypeError('Rng.keyed: not a rekeyable stream (Rng.rekeyable)');
     const a = mix32(base ^ (key >>> 0));
     const b = mix32(a ^ (Math.floor(key / 2 ** 32) >>> 0));
     const c = mix32(b ^ n);
     const d = mix32(c ^ 0x5bd1e995);
-    if (!this.rekeyableStream) throw new TypeError('Rng.keyed: not a rekeyable stream (Rng.rekeyable)');
     this.gen.setState(a, b | 1, c, d);
     return this;
   }
