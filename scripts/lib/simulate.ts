@@ -298,8 +298,12 @@ export function simulate(fullConfig: RunConfig, wallClock: () => number = () => 
       memory: round(ratio(d.fs.memoryHits!, d.fs.reads!)),
       localDisk: round(ratio(d.fs.localHits!, d.fs.reads! - d.fs.memoryHits!)),
       overall: round(ratio(d.fs.memoryHits! + d.fs.localHits!, d.fs.reads!)),
+      getDataMemory: round(ratio(d.db.getDataMemoryHits!, d.db.getDataBlocks!)),
     },
-    blockReads: { total: d.fs.reads, memoryHits: d.fs.memoryHits, localHits: d.fs.localHits, dfs: d.fs.dfsReads },
+    blockReads: {
+      total: d.fs.reads, memoryHits: d.fs.memoryHits, localHits: d.fs.localHits, dfs: d.fs.dfsReads,
+      getData: d.db.getDataBlocks, getDataMemoryHits: d.db.getDataMemoryHits,
+    },
     dfs: {
       reads: d.dfs.reads, bytesRead: d.dfs.bytesRead, writes: d.dfs.writes, bytesWritten: d.dfs.bytesWritten,
       costUsd: round(d.dfs.costUsd!, 9),

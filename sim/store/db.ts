@@ -84,6 +84,9 @@ export class DbStats {
   compactionBytesWritten = 0;
   stalls = 0;
   stallUs = 0;
+  /** Data blocks point lookups looked for (past the filter), and those memory held. */
+  getDataBlocks = 0;
+  getDataMemoryHits = 0;
 }
 
 const scratch = new EntryOut();
@@ -689,7 +692,9 @@ export class Db implements StateStore {
     if (step <= STEP_DATA) {
       io.cpuPendingUs += costs.indexSeekUs;
       block = this.walkedBlock = file.findBlock(key);
+      this.stats.getDataBlocks++;
       if (!fs.probeMemory(io, file.blockId(block))) return STEP_DATA;
+      this.stats.getDataMemoryHits++;
     } else block = this.walkedBlock;
     const i = file.findInBlock(block, key);
     if (i < 0) return FILE_NO;
