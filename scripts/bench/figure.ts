@@ -13,6 +13,8 @@ export interface BenchOptions {
   quick: boolean;
   /** Extra inputs some sections take (e.g. a peer simulator's path). */
   peerCachesim?: string;
+  /** RocksDB's db_bench, run beside the store figures. */
+  peerDbBench?: string;
 }
 
 /** A group of figures: one file per hot path or end-to-end measure. */

@@ -7,6 +7,8 @@
  */
 import { runConfig, type RunConfigInput } from '../lib/config.ts';
 import { simulate } from '../lib/simulate.ts';
+import { blockCacheCapacity } from '../lib/slot.ts';
+import { runDbBench, type DbBenchStore } from './db-bench.ts';
 import { atLeast, info, type BenchSection, type Figure } from './figure.ts';
 
 export interface StoreSpeed {
@@ -14,6 +16,8 @@ export interface StoreSpeed {
   loadCpuSeconds: number;
   runCpuSeconds: number;
   opsPerCpuSecond: number;
+  /** Share of the gets' data-block reads the memory block cache served. */
+  dataMemoryHitRatio: number;
 }
 
 /** CPU seconds of this process so far (all threads). */
@@ -28,7 +32,43 @@ export function storeSpeed(config: RunConfigInput): StoreSpeed {
   const s = simulate(runConfig.parse(config), undefined, { onPhase: (p) => { marks[p] = cpuSeconds(); } }).summary;
   const ops = s.ops as number;
   const runCpuSeconds = marks.end! - marks.run!;
-  return { ops, loadCpuSeconds: (marks.warmup ?? marks.run!) - marks.load!, runCpuSeconds, opsPerCpuSecond: ops / runCpuSeconds };
+  const dataMemoryHitRatio = (s.hitRatio as Record<string, number>).getDataMemory!;
+  return { ops, loadCpuSeconds: (marks.warmup ?? marks.run!) - marks.load!, runCpuSeconds, opsPerCpuSecond: ops / runCpuSeconds, dataMemoryHitRatio };
+}
+
+/** What db_bench is asked to build for a run config: the same keys, values, table, memtables and block cache. */
+export function dbBenchStore(config: RunConfigInput, reads: number): DbBenchStore {
+  const c = runConfig.parse(config);
+  const w = c.workloadParams as { recordCount: number; keyBytes?: number; fieldCount?: number; fieldLength?: number };
+  const st = c.store;
+  return {
+    keys: w.recordCount, keyBytes: w.keyBytes ?? 23, valueBytes: (w.fieldCount ?? 10) * (w.fieldLength ?? 100), reads,
+    blockCacheBytes: blockCacheCapacity(c.managedMemory), blockSize: st.blockSize, bloomBitsPerKey: st.bloomBitsPerKey,
+    writeBufferSize: st.writeBufferSize, maxWriteBuffers: st.maxWriteBuffers, l0CompactionTrigger: st.l0CompactionTrigger,
+    levelBase: st.levelBase, targetFileSize: st.targetFileSize,
+  };
+}
+
+/**
+ * YCSB-C with uniform keys beside db_bench's readrandom on the same store: the
+ * simulator's operations per CPU second and the real engine's reads per second, and
+ * both memory caches' data-block hit ratios.
+ */
+function dbBenchFigures(binary: string, keys: number, ops: number): Figure[] {
+  const config = ycsbConfig('c', keys, ops);
+  (config.workloadParams as Record<string, unknown>).requestDistribution = 'uniform';
+  const sim = storeSpeed(config);
+  const peer = runDbBench(binary, dbBenchStore(config, ops));
+  const peerHitRatio = peer.dataHits / (peer.dataHits + peer.dataMisses);
+  const what = `${millions(keys)} keys x 1000 B, uniform, ${millions(ops)} reads`;
+  return [
+    info(`store YCSB-C ${what}: tiersim ops per CPU s`, sim.opsPerCpuSecond, 'ops/s', 0),
+    info('  db_bench readrandom, same keys, table and cache: reads per s', peer.readsPerSecond, 'ops/s', 0),
+    info('  tiersim / db_bench, operations per second', sim.opsPerCpuSecond / peer.readsPerSecond, 'x'),
+    info('  data-block memory hit ratio, tiersim', sim.dataMemoryHitRatio, '', 4),
+    info('  data-block memory hit ratio, db_bench', peerHitRatio, '', 4),
+    info('  db_bench load (fill, flush, compactions)', peer.loadSeconds, 'wall s', 1),
+  ];
 }
 
 /** YCSB at the issue's scale: 10M keys of 1000-byte values (about 10 GB of state), disaggregated on HDFS with the file cache. */
@@ -40,7 +80,7 @@ const millions = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
 
 export const storeSection: BenchSection = {
   name: 'store',
-  async run({ quick }) {
+  async run({ quick, peerDbBench }) {
     const keys = quick ? 1_000_000 : 10_000_000;
     const ops = quick ? 300_000 : 1_000_000;
     const figures: Figure[] = [];
@@ -52,6 +92,7 @@ export const storeSection: BenchSection = {
       figures.push(target > 0 ? atLeast(name, r.opsPerCpuSecond, 'ops/s', target, 0) : info(name, r.opsPerCpuSecond, 'ops/s', 0));
       figures.push(info(`  load of the ${millions(keys)} keys before it`, r.loadCpuSeconds, 'CPU s', 1));
     }
+    if (peerDbBench) figures.push(...dbBenchFigures(peerDbBench, keys, ops));
     return figures;
   },
 };

@@ -14,6 +14,7 @@ interface Args {
   only?: string;
   out?: string;
   'peer-cachesim'?: string;
+  'peer-db-bench'?: string;
 }
 
 export const benchCommand: CommandModule<object, Args> = {
@@ -23,6 +24,7 @@ export const benchCommand: CommandModule<object, Args> = {
     .option('quick', { type: 'boolean', describe: 'smaller sizes, for a fast look' })
     .option('only', { type: 'string', describe: `comma-separated sections: ${SECTIONS.map((s) => s.name).join(', ')}` })
     .option('peer-cachesim', { type: 'string', describe: "path to libCacheSim's cachesim binary, to replay side by side" })
+    .option('peer-db-bench', { type: 'string', describe: "path to RocksDB's db_bench binary, to read the store side by side (section store)" })
     .option('out', { type: 'string', describe: 'write bench.json here' }),
   handler: async (args) => {
     const wanted = args.only ? new Set(args.only.split(',').map((s) => s.trim())) : null;
@@ -34,7 +36,7 @@ export const benchCommand: CommandModule<object, Args> = {
     console.log('figure'.padEnd(NAME_WIDTH) + 'value'.padStart(VALUE_WIDTH) + '  unit      target     meets');
     for (const section of SECTIONS) {
       if (wanted && !wanted.has(section.name)) continue;
-      for (const f of await section.run({ quick: Boolean(args.quick), peerCachesim: args['peer-cachesim'] })) {
+      for (const f of await section.run({ quick: Boolean(args.quick), peerCachesim: args['peer-cachesim'], peerDbBench: args['peer-db-bench'] })) {
         figures.push(f);
         // A name longer than its column takes from the value's padding, so values stay aligned.
         const name = f.name.padEnd(NAME_WIDTH);
