@@ -45,7 +45,7 @@ export interface DbBenchResult {
 /**
  * The flags both runs share. The block cache is one LRU shard with RocksDB's
  * high-priority pool of 10% (as tiersim's memory cache), holding partitioned index
- * and filter blocks; no compression (tiersim's blocks hold raw bytes).
+ * and filter blocks; no compression (tiersim's blocks hold raw bytes); a fixed seed.
  */
 export function dbBenchFlags(s: DbBenchStore, dir: string): string[] {
   return [
@@ -56,7 +56,7 @@ export function dbBenchFlags(s: DbBenchStore, dir: string): string[] {
     `--write_buffer_size=${s.writeBufferSize}`, `--max_write_buffer_number=${s.maxWriteBuffers}`,
     `--level0_file_num_compaction_trigger=${s.l0CompactionTrigger}`,
     `--max_bytes_for_level_base=${s.levelBase}`, `--target_file_size_base=${s.targetFileSize}`,
-    '--threads=1',
+    '--threads=1', '--seed=1', // fixed: the same keys read on every run
   ];
 }
 
