@@ -295,6 +295,8 @@ export interface SweepSpeed {
   cells: number;
   wallSeconds: number;
   cellsPerSecond: number;
+  /** CPU seconds of the whole process (every thread) while the sweep ran. */
+  cpuSeconds: number;
 }
 
 /**
@@ -309,8 +311,10 @@ export async function sweepSpeed(grid: SweepOptions['grid'], workerCounts: numbe
     for (const workers of workerCounts) {
       const out = mkdtempSync(join(tmpdir(), 'tiersim-sweep-speed-'));
       try {
+        const cpu = process.cpuUsage();
         const r = await runSweep({ grid, out, workers });
-        const speed = { workers: r.workers, cells: r.ran.length, wallSeconds: r.wallSeconds, cellsPerSecond: r.cellsPerSecond };
+        const used = process.cpuUsage(cpu);
+        const speed = { workers: r.workers, cells: r.ran.length, wallSeconds: r.wallSeconds, cellsPerSecond: r.cellsPerSecond, cpuSeconds: (used.user + used.system) / 1e6 };
         const prev = best.get(workers);
         if (!prev || speed.cellsPerSecond > prev.cellsPerSecond) best.set(workers, speed);
       } finally {
