@@ -8,6 +8,7 @@
 import { runConfig, type RunConfigInput } from '../lib/config.ts';
 import { simulate } from '../lib/simulate.ts';
 import { blockCacheCapacity } from '../lib/slot.ts';
+import { ycsbParams } from '../../workloads/ycsb.ts';
 import { runDbBench, type DbBenchStore } from './db-bench.ts';
 import { atLeast, info, type BenchSection, type Figure } from './figure.ts';
 
@@ -39,10 +40,10 @@ export function storeSpeed(config: RunConfigInput): StoreSpeed {
 /** What db_bench is asked to build for a run config: the same keys, values, table, memtables and block cache. */
 export function dbBenchStore(config: RunConfigInput, reads: number): DbBenchStore {
   const c = runConfig.parse(config);
-  const w = c.workloadParams as { recordCount: number; keyBytes?: number; fieldCount?: number; fieldLength?: number };
+  const w = ycsbParams.parse(c.workloadParams);
   const st = c.store;
   return {
-    keys: w.recordCount, keyBytes: w.keyBytes ?? 23, valueBytes: (w.fieldCount ?? 10) * (w.fieldLength ?? 100), reads,
+    keys: w.recordCount, keyBytes: w.keyBytes, valueBytes: w.fieldCount * w.fieldLength, reads,
     blockCacheBytes: blockCacheCapacity(c.managedMemory), blockSize: st.blockSize, bloomBitsPerKey: st.bloomBitsPerKey,
     writeBufferSize: st.writeBufferSize, maxWriteBuffers: st.maxWriteBuffers, l0CompactionTrigger: st.l0CompactionTrigger,
     levelBase: st.levelBase, targetFileSize: st.targetFileSize,
