@@ -84,7 +84,7 @@ export class DbStats {
   compactionBytesWritten = 0;
   stalls = 0;
   stallUs = 0;
-  /** Data blocks point lookups looked for (past the filter), and those memory held. */
+  /** Data blocks that point lookups looked for (past the filter), and those the memory cache held. */
   getDataBlocks = 0;
   getDataMemoryHits = 0;
 }
