@@ -18,7 +18,7 @@ import { toCsv } from '../../reports/csv.ts';
 import { summaryRow } from '../../reports/flatten.ts';
 import { simulate, TIERSIM_VERSION } from './simulate.ts';
 import { expandGrid, parseShard, readGridFile, shardCells, type Cell, type Shard } from './sweep-grid.ts';
-import type { CellReply, CellRequest } from './sweep-worker-main.ts';
+import { newQueue, stopQueue, takeCell, type CellQueue, type CellReply } from './sweep-queue.ts';
 
 export { parseShard, expandGrid } from './sweep-grid.ts';
 
@@ -140,80 +140,64 @@ const inThisThread: Run = async (cells, onResult, stop) => {
 };
 
 /**
- * This thread and n - 1 worker threads take cells from one queue. This thread runs a
- * cell synchronously and looks at the workers' replies only between its cells, so
- * each worker holds two cells (one running, the next waiting) and does not idle on it.
- * Running cells here as well spares one thread's start-up (loading the simulator).
+ * This thread and n - 1 worker threads take cells from one shared queue (sweep-queue.ts).
+ * This thread runs a cell synchronously and looks at the workers' replies only between
+ * its cells; a worker never waits for it, since it takes its next cell itself. Running
+ * cells here as well spares one thread's start-up (loading the simulator).
  */
 function onThreads(n: number): Run {
   return async (cells, onResult, stop) => {
-    const byId = new Map(cells.map((c) => [c.id, c]));
-    let next = 0;
+    const queue = newQueue(cells.length);
     let failure: Error | undefined;
-    let settled = false;
-    const inFlight = new Map<Worker, number>();
-    let allIdle: (() => void) | undefined;
-    const more = () => !failure && !stop() && next < cells.length;
-    const idle = () => [...inFlight.values()].every((k) => k === 0);
-    // The waiting cell only while others are left for this thread: at the end of the
-    // queue, a cell waiting in a busy worker would leave this thread idle.
-    const wants = (w: Worker) => inFlight.get(w)! === 0 || (inFlight.get(w)! === 1 && cells.length - next >= n);
-    const feed = (w: Worker) => {
-      while (wants(w) && more()) {
-        const cell = cells[next++]!;
-        inFlight.set(w, inFlight.get(w)! + 1);
-        w.postMessage({ id: cell.id, config: cell.config } satisfies CellRequest);
-      }
-      if (idle()) allIdle?.();
+    const fail = (err: Error) => {
+      failure ??= err;
+      stopQueue(queue);
     };
+    const handle = (cell: Cell, summary: Record<string, unknown>, timeline: Record<string, number>[]) => {
+      try {
+        onResult(cell, summary, timeline);
+      } catch (err) {
+        fail(err as Error);
+      }
+      if (stop()) stopQueue(queue);
+    };
+    const workers: Promise<void>[] = [];
+    const threads: Worker[] = [];
+    const shared: CellQueue = { cells: cells.map((c) => ({ id: c.id, config: c.config })), queue };
     for (let i = 0; i < Math.min(n - 1, cells.length); i++) {
       const w = new Worker(new URL('./sweep-worker.mjs', import.meta.url));
-      inFlight.set(w, 0);
-      w.on('message', (reply: CellReply) => {
-        inFlight.set(w, inFlight.get(w)! - 1);
-        if (reply.ok) {
-          try {
-            onResult(byId.get(reply.id)!, reply.summary, reply.timeline);
-          } catch (err) {
-            failure ??= err as Error;
-          }
-        } else {
-          failure ??= cellError(reply.id, reply.error);
-        }
-        feed(w);
-      });
-      // A thread that dies (an uncaught error, out of memory) fails the sweep once the others are idle.
-      const died = (err: Error) => {
-        inFlight.set(w, 0);
-        failure ??= err;
-        if (idle()) allIdle?.();
-      };
-      w.on('error', died);
-      w.on('exit', (code) => { if (!settled) died(new Error(`sweep worker exited with code ${code}`)); });
-      feed(w);
+      threads.push(w);
+      workers.push(new Promise<void>((resolve) => {
+        let finished = false;
+        const end = () => { finished = true; resolve(); };
+        w.on('message', (reply: CellReply) => {
+          if ('done' in reply) end();
+          else if (reply.ok) handle(cells[reply.index]!, reply.summary, reply.timeline);
+          else fail(cellError(cells[reply.index]!.id, reply.error));
+        });
+        // A thread that dies (an uncaught error, out of memory) fails the sweep once the others are done.
+        w.on('error', (err) => { fail(err); end(); });
+        w.on('exit', (code) => { if (!finished) { fail(new Error(`sweep worker exited with code ${code}`)); end(); } });
+      }));
+      w.postMessage(shared);
     }
     try {
-      while (more()) {
-        const cell = cells[next++]!;
+      if (stop()) stopQueue(queue);
+      for (let i = takeCell(queue); i >= 0; i = takeCell(queue)) {
+        const cell = cells[i]!;
         let result;
         try {
           result = simulate(cell.config);
         } catch (err) {
-          failure ??= err instanceof Error ? cellError(cell.id, err) : err as Error;
+          fail(err instanceof Error ? cellError(cell.id, err) : err as Error);
           break;
         }
-        try {
-          onResult(cell, result.summary, result.timeline);
-        } catch (err) {
-          failure ??= err as Error;
-          break;
-        }
-        await new Promise(setImmediate); // take in the workers' replies, hand out cells
+        handle(cell, result.summary, result.timeline);
+        await new Promise(setImmediate); // take in the workers' replies
       }
-      if (!idle()) await new Promise<void>((resolve) => { allIdle = resolve; });
+      await Promise.all(workers);
     } finally {
-      settled = true;
-      for (const w of inFlight.keys()) void w.terminate();
+      for (const w of threads) void w.terminate();
     }
     if (failure) throw failure;
   };

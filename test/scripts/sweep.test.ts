@@ -147,6 +147,18 @@ test('a stopped sweep resumes: every cell exactly once, none repeated', async ()
   assertSameCells(whole, out);
 });
 
+test('a sweep stopped on two threads finishes only the cells already taken, and resumes', async () => {
+  const out = tmp('resume2');
+  const first = await runSweep({ grid, out, workers: 2, stopAfter: 5 });
+  // The other thread may have taken one more cell before the fifth finished.
+  assert.ok(first.ran.length >= 5 && first.ran.length <= 6, `ran ${first.ran.length}`);
+  assert.equal(first.remaining, 12 - first.ran.length);
+  const second = await runSweep({ grid, out, workers: 2 });
+  assert.equal(second.skipped, first.ran.length);
+  assert.equal(second.ran.filter((id) => first.ran.includes(id)).length, 0);
+  assertSameCells(whole, out);
+});
+
 test('a sweep killed mid-way and re-run completes without repeating or losing cells', async () => {
   // Cells of a few hundred milliseconds, so that the kill lands between cells.
   const dir = tmp('kill');
