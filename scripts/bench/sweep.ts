@@ -1,13 +1,20 @@
 import { atLeast, info, type BenchSection } from './figure.ts';
 import { memoryContention } from './memory-contention.ts';
-import { sweepSpeed } from '../lib/sweep.ts';
+import { sweepSpeed, type SweepSpeed } from '../lib/sweep.ts';
 
 const MiB = 2 ** 20;
 
+/** The cells' own seconds over the sweep's threads × its wall seconds: what start-up, the last cell and writing leave. */
+function busyShare(s: SweepSpeed): number {
+  return s.cellSeconds / (s.workers * (s.cells / s.cellsPerSecond));
+}
+
 /**
  * Cells per wall second of scripts/grids/bench.yaml (24 cells of about a second) on 1
- * and 2 threads, the better of two rounds each; the CPU the same cells took on two
- * threads over one; and, beside them, what two threads cost each other on this host.
+ * and 2 threads, the better of two rounds each; the CPU and the cells' own time on two
+ * threads over one, and how busy the two threads were with cells (the speed-up is about
+ * twice that share over the cells' time ratio); and, beside them, what two threads cost
+ * each other on this host.
  */
 export const sweepSection: BenchSection = {
   name: 'sweep',
@@ -19,6 +26,8 @@ export const sweepSection: BenchSection = {
       info(`sweep cells per second, 1 worker (${one.cells} cells)`, one.cellsPerSecond, 'cells/s', 3),
       atLeast('sweep speed-up, 2 workers over 1', two.cellsPerSecond / one.cellsPerSecond, 'x', 1.8, 3),
       info('  CPU seconds of the sweep, 2 workers over 1', two.cpuSeconds / one.cpuSeconds, 'x', 3),
+      info('  the cells\' own seconds, 2 workers over 1', two.cellSeconds / one.cellSeconds, 'x', 3),
+      info('  share of the 2 threads\' time spent in cells', 100 * busyShare(two), '%', 1),
       info('  host: random access over 16 MiB, two threads at once over one alone', await memoryContention(16 * MiB), 'x', 3),
       info('  host: random access over 1 MiB, two threads at once over one alone', await memoryContention(1 * MiB), 'x', 3),
     ];

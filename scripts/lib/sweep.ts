@@ -281,6 +281,8 @@ export interface SweepSpeed {
   cellsPerSecond: number;
   /** CPU seconds of the whole process (every thread) while the sweep ran. */
   cpuSeconds: number;
+  /** The cells' own wall seconds (`wallSeconds` of each summary, to the millisecond), summed. */
+  cellSeconds: number;
 }
 
 /**
@@ -295,10 +297,11 @@ export async function sweepSpeed(grid: SweepOptions['grid'], workerCounts: numbe
     for (const workers of workerCounts) {
       const out = mkdtempSync(join(tmpdir(), 'tiersim-sweep-speed-'));
       try {
+        let cellSeconds = 0;
         const cpu = process.cpuUsage();
-        const r = await runSweep({ grid, out, workers });
+        const r = await runSweep({ grid, out, workers, onCell: (c) => { cellSeconds += c.summary.wallSeconds as number; } });
         const used = process.cpuUsage(cpu);
-        const speed = { workers: r.workers, cells: r.ran.length, wallSeconds: r.wallSeconds, cellsPerSecond: r.cellsPerSecond, cpuSeconds: (used.user + used.system) / 1e6 };
+        const speed = { workers: r.workers, cells: r.ran.length, wallSeconds: r.wallSeconds, cellsPerSecond: r.cellsPerSecond, cpuSeconds: (used.user + used.system) / 1e6, cellSeconds };
         const prev = best.get(workers);
         if (!prev || speed.cellsPerSecond > prev.cellsPerSecond) best.set(workers, speed);
       } finally {

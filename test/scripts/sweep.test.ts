@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { InputError } from '../../sim/errors.ts';
 import { expandGrid, parseShard, readGridFile, shardCells } from '../../scripts/lib/sweep-grid.ts';
-import { runSweep } from '../../scripts/lib/sweep.ts';
+import { runSweep, sweepSpeed } from '../../scripts/lib/sweep.ts';
 import type { PolicyFactory } from '../../sim/local-cache.ts';
 
 const made: string[] = [];
@@ -157,6 +157,16 @@ test('a sweep stopped on two threads finishes only the cells already taken, and 
   assert.equal(second.skipped, first.ran.length);
   assert.equal(second.ran.filter((id) => first.ran.includes(id)).length, 0);
   assertSameCells(whole, out);
+});
+
+test('sweepSpeed: every cell once per round, and the cells\' own time fits in the threads\' time', async () => {
+  const speeds = await sweepSpeed(grid, [1, 2], 1);
+  assert.deepEqual(speeds.map((s) => [s.workers, s.cells]), [[1, 12], [2, 12]]);
+  for (const s of speeds) {
+    const threadSeconds = s.workers * (s.cells / s.cellsPerSecond);
+    assert.ok(s.cellSeconds > 0 && s.cellSeconds <= threadSeconds + s.cells * 0.0005, `${s.workers}: ${s.cellSeconds} s of cells in ${threadSeconds} thread-seconds`);
+    assert.ok(s.cpuSeconds > 0);
+  }
 });
 
 test('a sweep killed mid-way and re-run completes without repeating or losing cells', async () => {
