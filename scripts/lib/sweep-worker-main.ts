@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { simulate } from './simulate.ts';
-import { takeCell, type CellQueue, type CellReply } from './sweep-queue.ts';
+import { finishCell, takeCell, type CellQueue, type CellReply } from './sweep-queue.ts';
 
 const port = parentPort;
 if (!port) throw new Error('sweep-worker-main.ts runs inside a worker thread');
@@ -19,6 +19,7 @@ port.once('message', ({ cells, queue }: CellQueue) => {
       const e = err instanceof Error ? err : new Error(String(err));
       reply = { index: i, ok: false, error: { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) } };
     }
+    finishCell(queue);
     port.postMessage(reply);
   }
   port.postMessage({ done: true } satisfies CellReply);

@@ -18,7 +18,7 @@ import { toCsv } from '../../reports/csv.ts';
 import { summaryRow } from '../../reports/flatten.ts';
 import { simulate, TIERSIM_VERSION } from './simulate.ts';
 import { expandGrid, parseShard, readGridFile, shardCells, type Cell, type Shard } from './sweep-grid.ts';
-import { newQueue, stopQueue, takeCell, type CellQueue, type CellReply } from './sweep-queue.ts';
+import { finishCell, newQueue, stopQueue, takeCell, type CellQueue, type CellReply } from './sweep-queue.ts';
 
 export { parseShard, expandGrid } from './sweep-grid.ts';
 
@@ -116,7 +116,8 @@ export function writeSweepCsv(out: string, cells: Cell[]): number {
   return rows.length;
 }
 
-type Run = (cells: Cell[], onResult: (cell: Cell, summary: Record<string, unknown>, timeline: Record<string, number>[]) => void, stop: () => boolean) => Promise<void>;
+/** Runs `cells`, handing no more out once `stopAfter` have finished (Infinity: all). */
+type Run = (cells: Cell[], onResult: (cell: Cell, summary: Record<string, unknown>, timeline: Record<string, number>[]) => void, stopAfter: number) => Promise<void>;
 
 /** The error of a failed cell, naming the cell: an InputError stays one (exit status 2). */
 function cellError(id: string, error: { name: string; message: string; stack?: string }): Error {
@@ -126,9 +127,8 @@ function cellError(id: string, error: { name: string; message: string; stack?: s
   return e;
 }
 
-const inThisThread: Run = async (cells, onResult, stop) => {
-  for (const cell of cells) {
-    if (stop()) return;
+const inThisThread: Run = async (cells, onResult, stopAfter) => {
+  for (const cell of cells.slice(0, Math.min(stopAfter, cells.length))) {
     let result;
     try {
       result = simulate(cell.config);
@@ -146,8 +146,8 @@ const inThisThread: Run = async (cells, onResult, stop) => {
  * cells here as well spares one thread's start-up (loading the simulator).
  */
 function onThreads(n: number): Run {
-  return async (cells, onResult, stop) => {
-    const queue = newQueue(cells.length);
+  return async (cells, onResult, stopAfter) => {
+    const queue = newQueue(cells.length, stopAfter);
     let failure: Error | undefined;
     const fail = (err: Error) => {
       failure ??= err;
@@ -159,7 +159,6 @@ function onThreads(n: number): Run {
       } catch (err) {
         fail(err as Error);
       }
-      if (stop()) stopQueue(queue);
     };
     const workers: Promise<void>[] = [];
     const threads: Worker[] = [];
@@ -182,7 +181,6 @@ function onThreads(n: number): Run {
       w.postMessage(shared);
     }
     try {
-      if (stop()) stopQueue(queue);
       for (let i = takeCell(queue); i >= 0; i = takeCell(queue)) {
         const cell = cells[i]!;
         let result;
@@ -192,6 +190,7 @@ function onThreads(n: number): Run {
           fail(err instanceof Error ? cellError(cell.id, err) : err as Error);
           break;
         }
+        finishCell(queue);
         handle(cell, result.summary, result.timeline);
         await new Promise(setImmediate); // take in the workers' replies
       }
@@ -209,7 +208,7 @@ function onThreads(n: number): Run {
  */
 export function runCells(cells: Cell[], workers: number, onResult: (cell: Cell, summary: Record<string, unknown>, timeline: Record<string, number>[]) => void): Promise<void> {
   const run = workers <= 1 ? inThisThread : onThreads(workers);
-  return run(cells, onResult, () => false);
+  return run(cells, onResult, Infinity);
 }
 
 /** Loads, validates and expands a grid; nothing is written. */
@@ -248,14 +247,13 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
 
   const ran: string[] = [];
   const runStarted = performance.now();
-  const stop = () => options.stopAfter !== undefined && ran.length >= options.stopAfter;
   const run = workers === 1 ? inThisThread : onThreads(workers);
   try {
     await run(todo, (cell, summary, timeline) => {
       writeCell(options.out, cell, summary, timeline);
       ran.push(cell.id);
       options.onCell?.({ id: cell.id, labels: cell.labels, summary, done: ran.length, toRun: todo.length });
-    }, stop);
+    }, options.stopAfter ?? Infinity);
   } finally {
     writeSweepCsv(options.out, cells);
   }

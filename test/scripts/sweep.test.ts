@@ -13,6 +13,7 @@ import { stringify as toYaml } from 'yaml';
 import { InputError } from '../../sim/errors.ts';
 import { expandGrid, parseShard, readGridFile, shardCells } from '../../scripts/lib/sweep-grid.ts';
 import { runSweep, sweepSpeed } from '../../scripts/lib/sweep.ts';
+import { finishCell, newQueue, stopQueue, takeCell } from '../../scripts/lib/sweep-queue.ts';
 import type { PolicyFactory } from '../../sim/local-cache.ts';
 
 const made: string[] = [];
@@ -147,10 +148,25 @@ test('a stopped sweep resumes: every cell exactly once, none repeated', async ()
   assertSameCells(whole, out);
 });
 
+test('the shared queue: each cell taken once, none after stopAfter have finished or after a stop', () => {
+  const q = newQueue(4);
+  assert.deepEqual([takeCell(q), takeCell(q), takeCell(q), takeCell(q), takeCell(q)], [0, 1, 2, 3, -1]);
+  const s = newQueue(10, 2);
+  assert.deepEqual([takeCell(s), takeCell(s)], [0, 1]);
+  finishCell(s);
+  assert.equal(takeCell(s), 2, 'one finished of two: another thread may still take one');
+  finishCell(s);
+  assert.equal(takeCell(s), -1, 'two finished: nothing more is handed out');
+  const t = newQueue(10);
+  assert.equal(takeCell(t), 0);
+  stopQueue(t);
+  assert.equal(takeCell(t), -1);
+});
+
 test('a sweep stopped on two threads finishes only the cells already taken, and resumes', async () => {
   const out = tmp('resume2');
   const first = await runSweep({ grid, out, workers: 2, stopAfter: 5 });
-  // The other thread may have taken one more cell before the fifth finished.
+  // The other thread may have taken one more cell before the fifth finished, no more.
   assert.ok(first.ran.length >= 5 && first.ran.length <= 6, `ran ${first.ran.length}`);
   assert.equal(first.remaining, 12 - first.ran.length);
   const second = await runSweep({ grid, out, workers: 2 });
