@@ -35,7 +35,7 @@ export interface SweepOptions {
   workers?: number;
   /** `i/n` or {index, count}: run only cell k (in id order) with k mod n = i. */
   shard?: string | Shard;
-  /** Stop handing out cells once this many have finished in this run (the rest is left for a re-run). */
+  /** Stop handing out cells once this many have finished in this run (each other thread may finish one more; the rest is left for a re-run). */
   stopAfter?: number;
   /** Called once the plan is known, before any cell runs. */
   onPlan?: (plan: SweepPlan) => void;
