@@ -79,8 +79,11 @@ export class BlockRegion {
     return s === this.lru ? Infinity : this.lastAccess[s]!;
   }
 
-  /** Inserts a block that is not cached as the most recent, last accessed at `accessedAt`. */
-  insert(id: number, size: number, chain: number, accessedAt: number): void {
+  /**
+   * Inserts a block that is not cached as the most recent, last accessed at
+   * `accessedAt`; with `leastRecent`, as the least recent instead (the next to go).
+   */
+  insert(id: number, size: number, chain: number, accessedAt: number, leastRecent = false): void {
     const s = this.slots.alloc(id, size, chain);
     if (s >= this.lastAccess.length) {
       const grown = new Float64Array(Math.max(s + 1, this.lastAccess.length * 2));
@@ -89,7 +92,8 @@ export class BlockRegion {
     }
     this.lastAccess[s] = accessedAt;
     this.index.set(id, s);
-    this.slots.links.pushFront(this.lru, s);
+    if (leastRecent) this.slots.links.pushBack(this.lru, s);
+    else this.slots.links.pushFront(this.lru, s);
     this.chains.pushFront(chain, s);
     this.used += size;
     this.count++;

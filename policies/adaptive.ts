@@ -47,12 +47,15 @@
  * demotion copies the kept blocks on local disk (a read and a write) and pays
  * metadata CPU per block it indexes (`metadataUsPerBlock`; the rest of the copy is
  * one file delete); blocks of a file that finished downloading are dropped from the
- * block region, with their CPU.
+ * block region, with their CPU; a move toward blocks fetches the blocks the block
+ * region lost most recently back into the free space it gets (`refill`: background DFS
+ * reads, a local write and index CPU per block).
  *
  * Signals (timeline, per simulated second): adaptiveFileTargetBytes,
  * adaptiveFileBytes, adaptiveBlockBytes (gauges, summed over task slots),
  * adaptiveFileGhostHits, adaptiveBlockGhostHits (estimated, sampled ×1/rate),
- * adaptivePromotions, adaptiveDemotions, adaptiveDownloadBytes, adaptiveKeptBlocks.
+ * adaptivePromotions, adaptiveDemotions, adaptiveDownloadBytes, adaptiveKeptBlocks,
+ * adaptiveRefillQueued, adaptiveRefillBytes.
  */
 import { z } from 'zod';
 import { BLOCKS_PER_FILE } from '../sim/fs.ts';
@@ -61,6 +64,7 @@ import type { Timeline } from '../sim/metrics.ts';
 import { Process, type Sim } from '../sim/process.ts';
 import { BlockRegion } from './adaptive-blocks.ts';
 import { BlockGhost, FileGhost } from './adaptive-ghosts.ts';
+import { LostBlocks } from './adaptive-lost.ts';
 import { GHOST_ENTRY_BYTES } from './miss-ghost.ts';
 import { parsePolicyOptions, sizeOption } from './options.ts';
 
@@ -143,6 +147,14 @@ export const adaptiveCacheOptions = z.object({
    */
   accelerate: z.number().min(1).default(2),
   accelerateShare: z.number().min(0).max(1).default(0.6),
+  /**
+   * A move toward blocks fetches the blocks the block region lost most recently back
+   * from the DFS into the free space it gets (background reads, refillStreams at a
+   * time), so the grown region serves at once instead of filling at the rate of misses.
+   */
+  refill: z.boolean().default(true),
+  /** Refill reads in flight at once (single blocks: many small reads, unlike a download's one stream). */
+  refillStreams: z.number().int().positive().default(32),
 }).strict();
 export type AdaptiveCacheOptions = z.output<typeof adaptiveCacheOptions>;
 
@@ -251,6 +263,16 @@ export class AdaptiveCache implements LocalCachePolicy {
   private readonly blocks = new BlockRegion();
   private readonly fileGhost: FileGhost;
   private readonly blockGhost: BlockGhost;
+  private readonly lost: LostBlocks;
+  /** Blocks queued to be fetched back (ids, sizes, last reads), and fetches running. */
+  private refillIds: number[] = [];
+  private refillSizes: number[] = [];
+  private refillAt: number[] = [];
+  private refillHead = 0;
+  private refillQueuedBytes = 0;
+  private refillersRunning = 0;
+  /** The last move was toward blocks, on fresh ghost evidence: free space a demotion leaves is refilled too. */
+  private refillArmed = false;
   /** Bytes charged to the file region (loaded and loading copies). */
   private fileBytes = 0;
   /** Files not in the file region, and ForSt's cold epoch over them. */
@@ -298,6 +320,8 @@ export class AdaptiveCache implements LocalCachePolicy {
   private keptBlocks = 0;
   private droppedBlocks = 0;
   private downloadBytes = 0;
+  private refilledBlocks = 0;
+  private refillBytes = 0;
   private metadataUs = 0;
 
   constructor(private readonly ctx: PolicyContext, readonly options: AdaptiveCacheOptions = parseAdaptiveCacheOptions()) {
@@ -309,6 +333,9 @@ export class AdaptiveCache implements LocalCachePolicy {
     const ghostBytes = Math.max(this.margin, options.ghostRatio * this.capacity);
     this.fileGhost = new FileGhost(ghostBytes);
     this.blockGhost = new BlockGhost(options.ghostSample, Math.max(1024, Math.floor(ghostBytes / TYPICAL_BLOCK_BYTES)));
+    // A move toward blocks frees at most a margin (and what was already free): two
+    // margins of lost blocks leave room for ids lost twice and files deleted since.
+    this.lost = new LostBlocks(options.refill ? (2 * this.margin) / TYPICAL_BLOCK_BYTES : 0);
     let slots = onTimeline.get(ctx.timeline);
     if (slots === undefined) onTimeline.set(ctx.timeline, (slots = new Map()));
     slots.set(ctx.seed, this);
@@ -445,6 +472,8 @@ export class AdaptiveCache implements LocalCachePolicy {
       keptBlocks: this.keptBlocks,
       droppedBlocks: this.droppedBlocks,
       downloadBytes: this.downloadBytes,
+      refilledBlocks: this.refilledBlocks,
+      refillBytes: this.refillBytes,
       metadataCpuUs: Math.round(this.metadataUs),
       metadataBytes: this.blocks.blockCount * this.options.metadataBytesPerBlock + this.blockGhost.size * GHOST_ENTRY_BYTES,
     };
@@ -509,6 +538,7 @@ export class AdaptiveCache implements LocalCachePolicy {
     const up = this.windowFileGain - this.windowBlockLoss;
     const down = this.windowBlockGain - this.windowFileLoss;
     const weighed = this.windowFileGain + this.windowBlockLoss + this.windowBlockGain + this.windowFileLoss;
+    const blockGain = this.windowBlockGain;
     this.windowFileGain = this.windowBlockGain = this.windowFileLoss = this.windowBlockLoss = 0;
     this.lookups = 0;
     if (this.options.adapt && this.targetSet) {
@@ -543,6 +573,14 @@ export class AdaptiveCache implements LocalCachePolicy {
         const accelerating = dir > 0 && movedLast && this.lastDirection > 0 && up >= this.options.accelerateShare * weighed;
         this.lastStep = accelerating ? Math.min(this.capacity, this.lastStep * this.options.accelerate) : step;
         this.moveTarget(dir * this.lastStep, now);
+        if (this.options.refill) {
+          // Refill where this window's block ghost hits alone pass the bar: its lost
+          // blocks are being read again now (always so for a move down on one window;
+          // a reversal, decided on windows summed, may rest on older evidence).
+          this.refillArmed = dir < 0 && blockGain > this.threshold(weighed);
+          if (this.refillArmed) this.startRefill(now);
+          else this.dropRefills();
+        }
         this.lastDirection = dir;
         this.recentCount = 0;
         this.movedLast = true;
@@ -778,12 +816,16 @@ export class AdaptiveCache implements LocalCachePolicy {
   private admitBlock(e: AdaptiveFile, blockId: number, bytes: number, now: number): void {
     if (this.fileBytes + this.blocks.usedBytes + bytes > this.capacity) this.placeTarget(now);
     const blockRoom = this.capacity - this.fileTarget;
+    let demoted = false;
     while (this.fileBytes + this.blocks.usedBytes + bytes > this.capacity) {
       if (this.blocks.blockCount > 0 && this.blocks.usedBytes + bytes > blockRoom) this.evictBlock();
-      else if (this.fileBytes > this.fileTarget && this.fileList.count > 0) this.demote(this.fileList.back()!, now);
-      else {
+      else if (this.fileBytes > this.fileTarget && this.fileList.count > 0) {
+        this.demote(this.fileList.back()!, now);
+        demoted = true;
+      } else {
         // Refused: the block region is at its share. Its ghost remembers the block.
         if (this.blockGhost.sampled(blockId)) this.blockGhost.add(blockId);
+        if (this.options.refill) this.lost.add(blockId, bytes, now);
         return;
       }
     }
@@ -793,11 +835,13 @@ export class AdaptiveCache implements LocalCachePolicy {
     this.admits++;
     this.ctx.disk.write(now, bytes, true);
     this.gauge('adaptiveBlockBytes', now, (c) => c.blocks.usedBytes);
+    if (demoted && this.refillArmed) this.startRefill(now);
   }
 
   private evictBlock(): void {
     const id = this.blocks.lruId();
     const chain = this.blocks.lruChain();
+    if (this.options.refill) this.lost.add(id, this.blocks.lruSize(), this.blocks.oldestAccess());
     this.blocks.evictLru();
     const e = this.files.get(Math.floor(id / BLOCKS_PER_FILE));
     if (e !== undefined && e.chain === chain) e.blocks--;
@@ -857,6 +901,85 @@ export class AdaptiveCache implements LocalCachePolicy {
     this.loadbacks++;
     // The whole file is local now: its single blocks are redundant.
     this.dropBlocks(e, true);
+    this.gauge('adaptiveBlockBytes', now, (c) => c.blocks.usedBytes);
+  }
+
+  // ---------------------------------------------------------------- refill
+
+  /**
+   * After a move toward blocks, or a demotion that left free space below the block
+   * region's share: queues the blocks lost most recently that fit that space (less
+   * what is already queued), newest first, and starts fetching. A refill takes only
+   * free space: it demotes no file and evicts no block.
+   */
+  private startRefill(now: number): void {
+    const room = Math.min(this.capacity - this.fileTarget, this.capacity - this.fileBytes) - this.blocks.usedBytes - this.refillQueuedBytes;
+    if (room <= 0) return;
+    const pick = this.lost.take(room, (id) => this.refillable(id));
+    if (pick.ids.length === 0) return;
+    if (this.refillHead === this.refillIds.length) {
+      this.refillIds = [];
+      this.refillSizes = [];
+      this.refillAt = [];
+      this.refillHead = 0;
+    }
+    this.refillIds.push(...pick.ids);
+    this.refillSizes.push(...pick.sizes);
+    this.refillAt.push(...pick.at);
+    for (const size of pick.sizes) this.refillQueuedBytes += size;
+    this.ctx.timeline.add('adaptiveRefillQueued', now, pick.ids.length);
+    while (this.refillersRunning < this.options.refillStreams && this.refillersRunning < this.refillIds.length - this.refillHead) {
+      this.refillersRunning++;
+      new Process(this.ctx.scheduler, this.refiller()).start();
+    }
+  }
+
+  /** Forgets the refills not yet started (the room went back to files). */
+  private dropRefills(): void {
+    this.refillHead = this.refillIds.length;
+    this.refillQueuedBytes = 0;
+  }
+
+  /** A lost block worth fetching: its file lives, is not whole in the file region, and the block is not cached. */
+  private refillable(id: number): boolean {
+    const e = this.files.get(Math.floor(id / BLOCKS_PER_FILE));
+    return e !== undefined && e.status !== CLOSED && !e.inFileRegion && !this.blocks.has(id);
+  }
+
+  /** One stream of block reads from the DFS, each admitted when it arrives if there is still room for it. */
+  private *refiller(): Sim<void> {
+    while (this.refillHead < this.refillIds.length) {
+      const i = this.refillHead++;
+      const id = this.refillIds[i]!;
+      const size = this.refillSizes[i]!;
+      this.refillQueuedBytes -= size;
+      if (!this.refillable(id)) continue;
+      const lastRead = this.refillAt[i]!; // the queue may be replaced while the read runs
+      const start = this.ctx.scheduler.now;
+      this.refillBytes += size;
+      this.ctx.timeline.add('adaptiveRefillBytes', start, size);
+      const now: number = yield this.ctx.dfs.read(start, size, true);
+      this.admitRefilled(id, size, lastRead, now);
+    }
+    this.refillersRunning--;
+  }
+
+  /**
+   * Adds a fetched block, last read at `lastRead`, if there is still free space for it
+   * within the block region's share. It goes in as the least recent block: it was lost
+   * before everything the region holds, so it is the next to go unless it is read.
+   */
+  private admitRefilled(id: number, size: number, lastRead: number, now: number): void {
+    if (!this.refillable(id)) return;
+    const used = this.fileBytes + this.blocks.usedBytes + size;
+    if (used > this.capacity || this.blocks.usedBytes + size > this.capacity - this.fileTarget) return;
+    const e = this.files.get(Math.floor(id / BLOCKS_PER_FILE))!;
+    if (e.chain < 0) e.chain = this.blocks.newChain();
+    this.blocks.insert(id, size, e.chain, lastRead, true);
+    e.blocks++;
+    this.refilledBlocks++;
+    this.ctx.disk.write(now, size, true);
+    this.chargeMetadata(now, 1);
     this.gauge('adaptiveBlockBytes', now, (c) => c.blocks.usedBytes);
   }
 

@@ -74,11 +74,12 @@ test('a move of the boundary back the way it came must win over reversalWindows 
   // Nexmark q20 with about one file of cache, where a shrunk region's ghost argues for
   // growing it back at once; with `reachable` off, as before that rule, the file
   // ghost's case is strong enough to swing the boundary without the wait (in half-margin
-  // steps: whole-margin steps swing it less often here, twice instead of three times).
+  // steps and without refills: whole-margin steps swing it less often here, twice
+  // instead of three times, and so does a block region refilled after each move down).
   const metrics = (reversalWindows: number) => {
     const s = simulate(runConfig.parse({
       ...SMALL, workload: 'nexmark-q20', workloadParams: { stateBytes: 48 * MiB }, policy: 'adaptive',
-      policyOptions: { reversalWindows, reachable: false, adaptStep: 0.5 }, cacheSize: 2.5 * MiB, dfs: 'hdfs',
+      policyOptions: { reversalWindows, reachable: false, adaptStep: 0.5, refill: false }, cacheSize: 2.5 * MiB, dfs: 'hdfs',
     }), () => 0).summary as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     return { ...s.localCache.metrics, ops: s.opsPerSecond } as Record<string, number>;
   };
@@ -90,4 +91,24 @@ test('a move of the boundary back the way it came must win over reversalWindows 
   assert.ok(patient.boundaryReversals! < eager.boundaryReversals!, detail);
   assert.ok(patient.boundaryReversals! <= patient.boundaryMoves!, detail);
   assert.ok(patient.ops! >= 0.95 * eager.ops!, `throughput patient ${patient.ops}, eager ${eager.ops}`);
+});
+
+test('refill: on Nexmark q20 with about one file of cache, a move toward blocks that refills the block region comes closer to the better of file and block', () => {
+  // Where q20 reads a block again only after about a cache's worth of other misses, a
+  // block region that fills at the rate of misses shows nothing for seconds after a
+  // move down, and the file ghost swings the boundary back (docs/adaptive.md).
+  const q20 = { stateBytes: 48 * MiB };
+  for (const seed of [1, 3]) {
+    const one = (policy: string, policyOptions: Record<string, unknown> = {}) => simulate(runConfig.parse({
+      ...SMALL, workload: 'nexmark-q20', workloadParams: q20, policy, policyOptions, cacheSize: 2.5 * MiB, dfs: 'hdfs', seed,
+    }), () => 0).summary as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const best = Math.max(one('file').opsPerSecond, one('block').opsPerSecond);
+    const without = one('adaptive', { refill: false });
+    const withRefill = one('adaptive');
+    const detail = `seed ${seed}: adaptive ${withRefill.opsPerSecond.toFixed(0)}, without refill ${without.opsPerSecond.toFixed(0)}, best baseline ${best.toFixed(0)} ops/s`;
+    assert.ok(withRefill.localCache.metrics.refilledBlocks > 0, detail);
+    assert.ok(withRefill.opsPerSecond >= 1.05 * without.opsPerSecond, detail);
+    assert.ok(withRefill.opsPerSecond >= 0.85 * best, detail);
+    assert.ok(without.opsPerSecond < 0.85 * best, `the case needs the refill: ${detail}`);
+  }
 });

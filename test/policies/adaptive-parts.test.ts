@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BlockRegion } from '../../policies/adaptive-blocks.ts';
 import { BlockGhost, FileGhost } from '../../policies/adaptive-ghosts.ts';
+import { LostBlocks } from '../../policies/adaptive-lost.ts';
 import { AdaptiveCache, parseAdaptiveCacheOptions } from '../../policies/adaptive.ts';
 import { KiB, MiB, file, foreground, makeWorld, read } from './context.ts';
 
@@ -254,4 +255,88 @@ test('the boundary starts where the cache stands when first full, capped at maxI
   assert.equal(startTarget(256 * KiB, MiB, 0.6), Math.round(0.6 * 3 * MiB) / MiB, 'capped at 0.6 of 3 MiB (whole bytes)');
   assert.equal(startTarget(MiB, MiB, 0.6), 2, 'a margin of two 1 MiB files is more than 0.6 of the cache');
   assert.equal(startTarget(2 * MiB, 2 * MiB, 0.6), 3, 'two target-size files are more than the cache: as it stands');
+});
+
+test('lost blocks: the newest first, each id once, only those wanted, up to the bytes asked; what was taken or passed over is gone', () => {
+  const fill = () => {
+    const lost = new LostBlocks(16);
+    for (let id = 1; id <= 20; id++) lost.add(id, 10, 100 + id); // 1..4 are overwritten
+    lost.add(18, 10, 200); // lost again: its newest loss counts
+    return lost;
+  };
+  const all = fill();
+  assert.equal(all.size, 16);
+  const every = all.take(Infinity, () => true);
+  assert.deepEqual(every.ids, [18, 20, 19, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6]);
+  assert.deepEqual(every.at.slice(0, 3), [200, 120, 119]);
+  assert.deepEqual(all.take(Infinity, () => true).ids, [], 'nothing is taken twice');
+  const some = fill();
+  const odd = some.take(35, (id) => id % 2 === 1);
+  assert.deepEqual(odd.ids, [19, 17, 15], 'odd ids only, three of 10 bytes within 35');
+  assert.deepEqual(odd.sizes, [10, 10, 10]);
+  // 18, 20, 16 were passed over: forgotten; 14 did not fit and stays, with all below it.
+  assert.deepEqual(some.take(Infinity, () => true).ids, [14, 13, 12, 11, 10, 9, 8, 7, 6]);
+  const big = new LostBlocks(16);
+  big.add(1, 10, 0);
+  big.add(2, 30, 0);
+  assert.deepEqual(big.take(15, () => true).ids, [], 'the newest block is larger than the room: it stays');
+  assert.deepEqual(big.take(40, () => true).ids, [2, 1]);
+});
+
+test('block region: a block inserted as least recent is the next to go, and a hit makes it the most recent', () => {
+  const r = new BlockRegion();
+  const chain = r.newChain();
+  r.insert(1, 10, chain, 5);
+  r.insert(2, 10, chain, 6);
+  r.insert(3, 10, chain, 1, true);
+  r.insert(4, 10, chain, 0, true);
+  assert.equal(r.lruId(), 4);
+  assert.equal(r.oldestAccess(), 0);
+  r.evictLru();
+  assert.equal(r.lruId(), 3);
+  assert.equal(r.find(3, 7), true);
+  assert.equal(r.lruId(), 1);
+});
+
+test('refill: a move toward blocks fetches the blocks lost most recently into the free space it leaves, in the background', () => {
+  // A 2 MiB cache of four written-through 512 KiB files (margin 1 MiB). A cold file's
+  // 200 blocks miss and are refused (the block region has no share), then its newest
+  // eight miss again: block ghost hits, a window that moves the boundary to 1 MiB. The
+  // next miss demotes one file to make room for its block: 508 KiB are free.
+  const run = (refill: boolean) => {
+    const w = makeWorld({ targetFileSize: 512 * KiB });
+    const c = w.attach(new AdaptiveCache(w.ctx, parseAdaptiveCacheOptions({
+      sizeLimit: '2MiB', reserve: 0, initialFileShare: 1, promoteLimit: 0, ghostSample: 1,
+      decisionEvidence: 8, decisionLookups: 1e6, minEvidence: 1, hysteresis: 0, significance: 0,
+      refill, refillStreams: 4,
+    })));
+    for (const n of [1, 2, 3, 4]) c.onFileCreated(file(n, 512 * KiB));
+    const cold = file(10, 8 * MiB);
+    c.onFileRestored(cold);
+    const id = (b: number) => cold.fileNumber * 2 ** 21 + b;
+    const missOn = (b: number) => {
+      assert.equal(read(c, cold, foreground(), b), false);
+      c.afterRemoteRead(cold, id(b), b * 4 * KiB, 4 * KiB, foreground());
+    };
+    for (let b = 0; b < 200; b++) missOn(b);
+    assert.equal(c.blockRegionBytes, 0, 'every block refused');
+    for (let b = 190; b < 199; b++) missOn(b); // eight ghost hits, then the ninth read decides
+    assert.equal(c.metrics().fileTargetBytes, MiB, 'the boundary moved down one margin');
+    assert.equal(c.metrics().filesInFileRegion, 3, 'one file demoted for block 198');
+    const dfsBefore = w.dfs.stats.backgroundRequests;
+    w.scheduler.run();
+    return { c, id, fetched: w.dfs.stats.backgroundRequests - dfsBefore };
+  };
+  const off = run(false);
+  assert.equal(off.c.blockRegionBytes, 4 * KiB, 'without refill: the one block admitted');
+  assert.equal(off.fetched, 0);
+  const on = run(true);
+  // Newest lost first: 197..190 (refused again), 199, then 189 down; 198 is cached.
+  // 127 blocks fill the 508 KiB.
+  assert.equal(on.fetched, 127, 'one background DFS read per block');
+  assert.equal(on.c.metrics().refilledBlocks, 127);
+  assert.equal(on.c.blockRegionBytes, 512 * KiB);
+  for (let b = 72; b < 200; b++) assert.equal(on.c.hasBlock(on.id(b)), true, `block ${b}`);
+  assert.equal(on.c.hasBlock(on.id(71)), false);
+  assert.equal(on.c.metrics().filesInFileRegion, 3, 'a refill demotes no file');
 });
