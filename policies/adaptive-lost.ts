@@ -7,7 +7,7 @@
  * region does once its downloads arrive, instead of filling only at the rate of misses.
  *
  * A bounded stack in typed arrays: a loss is pushed on top, a refill takes from the
- * top, and once full a push forgets the oldest. Nothing allocates per block.
+ * top, and once full a push forgets the oldest. A loss allocates nothing.
  */
 export class LostBlocks {
   private readonly ids: Float64Array;
