@@ -320,6 +320,7 @@ export class AdaptiveCache implements LocalCachePolicy {
   private keptBlocks = 0;
   private droppedBlocks = 0;
   private downloadBytes = 0;
+  /** Blocks refills admitted, and bytes they fetched (a block that found no room on arrival is fetched, not admitted). */
   private refilledBlocks = 0;
   private refillBytes = 0;
   private metadataUs = 0;
