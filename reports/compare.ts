@@ -35,6 +35,13 @@ export interface CompareRow {
   best: string;
   bestOpsPerSecond: number;
   bestGetP99Us: number | undefined;
+  /**
+   * DFS read requests of the measured run, the policy's and the best baseline's: a
+   * setup whose runs turn on a few dozen reads of a heavy-tailed DFS is decided by
+   * which reads drew the tail, and this says so beside the ratio.
+   */
+  dfsReads: number | undefined;
+  bestDfsReads: number | undefined;
   /** opsPerSecond / bestOpsPerSecond. */
   throughputRatio: number;
   /** getP99Us / bestGetP99Us (1 when either has no gets). */
@@ -53,7 +60,7 @@ export interface Comparison {
 
 export const COMPARE_COLUMNS: (keyof CompareRow)[] = [
   'setup', 'workload', 'dfs', 'cacheSizeBytes', 'seed', 'opsPerSecond', 'getP99Us', 'best', 'bestOpsPerSecond',
-  'bestGetP99Us', 'throughputRatio', 'p99Ratio', 'versus', 'meets',
+  'bestGetP99Us', 'dfsReads', 'bestDfsReads', 'throughputRatio', 'p99Ratio', 'versus', 'meets',
 ];
 
 /** The run's setup: its name without the policy (`ycsb-a-file-10MiB-hdfs-s1` → `ycsb-a-10MiB-hdfs-s1`). */
@@ -106,6 +113,8 @@ export function comparePolicies(rows: TableRow[], options: CompareOptions): Comp
       best: best.policy,
       bestOpsPerSecond: best.opsPerSecond,
       bestGetP99Us: best.getP99Us,
+      dfsReads: mine.dfsReads,
+      bestDfsReads: best.dfsReads,
       throughputRatio,
       p99Ratio,
       versus: baselines.map((b) => `${b.policy}=${(mine.opsPerSecond / b.opsPerSecond).toFixed(3)}`).join(' '),
@@ -149,15 +158,17 @@ export function compareDisplay(c: Comparison): DisplayTable {
   const rows = [...c.rows.filter((r) => !r.meets), ...c.rows.filter((r) => r.meets)];
   return {
     title: `${c.options.policy} setup by setup (bar: throughput ≥ ${c.options.minRatio} × the best of ${c.options.against.join(', ')}, get p99 ≤ ${c.options.maxP99Ratio} × its)`,
-    columns: ['setup', 'DFS', 'local cache', 'seed', `${c.options.policy} ops/s`, 'best', 'best ops/s', 'ratio', 'p99 ratio', 'versus each', 'meets']
+    columns: ['setup', 'DFS', 'local cache', 'seed', `${c.options.policy} ops/s`, 'best', 'best ops/s', 'ratio', 'p99 ratio', 'DFS reads', 'versus each', 'meets']
       .map((label) => ({ label, numeric: !['setup', 'DFS', 'best', 'versus each', 'meets'].includes(label) })),
     rows: rows.map((r) => [
       r.setup, r.dfs ?? '', r.cacheSizeBytes ? formatBytes(r.cacheSizeBytes) : '—', r.seed === undefined ? '' : String(r.seed),
       Math.round(r.opsPerSecond).toLocaleString('en-US'), r.best, Math.round(r.bestOpsPerSecond).toLocaleString('en-US'),
-      r.throughputRatio.toFixed(3), r.p99Ratio.toFixed(2), r.versus, r.meets ? 'yes' : 'NO',
+      r.throughputRatio.toFixed(3), r.p99Ratio.toFixed(2), `${count(r.dfsReads)} / ${count(r.bestDfsReads)}`, r.versus, r.meets ? 'yes' : 'NO',
     ]),
   };
 }
+
+const count = (n: number | undefined) => (n === undefined ? '—' : n.toLocaleString('en-US'));
 
 /** One line: how many setups meet the bar. */
 export function compareVerdict(c: Comparison): string {

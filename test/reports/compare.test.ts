@@ -2,14 +2,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError } from '../../sim/errors.ts';
-import { compareByWorkload, compareCsv, comparePolicies, compareVerdict, setupName } from '../../reports/compare.ts';
+import { compareByWorkload, compareCsv, compareDisplay, comparePolicies, compareVerdict, setupName } from '../../reports/compare.ts';
 import type { TableRow } from '../../reports/table.ts';
 
-function row(run: string, workload: string, policy: string, opsPerSecond: number, getP99Us?: number): TableRow {
+function row(run: string, workload: string, policy: string, opsPerSecond: number, getP99Us?: number, dfsReads?: number): TableRow {
   return {
     run, workload, policy, placement: 'disaggregated', dfs: 'hdfs', cacheSizeBytes: 2 ** 20, seed: 1, opsPerSecond,
     getP50Us: undefined, getP99Us, memoryHitRatio: undefined, localDiskHitRatio: undefined, overallHitRatio: undefined,
-    dfsReads: undefined, dfsCostUsd: undefined, cpuUsPerOp: undefined, checkpointP50Seconds: undefined,
+    dfsReads, dfsCostUsd: undefined, cpuUsPerOp: undefined, checkpointP50Seconds: undefined,
     checkpointMaxSeconds: undefined, restoreSeconds: undefined, source: undefined,
   };
 }
@@ -29,8 +29,8 @@ test('each setup is held against its best baseline: throughput ratio, p99 ratio,
     row('a-block-1MiB-hdfs-s1', 'a', 'block', 800, 50),
     row('a-adaptive-1MiB-hdfs-s1', 'a', 'adaptive', 960, 105), // 0.96 of file, p99 1.05 of file's: meets
     row('b-file-1MiB-hdfs-s1', 'b', 'file', 500, 100),
-    row('b-block-1MiB-hdfs-s1', 'b', 'block', 2000, 100),
-    row('b-adaptive-1MiB-hdfs-s1', 'b', 'adaptive', 1800, 100), // 0.9 of block: misses
+    row('b-block-1MiB-hdfs-s1', 'b', 'block', 2000, 100, 1234),
+    row('b-adaptive-1MiB-hdfs-s1', 'b', 'adaptive', 1800, 100, 56), // 0.9 of block: misses
     row('c-file-1MiB-hdfs-s1', 'c', 'file', 100, 10),
     row('c-block-1MiB-hdfs-s1', 'c', 'block', 90, 10),
     row('c-adaptive-1MiB-hdfs-s1', 'c', 'adaptive', 200, 12), // twice file's throughput, but p99 1.2: misses
@@ -47,6 +47,14 @@ test('each setup is held against its best baseline: throughput ratio, p99 ratio,
   const b = by.get('b-1MiB-hdfs-s1')!;
   assert.equal(b.best, 'block');
   assert.ok(Math.abs(b.throughputRatio - 0.9) < 1e-12 && !b.meets);
+  // Beside the ratio, the DFS reads it turned on: the policy's, then the best baseline's.
+  assert.equal(b.dfsReads, 56);
+  assert.equal(b.bestDfsReads, 1234);
+  const display = compareDisplay(c);
+  const readsAt = display.columns.findIndex((col) => col.label === 'DFS reads');
+  assert.equal(display.rows[0]![0], 'b-1MiB-hdfs-s1'); // setups that miss come first
+  assert.equal(display.rows[0]![readsAt], '56 / 1,234');
+  assert.equal(display.rows.find((r) => r[0] === 'a-1MiB-hdfs-s1')![readsAt], '— / —');
   const cc = by.get('c-1MiB-hdfs-s1')!;
   assert.ok(cc.throughputRatio === 2 && !cc.meets);
   assert.match(compareVerdict(c), /meets the bar in 1 of 3 setups \(least throughput ratio 0\.900\); 1 setups lack a policy/);
@@ -55,7 +63,7 @@ test('each setup is held against its best baseline: throughput ratio, p99 ratio,
   const all = compareByWorkload(c).rows.at(-1)!;
   assert.deepEqual(all.slice(0, 4), ['all', '3', '1', '0.900']);
   assert.equal(all[4], Math.cbrt(0.96 * 0.9 * 2).toFixed(3));
-  assert.equal(compareCsv(c).split('\n')[0], 'setup,workload,dfs,cacheSizeBytes,seed,opsPerSecond,getP99Us,best,bestOpsPerSecond,bestGetP99Us,throughputRatio,p99Ratio,versus,meets');
+  assert.equal(compareCsv(c).split('\n')[0], 'setup,workload,dfs,cacheSizeBytes,seed,opsPerSecond,getP99Us,best,bestOpsPerSecond,bestGetP99Us,dfsReads,bestDfsReads,throughputRatio,p99Ratio,versus,meets');
 });
 
 test('bad comparisons are InputErrors naming what is missing', () => {
