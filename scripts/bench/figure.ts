@@ -1,4 +1,6 @@
 /** One printed figure of `tiersim bench`, and the shape of a bench section. */
+import { median } from 'simple-statistics';
+
 export interface Figure {
   name: string;
   value: number;
@@ -6,6 +8,8 @@ export interface Figure {
   /** '' when the figure is informative only; otherwise e.g. '>= 1.8'. */
   target: string;
   meets: boolean;
+  /** With `--repeat`: every run's value (value is their median). */
+  runs?: number[];
 }
 
 export interface BenchOptions {
@@ -36,4 +40,34 @@ export function atMost(name: string, value: number, unit: string, target: number
 /** An informative figure with no target. */
 export function info(name: string, value: number, unit: string, digits = 2): Figure {
   return { name, value: Number(value.toFixed(digits)), unit, target: '', meets: true };
+}
+
+/** Whether a value meets a figure's target ('>= 1.8', '<= 40'; no target: true). */
+export function meetsTarget(target: string, value: number): boolean {
+  const m = /^(>=|<=) (\S+)$/.exec(target);
+  if (m === null) return true;
+  const bound = Number(m[2]);
+  return m[1] === '>=' ? value >= bound : value <= bound;
+}
+
+/**
+ * One section's figures from several runs of it, by name: each figure's median, held
+ * against its target, with every run's value kept (`runs`). A figure that some runs
+ * lack is the median of those that have it. One run comes back as it is.
+ */
+export function medianOfRuns(runs: Figure[][]): Figure[] {
+  if (runs.length === 1) return runs[0]!;
+  const byName = new Map<string, Figure[]>();
+  for (const run of runs) {
+    for (const f of run) {
+      const same = byName.get(f.name);
+      if (same === undefined) byName.set(f.name, [f]);
+      else same.push(f);
+    }
+  }
+  return [...byName.values()].map((same) => {
+    const values = same.map((f) => f.value);
+    const value = median(values);
+    return { ...same[0]!, value, meets: meetsTarget(same[0]!.target, value), runs: values };
+  });
 }
