@@ -51,17 +51,23 @@ export function meetsTarget(target: string, value: number): boolean {
 }
 
 /**
- * One section's figures from several runs of it, by name: each figure's median, held
- * against its target, with every run's value kept (`runs`). A figure that some runs
- * lack is the median of those that have it. One run comes back as it is.
+ * One section's figures from several runs of it, by name (the n-th figure of a name
+ * in one run with the n-th of that name in the others: a section may print one
+ * sub-line, such as a load's time, under each of its figures): each figure's median,
+ * held against its target, with every run's value kept (`runs`). A figure that some
+ * runs lack is the median of those that have it. One run comes back as it is.
  */
 export function medianOfRuns(runs: Figure[][]): Figure[] {
   if (runs.length === 1) return runs[0]!;
   const byName = new Map<string, Figure[]>();
   for (const run of runs) {
+    const seen = new Map<string, number>();
     for (const f of run) {
-      const same = byName.get(f.name);
-      if (same === undefined) byName.set(f.name, [f]);
+      const n = seen.get(f.name) ?? 0;
+      seen.set(f.name, n + 1);
+      const key = `${n} ${f.name}`;
+      const same = byName.get(key);
+      if (same === undefined) byName.set(key, [f]);
       else same.push(f);
     }
   }

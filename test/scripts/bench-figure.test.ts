@@ -38,3 +38,12 @@ test('several runs: each figure is the median of its runs, held against its targ
   const partial = medianOfRuns([[info('a', 1, 'x')], [info('a', 3, 'x'), info('b', 7, 'x')]]);
   assert.deepEqual(partial.map((f) => [f.name, f.value, f.runs]), [['a', 2, [1, 3]], ['b', 7, [7]]]);
 });
+
+test('several runs: a name printed more than once in a run pairs by occurrence, in the order first printed', () => {
+  const run = (c: number, loadC: number, a: number, loadA: number) => [
+    info('YCSB-C', c, 'ops/s', 0), info('  load', loadC, 'CPU s', 1), info('YCSB-A', a, 'ops/s', 0), info('  load', loadA, 'CPU s', 1),
+  ];
+  const merged = medianOfRuns([run(260, 8.4, 370, 9.6), run(290, 8.7, 440, 9.1), run(267, 9.6, 416, 8.5)]);
+  assert.deepEqual(merged.map((f) => [f.name, f.value]), [['YCSB-C', 267], ['  load', 8.7], ['YCSB-A', 416], ['  load', 9.1]]);
+  assert.deepEqual(merged[3]!.runs, [9.6, 9.1, 8.5]);
+});
