@@ -8,6 +8,8 @@ export interface Figure {
   /** '' when the figure is informative only; otherwise e.g. '>= 1.8'. */
   target: string;
   meets: boolean;
+  /** Decimals the value is printed with. */
+  digits?: number;
   /** With `--repeat`: every run's value (value is their median). */
   runs?: number[];
 }
@@ -29,17 +31,17 @@ export interface BenchSection {
 
 /** A figure with a lower bound. */
 export function atLeast(name: string, value: number, unit: string, target: number, digits = 2): Figure {
-  return { name, value: Number(value.toFixed(digits)), unit, target: `>= ${target}`, meets: value >= target };
+  return { name, value: Number(value.toFixed(digits)), unit, target: `>= ${target}`, meets: value >= target, digits };
 }
 
 /** A figure with an upper bound. */
 export function atMost(name: string, value: number, unit: string, target: number, digits = 2): Figure {
-  return { name, value: Number(value.toFixed(digits)), unit, target: `<= ${target}`, meets: value <= target };
+  return { name, value: Number(value.toFixed(digits)), unit, target: `<= ${target}`, meets: value <= target, digits };
 }
 
 /** An informative figure with no target. */
 export function info(name: string, value: number, unit: string, digits = 2): Figure {
-  return { name, value: Number(value.toFixed(digits)), unit, target: '', meets: true };
+  return { name, value: Number(value.toFixed(digits)), unit, target: '', meets: true, digits };
 }
 
 /** Whether a value meets a figure's target ('>= 1.8', '<= 40'; no target: true). */
@@ -73,7 +75,9 @@ export function medianOfRuns(runs: Figure[][]): Figure[] {
   }
   return [...byName.values()].map((same) => {
     const values = same.map((f) => f.value);
-    const value = median(values);
+    // The median of an even count is a mean: back to the figure's own decimals.
+    const digits = same[0]!.digits;
+    const value = digits === undefined ? median(values) : Number(median(values).toFixed(digits));
     return { ...same[0]!, value, meets: meetsTarget(same[0]!.target, value), runs: values };
   });
 }

@@ -29,8 +29,14 @@ test('several runs: each figure is the median of its runs, held against its targ
   assert.equal(three[2]!.target, '');
   // Two runs: the median is their mean, and 1.79 and 1.83 make 1.81, which meets 1.8.
   const two = medianOfRuns([run(1.79, 41, 1), run(1.83, 39, 1)]);
-  assert.ok(Math.abs(two[0]!.value - 1.81) < 1e-12 && two[0]!.meets);
-  assert.ok(Math.abs(two[1]!.value - 40) < 1e-12 && two[1]!.meets, 'bytes per key: 40 is within <= 40');
+  assert.equal(two[0]!.value, 1.81);
+  assert.ok(two[0]!.meets);
+  assert.equal(two[1]!.value, 40, 'bytes per key: 40 is within <= 40');
+  assert.ok(two[1]!.meets);
+  // A mean keeps the figure's own decimals: 1.01 and 1.02 at two give 1.02, not 1.0150000000000001.
+  const halves = medianOfRuns([[info('ratio', 1.01, 'x', 2)], [info('ratio', 1.02, 'x', 2)]]);
+  assert.equal(halves[0]!.value, 1.02);
+  assert.equal(String(medianOfRuns([[info('ops', 46708, 'ops/s', 0)], [info('ops', 52661, 'ops/s', 0)]])[0]!.value), '49685');
   // One run comes back as it is: no runs list.
   const one = run(1.9, 30, 1);
   assert.equal(medianOfRuns([one]), one);
