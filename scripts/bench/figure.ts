@@ -31,12 +31,14 @@ export interface BenchSection {
 
 /** A figure with a lower bound. */
 export function atLeast(name: string, value: number, unit: string, target: number, digits = 2): Figure {
-  return { name, value: Number(value.toFixed(digits)), unit, target: `>= ${target}`, meets: value >= target, digits };
+  const bound = `>= ${target}`;
+  return { name, value: Number(value.toFixed(digits)), unit, target: bound, meets: meetsTarget(bound, value), digits };
 }
 
 /** A figure with an upper bound. */
 export function atMost(name: string, value: number, unit: string, target: number, digits = 2): Figure {
-  return { name, value: Number(value.toFixed(digits)), unit, target: `<= ${target}`, meets: value <= target, digits };
+  const bound = `<= ${target}`;
+  return { name, value: Number(value.toFixed(digits)), unit, target: bound, meets: meetsTarget(bound, value), digits };
 }
 
 /** An informative figure with no target. */
@@ -44,7 +46,7 @@ export function info(name: string, value: number, unit: string, digits = 2): Fig
   return { name, value: Number(value.toFixed(digits)), unit, target: '', meets: true, digits };
 }
 
-/** Whether a value meets a figure's target ('>= 1.8', '<= 40'; no target: true). */
+/** Whether a value meets a figure's target ('>= 1.8', '<= 40'; no target: true): the one reading of a target. */
 export function meetsTarget(target: string, value: number): boolean {
   const m = /^(>=|<=) (\S+)$/.exec(target);
   if (m === null) return true;
