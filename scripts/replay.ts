@@ -23,6 +23,7 @@ import { InputError } from '../sim/errors.ts';
 import { parseSize } from '../sim/units.ts';
 import { IdIndex } from '../policies/eviction/id-index.ts';
 import { evictionAlgorithmName, makeEvictionCache } from '../policies/eviction/registry.ts';
+import { accessLoop, type AccessLoop } from '../policies/eviction/access-loop.ts';
 import { isOracle, type EvictionCache, type OracleEvictionCache } from '../policies/eviction/types.ts';
 import { newBatch, type TraceBatch, type TraceReader } from '../workloads/traces/batch.ts';
 import { openTrace } from '../workloads/traces/formats.ts';
@@ -181,6 +182,7 @@ interface Run {
   row: ReplayRow;
   cache: EvictionCache;
   oracle: OracleEvictionCache | undefined;
+  loop: AccessLoop;
 }
 
 export function replayTrace(config: ReplayConfig): ReplayReport {
@@ -267,6 +269,7 @@ function run(reader: TraceReader, config: ReplayConfig, policies: string[], size
       runs.push({
         cache,
         oracle: isOracle(cache) ? cache : undefined,
+        loop: accessLoop(cache),
         row: {
           trace: traceName, policy, size: size.label, cacheSizeBytes: capacity,
           requests: 0, misses: 0, missRatio: 0, requestBytes: 0, byteMisses: 0, byteMissRatio: 0, wallSeconds: 0,
@@ -276,6 +279,7 @@ function run(reader: TraceReader, config: ReplayConfig, policies: string[], size
   }
 
   const batch = newBatch(config.batchSize);
+  const counted = new Float64Array(2);
   const normalize = config.keepSizeChanges ? undefined : new FirstSizes();
   let requests = 0;
   let requestBytes = 0;
@@ -305,12 +309,9 @@ function run(reader: TraceReader, config: ReplayConfig, policies: string[], size
           }
         }
       } else {
-        for (let i = 0; i < n; i++) {
-          if (!cache.access(ids[i]!, sz[i]!)) {
-            misses++;
-            byteMisses += sz[i]!;
-          }
-        }
+        r.loop(cache, ids, sz, n, counted);
+        misses = counted[0]!;
+        byteMisses = counted[1]!;
       }
       r.row.misses += misses;
       r.row.byteMisses += byteMisses;
