@@ -2,7 +2,7 @@
  * Replay speed: requests per wall second of `tiersim replay` (reading the file
  * included, one thread) per eviction algorithm, on a 10M-request zipfian oracleGeneral
  * trace; with --peer-cachesim PATH, libCacheSim's cachesim on the same file and cache
- * size beside it (its own reported throughput and miss ratio).
+ * size beside it, algorithm by algorithm (its own reported throughput and miss ratio).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -47,14 +47,15 @@ export const replaySection: BenchSection = {
     try {
       writeZipfTrace(trace, requests, objects);
       const replay = (policy: string) => replayTrace({ trace, format: 'oracleGeneral', policies: [policy], sizes: [String(cacheBytes)] });
-      let lru: { rate: number; missRatio: number } | undefined;
+      const measured = new Map<string, { rate: number; missRatio: number }>();
       for (const policy of [...TARGETED, ...OTHERS]) {
         const r = replay(policy);
         const rate = r.requests / r.wallSeconds;
         const name = `replay ${policy}, ${label}: requests per wall s`;
         figures.push(TARGETED.includes(policy) ? atLeast(name, rate, 'req/s', TARGET, 0) : info(name, rate, 'req/s', 0));
-        if (policy === 'lru') lru = { rate, missRatio: r.rows[0]!.missRatio };
+        measured.set(policy, { rate, missRatio: r.rows[0]!.missRatio });
       }
+      const lru = measured.get('lru');
       // Spatial sampling: the LRU miss ratio of hashed samples against the full replay.
       if (lru) {
         for (const sample of [0.1, 0.01]) {
@@ -68,6 +69,14 @@ export const replaySection: BenchSection = {
         figures.push(atLeast('  tiersim lru / cachesim lru, requests per wall s', lru.rate / peer.requestsPerSecond, 'x', 1));
         figures.push(info('  lru miss ratio, tiersim', lru.missRatio, '', 4));
         figures.push(info('  lru miss ratio, cachesim', peer.missRatio, '', 4));
+        // The other algorithms, each beside libCacheSim's own implementation of it.
+        for (const [policy, ours] of measured) {
+          if (policy === 'lru') continue;
+          const other = runCachesim(peerCachesim, trace, policy, cacheBytes);
+          figures.push(info(`  cachesim ${policy}: requests per wall s`, other.requestsPerSecond, 'req/s', 0));
+          figures.push(info(`  tiersim ${policy} / cachesim ${policy}, requests per wall s`, ours.rate / other.requestsPerSecond, 'x'));
+          figures.push(info(`  ${policy} miss ratio, tiersim minus cachesim (${other.missRatio.toFixed(4)})`, ours.missRatio - other.missRatio, 'abs', 4));
+        }
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
