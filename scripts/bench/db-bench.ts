@@ -6,6 +6,10 @@
  * it reports — its own reads per second and its block cache's data-block hits and
  * misses — stands beside tiersim's YCSB-C with uniform keys on the same store.
  *
+ * With `mixed` operations asked for, a third process then runs `readrandomwriterandom`
+ * on the same database, half reads and half writes at uniformly random keys, as YCSB-A
+ * with uniform keys does (its writes go through the memtable, flushes and compactions).
+ *
  * The load (`fillseq`, then a flush and the compactions it leaves) and the reads run
  * as two processes, so the read run's statistics hold only reads. The database is
  * written to a temporary directory (about the state's size) and removed after.
@@ -23,6 +27,8 @@ export interface DbBenchStore {
   valueBytes: number;
   /** Reads of the measured run. */
   reads: number;
+  /** Operations of a run of half reads, half writes after it (0 or absent: none). */
+  mixed?: number;
   blockCacheBytes: number;
   blockSize: number;
   bloomBitsPerKey: number;
@@ -40,6 +46,8 @@ export interface DbBenchResult {
   dataMisses: number;
   /** Wall seconds of the load process (fill, flush, compactions). */
   loadSeconds: number;
+  /** db_bench's own figure for readrandomwriterandom at 50% reads, when asked for. */
+  mixedOpsPerSecond?: number;
 }
 
 /**
@@ -76,12 +84,17 @@ function run(binary: string, args: string[]): { text: string; seconds: number } 
   return { text: `${r.stdout}\n${r.stderr}`, seconds };
 }
 
+/** db_bench's ops/sec for one benchmark, from its `name : … micros/op N ops/sec` line. */
+export function opsPerSecond(text: string, benchmark: string): number {
+  const m = new RegExp(`^${benchmark}\\s*:\\s*[\\d.]+ micros/op (\\d+) ops/sec`, 'm').exec(text);
+  if (!m) throw new InputError(`--peer-db-bench: no '${benchmark} : … ops/sec' line in db_bench's output`);
+  return Number(m[1]);
+}
+
 /** Parses db_bench's readrandom line and its data-block cache tickers. */
 export function parseReadRandom(text: string): Omit<DbBenchResult, 'loadSeconds'> {
-  const m = /^readrandom\s*:\s*[\d.]+ micros\/op (\d+) ops\/sec/m.exec(text);
-  if (!m) throw new InputError(`--peer-db-bench: no 'readrandom : … ops/sec' line in db_bench's output`);
   return {
-    readsPerSecond: Number(m[1]),
+    readsPerSecond: opsPerSecond(text, 'readrandom'),
     dataHits: ticker(text, 'rocksdb.block.cache.data.hit'),
     dataMisses: ticker(text, 'rocksdb.block.cache.data.miss'),
   };
@@ -94,7 +107,12 @@ export function runDbBench(binary: string, store: DbBenchStore): DbBenchResult {
     const flags = dbBenchFlags(store, join(dir, 'db'));
     const load = run(binary, [...flags, '--benchmarks=fillseq,flush,waitforcompaction']);
     const reads = run(binary, [...flags, '--use_existing_db=1', '--benchmarks=readrandom', `--reads=${store.reads}`, '--statistics=1']);
-    return { ...parseReadRandom(reads.text), loadSeconds: load.seconds };
+    const result: DbBenchResult = { ...parseReadRandom(reads.text), loadSeconds: load.seconds };
+    if (store.mixed) {
+      const mixed = run(binary, [...flags, '--use_existing_db=1', '--benchmarks=readrandomwriterandom', '--readwritepercent=50', `--reads=${store.mixed}`]);
+      result.mixedOpsPerSecond = opsPerSecond(mixed.text, 'readrandomwriterandom');
+    }
+    return result;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -51,24 +51,33 @@ export function dbBenchStore(config: RunConfigInput, reads: number): DbBenchStor
 }
 
 /**
- * YCSB-C with uniform keys beside db_bench's readrandom on the same store: the
- * simulator's operations per CPU second and the real engine's reads per second, and
- * both memory caches' data-block hit ratios.
+ * YCSB-C and YCSB-A with uniform keys beside db_bench's readrandom and
+ * readrandomwriterandom (50% reads) on the same store: the simulator's operations per
+ * CPU second and the real engine's per second, and both memory caches' data-block hit
+ * ratios on the reads.
  */
 function dbBenchFigures(binary: string, keys: number, ops: number): Figure[] {
-  const config = ycsbConfig('c', keys, ops);
-  (config.workloadParams as Record<string, unknown>).requestDistribution = 'uniform';
-  const sim = storeSpeed(config);
-  const peer = runDbBench(binary, dbBenchStore(config, ops));
+  const uniform = (letter: 'a' | 'c') => {
+    const config = ycsbConfig(letter, keys, ops);
+    (config.workloadParams as Record<string, unknown>).requestDistribution = 'uniform';
+    return config;
+  };
+  const reads = uniform('c');
+  const sim = storeSpeed(reads);
+  const simMixed = storeSpeed(uniform('a'));
+  const peer = runDbBench(binary, { ...dbBenchStore(reads, ops), mixed: ops });
   const peerHitRatio = peer.dataHits / (peer.dataHits + peer.dataMisses);
-  const what = `${millions(keys)} keys x 1000 B, uniform, ${millions(ops)} reads`;
+  const what = `${millions(keys)} keys x 1000 B, uniform`;
   return [
-    info(`store YCSB-C ${what}: tiersim ops per CPU s`, sim.opsPerCpuSecond, 'ops/s', 0),
+    info(`store YCSB-C ${what}, ${millions(ops)} reads: tiersim ops per CPU s`, sim.opsPerCpuSecond, 'ops/s', 0),
     info('  db_bench readrandom, same keys, table and cache: reads per s', peer.readsPerSecond, 'ops/s', 0),
     info('  tiersim / db_bench, operations per second', sim.opsPerCpuSecond / peer.readsPerSecond, 'x'),
     info('  data-block memory hit ratio, tiersim', sim.dataMemoryHitRatio, '', 4),
     info('  data-block memory hit ratio, db_bench', peerHitRatio, '', 4),
     info('  db_bench load (fill, flush, compactions)', peer.loadSeconds, 'wall s', 1),
+    info(`store YCSB-A ${what}, ${millions(ops)} ops: tiersim ops per CPU s`, simMixed.opsPerCpuSecond, 'ops/s', 0),
+    info('  db_bench readrandomwriterandom, 50% reads, same store: ops per s', peer.mixedOpsPerSecond!, 'ops/s', 0),
+    info('  tiersim / db_bench, operations per second', simMixed.opsPerCpuSecond / peer.mixedOpsPerSecond!, 'x'),
   ];
 }
 

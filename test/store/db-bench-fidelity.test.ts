@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { dbBenchStore, storeSpeed } from '../../scripts/bench/store.ts';
-import { parseReadRandom, runDbBench } from '../../scripts/bench/db-bench.ts';
+import { opsPerSecond, parseReadRandom, runDbBench } from '../../scripts/bench/db-bench.ts';
 import type { RunConfigInput } from '../../scripts/lib/config.ts';
 
 const DB_BENCH = process.env.TIERSIM_DB_BENCH ?? '/usr/bin/db_bench';
@@ -40,6 +40,11 @@ test('db_bench output: readrandom rate and data-block cache tickers', () => {
   ].join('\n');
   assert.deepEqual(parseReadRandom(text), { readsPerSecond: 84555, dataHits: 98385, dataMisses: 201615 });
   assert.throws(() => parseReadRandom('fillseq : 3.6 micros/op 275270 ops/sec'), /readrandom/);
+  // The mixed run's line (RocksDB 7.8), and a readrandom line that must not pass for it.
+  const mixed = 'readrandomwriterandom :       5.616 micros/op 178044 ops/sec 0.562 seconds 100000 operations; ( reads:50000 writes:50000 total:100000 found:50000)';
+  assert.equal(opsPerSecond(mixed, 'readrandomwriterandom'), 178044);
+  assert.equal(opsPerSecond(`${text}\n${mixed}`, 'readrandom'), 84555);
+  assert.throws(() => opsPerSecond(text, 'readrandomwriterandom'), /readrandomwriterandom/);
 });
 
 test('data-block memory hit ratio under uniform gets matches RocksDB (db_bench) within 0.02', { timeout: 300_000 }, (t) => {
