@@ -2,7 +2,8 @@ import type { CommandModule } from 'yargs';
 import { progressBar } from '../lib/progress.ts';
 import { EVICTION_ALGORITHMS } from '../../policies/eviction/registry.ts';
 import { TRACE_FORMATS } from '../../workloads/traces/formats.ts';
-import { formatRow, replayTrace, writeResults } from '../replay.ts';
+import { formatRow, writeResults } from '../replay.ts';
+import { replayOnThreads } from '../lib/replay-threads.ts';
 
 interface Args {
   trace: string;
@@ -13,6 +14,7 @@ interface Args {
   out?: string;
   'keep-size-changes'?: boolean;
   sample?: number;
+  workers: number;
 }
 
 export const replayCommand: CommandModule<object, Args> = {
@@ -26,13 +28,15 @@ export const replayCommand: CommandModule<object, Args> = {
     .option('csv', { type: 'string', describe: 'csv column mapping, libCacheSim style: "time-col=2,obj-id-col=5,obj-size-col=4,has-header=true,delimiter=,"' })
     .option('out', { type: 'string', describe: 'directory for results.csv' })
     .option('sample', { type: 'number', describe: 'replay a hashed share of the objects (SHARDS), cache sizes scaled by it, e.g. 0.1' })
+    .option('workers', { type: 'number', default: 1, describe: 'threads: the algorithms (or, with fewer algorithms than threads, the sizes) are shared out, each thread reading the trace itself' })
     .option('keep-size-changes', { type: 'boolean', describe: 'use each request\'s own size (default: yes for oracleGeneral, whose sizes are as written; for other formats an object keeps the size of its first request)' })
-    .example('$0 replay --trace cloudPhysicsIO.oracleGeneral.bin --policy lru,s3fifo --size 16MiB,1GiB', ''),
-  handler: (args) => {
+    .example('$0 replay --trace cloudPhysicsIO.oracleGeneral.bin --policy lru,s3fifo --size 16MiB,1GiB', '')
+    .example('$0 replay --trace big.oracleGeneral.bin --policy lru,arc,s3fifo,sieve --size 0.01,0.1 --workers 2', 'on two threads'),
+  handler: async (args) => {
     const bar = progressBar('replay');
     let report;
     try {
-      report = replayTrace({
+      report = await replayOnThreads({
         trace: args.trace,
         format: args.format,
         policies: ([] as string[]).concat(args.policy),
@@ -41,7 +45,7 @@ export const replayCommand: CommandModule<object, Args> = {
         ...(args['keep-size-changes'] !== undefined ? { keepSizeChanges: args['keep-size-changes'] } : {}),
         ...(args.sample !== undefined ? { sample: args.sample } : {}),
         onProgress: (done) => bar?.update(done),
-      });
+      }, args.workers);
     } finally {
       bar?.stop();
     }
