@@ -55,6 +55,13 @@ export class LatencyHistogram {
   /** Largest value recorded, ns. */
   private maxNs = 0;
   private sum = 0;
+  /**
+   * The counts indexes in use lie in [lo, hi] (lo > hi when empty): percentiles scan
+   * and reset clears only that range. A timeline closes a histogram every simulated
+   * second, and on S3 the counts below its first latency are 15,000 empty entries.
+   */
+  private lo = COUNTS;
+  private hi = -1;
 
   record(us: number): void {
     let ns = Math.round(us * 1000);
@@ -63,6 +70,8 @@ export class LatencyHistogram {
     if (!(i < COUNTS)) throw new Error(`latency ${us} µs is outside the histogram's range`);
     this.counts[i]!++;
     this.total++;
+    if (i < this.lo) this.lo = i;
+    if (i > this.hi) this.hi = i;
     if (ns > this.maxNs) this.maxNs = ns;
     this.sum += us;
   }
@@ -73,7 +82,9 @@ export class LatencyHistogram {
 
   /** Empties the histogram for reuse. */
   reset(): void {
-    if (this.total > 0) this.counts.fill(0);
+    if (this.total > 0) this.counts.fill(0, this.lo, this.hi + 1);
+    this.lo = COUNTS;
+    this.hi = -1;
     this.total = 0;
     this.maxNs = 0;
     this.sum = 0;
@@ -86,7 +97,7 @@ export class LatencyHistogram {
     const rank = Math.max(Math.ceil(fp - ulp(fp)), 1);
     let seen = 0;
     const counts = this.counts;
-    for (let i = 0; i < COUNTS; i++) {
+    for (let i = this.lo; i <= this.hi; i++) {
       seen += counts[i]!;
       if (seen >= rank) {
         const v = valueFromIndex(i);
@@ -107,7 +118,9 @@ export class LatencyHistogram {
   add(other: LatencyHistogram): void {
     const a = this.counts;
     const b = other.counts;
-    for (let i = 0; i < COUNTS; i++) if (b[i] !== 0) a[i]! += b[i]!;
+    for (let i = other.lo; i <= other.hi; i++) if (b[i] !== 0) a[i]! += b[i]!;
+    if (other.lo < this.lo) this.lo = other.lo;
+    if (other.hi > this.hi) this.hi = other.hi;
     this.total += other.total;
     if (other.maxNs > this.maxNs) this.maxNs = other.maxNs;
     this.sum += other.sum;

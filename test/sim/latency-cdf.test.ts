@@ -58,6 +58,33 @@ test('the histogram answers as HdrHistogram does (hdr-histogram-js, 3 digits, 1 
   }
 });
 
+test('a histogram reset and reused (as a timeline does every second) answers as a fresh HdrHistogram', async () => {
+  const hdr = await import('hdr-histogram-js');
+  const { Rng } = await import('../../sim/random.ts');
+  const rng = Rng.stream(11, 'histogram-reuse-test');
+  const ours = new LatencyHistogram();
+  const merged = new LatencyHistogram();
+  // Each round's latencies lie in another range: below, above, around the last one's.
+  for (const spread of [1e4, 1, 1e7, 100, 1e4]) {
+    ours.reset();
+    merged.reset();
+    const ref = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 1e13, numberOfSignificantValueDigits: 3, bitBucketSize: 32, useWebAssembly: false });
+    for (let i = 0; i < 3_000; i++) {
+      const us = Math.exp(rng.normal()) * spread * rng.next();
+      ours.record(us);
+      const ns = Math.round(us * 1000);
+      ref.recordValue(ns < 1 ? 1 : ns);
+    }
+    merged.add(ours);
+    for (const h of [ours, merged]) {
+      assert.equal(h.count, ref.totalCount);
+      for (const p of [0, 1, 50, 90, 99, 99.9, 100]) {
+        assert.equal(h.percentile(p), ref.getValueAtPercentile(p) / 1000, `spread ${spread}, p${p}`);
+      }
+    }
+  }
+});
+
 test('latencies past the range are refused', () => {
   assert.throws(() => new LatencyHistogram().record(2e10), /outside the histogram's range/);
 });
