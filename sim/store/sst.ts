@@ -25,8 +25,6 @@ export const FOOTER_BYTES = 53;
 export const HANDLE_BYTES = 8;
 /** A full filter's trailer (RocksDB's 5-byte metadata: probes and format). */
 export const FILTER_TRAILER_BYTES = 5;
-/** Fanout of the search tree over block first keys (8 keys: one cache line). */
-const FANOUT = 8;
 /** Index of the last element ≤ key in a sorted array whose first element is ≤ key. */
 function lastAtMost(a: Float64Array, key: number): number {
   let lo = 0;
@@ -39,12 +37,14 @@ function lastAtMost(a: Float64Array, key: number): number {
   return lo;
 }
 
-/** Keys of a search tree over n first keys: every level padded to whole groups of FANOUT. */
-function treeLayout(n: number): number[] {
-  // Level sizes bottom up (level 0: the first keys), then each padded to whole groups.
-  const sizes = [n];
-  while (sizes[sizes.length - 1]! > FANOUT) sizes.push(Math.ceil(sizes[sizes.length - 1]! / FANOUT));
-  return sizes;
+/**
+ * Bucket of key in a file's radix table: the key's place between the file's smallest
+ * key and its largest, scaled to the table's size and clamped to its last bucket.
+ * Monotone in key, so the blocks whose first key falls in one bucket are contiguous.
+ */
+function bucketOf(key: number, smallest: number, scale: number, last: number): number {
+  const t = Math.floor((key - smallest) * scale);
+  return t < last ? t : last;
 }
 
 /** The arrays and figures that make a file; SstFile.withFileNumber shares them. */
@@ -55,9 +55,9 @@ interface SstParts {
   readonly types: Uint8Array;
   readonly sizes: Uint32Array;
   readonly tokens: Uint32Array;
-  readonly blockStart: Uint32Array;
-  readonly blockTree: Float64Array;
-  readonly treeBases: Int32Array;
+  readonly blockHeads: Float64Array;
+  readonly radix: Uint32Array;
+  readonly radixScale: number;
   readonly filterFirstKeys: Float64Array;
   readonly indexFirstKeys: Float64Array;
   readonly blockOffsets: Float64Array;
@@ -81,18 +81,23 @@ interface SstParts {
 export class SstFile extends SortedEntries implements SstParts {
   readonly fileNumber: number;
   readonly options: StoreOptions;
-  /** Index of each data block's first entry, and entryCount at [dataBlockCount]. */
-  readonly blockStart: Uint32Array;
   /**
-   * A static search tree over the data blocks' first keys, fanout FANOUT (one cache line of keys):
-   * level 1 holds every FANOUT-th first key, level 2 every FANOUT-th of level 1, … up to
-   * a top level of at most FANOUT keys. Stored top level first, each level padded
-   * with +Infinity to whole groups, the first keys themselves last; `treeBases` holds
-   * where each level starts. A lookup reads one line per level instead of a binary
-   * search's scattered lines.
+   * Every data block's first key and first entry, interleaved (key at 2b, entry at
+   * 2b + 1; +Infinity and entryCount at b = dataBlockCount): the line that findBlock
+   * compares keys in also tells findInBlock where the block's entries are.
    */
-  readonly blockTree: Float64Array;
-  readonly treeBases: Int32Array;
+  readonly blockHeads: Float64Array;
+  /**
+   * A radix table over the first keys, one bucket per data block: the key range
+   * [smallest, largest] cut into equal buckets, and radix[t] the number of blocks
+   * after the first whose first key lies in a bucket before t. The block of a key in
+   * bucket t lies in [radix[t], radix[t + 1]]: for keys spread as evenly as hashed
+   * keys are, one or two first keys to compare, two cache lines instead of a search's
+   * five dependent ones. Clustered keys only widen the range, searched in halves.
+   */
+  readonly radix: Uint32Array;
+  /** Buckets per unit of key: radix.length - 1 over the key range. */
+  readonly radixScale: number;
   /**
    * The first key of each filter and each index partition (of its first data block):
    * the partition covering a key, found without the data block, from a few keys per
@@ -133,9 +138,9 @@ export class SstFile extends SortedEntries implements SstParts {
     if (p.keys.length === 0) throw new RangeError('sst: a file holds at least one entry');
     this.fileNumber = fileNumber;
     this.options = p.options;
-    this.blockStart = p.blockStart;
-    this.blockTree = p.blockTree;
-    this.treeBases = p.treeBases;
+    this.blockHeads = p.blockHeads;
+    this.radix = p.radix;
+    this.radixScale = p.radixScale;
     this.filterFirstKeys = p.filterFirstKeys;
     this.indexFirstKeys = p.indexFirstKeys;
     this.blockOffsets = p.blockOffsets;
@@ -201,37 +206,40 @@ export class SstFile extends SortedEntries implements SstParts {
   /** The data block that would hold key; -1 outside [smallest, largest]. */
   findBlock(key: number): number {
     if (key < this.smallest || key > this.largest) return -1;
-    // Last block whose first key ≤ key: down the tree, one group of FANOUT keys per
-    // level (groups are padded with +Infinity, so a scan stops at the group's end).
-    const tree = this.blockTree;
-    const bases = this.treeBases;
-    let j = 0;
-    for (let l = 0; l < bases.length; l++) {
-      const b = bases[l]! + j * FANOUT;
-      // The group is sorted: the keys ≤ key after its first are a prefix; count them
-      // without branches.
-      const c = +(tree[b + 1]! <= key) + +(tree[b + 2]! <= key) + +(tree[b + 3]! <= key) + +(tree[b + 4]! <= key)
-        + +(tree[b + 5]! <= key) + +(tree[b + 6]! <= key) + +(tree[b + 7]! <= key);
-      j = j * FANOUT + c;
+    // Last block whose first key ≤ key, within the bounds of the key's bucket.
+    const radix = this.radix;
+    const t = bucketOf(key, this.smallest, this.radixScale, radix.length - 2);
+    let lo = radix[t]!;
+    let hi = radix[t + 1]!;
+    const heads = this.blockHeads;
+    while (hi - lo > 4) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (heads[2 * mid]! <= key) lo = mid;
+      else hi = mid - 1;
     }
-    return j;
+    while (lo < hi && heads[2 * lo + 2]! <= key) lo++;
+    return lo;
   }
 
   /** Entry index of key within a data block, or -1. */
   findInBlock(dataBlock: number, key: number): number {
-    const end = this.blockStart[dataBlock + 1]!;
-    const i = lowerBoundIn(this.keys, this.blockStart[dataBlock]!, end, key);
+    const heads = this.blockHeads;
+    const end = heads[2 * dataBlock + 3]!;
+    const i = lowerBoundIn(this.keys, heads[2 * dataBlock + 1]!, end, key);
     return i < end && this.keys[i] === key ? i : -1;
   }
 
+  /** Index of a data block's first entry (entryCount for b = dataBlockCount). */
+  blockStart(b: number): number { return this.blockHeads[2 * b + 1]!; }
+
   /** The data block holding entry i. */
   blockOfEntry(i: number): number {
-    const { blockStart } = this;
+    const heads = this.blockHeads;
     let lo = 0;
     let hi = this.dataBlockCount - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
-      if (blockStart[mid]! <= i) lo = mid;
+      if (heads[2 * mid + 1]! <= i) lo = mid;
       else hi = mid - 1;
     }
     return lo;
@@ -245,7 +253,7 @@ export class SstFile extends SortedEntries implements SstParts {
   /** Bytes of the typed arrays behind this file (what the simulator holds per file). */
   bytesOfMetadata(): number {
     return this.keys.byteLength + this.seqs.byteLength + this.types.byteLength + this.sizes.byteLength
-      + this.tokens.byteLength + this.blockStart.byteLength + this.blockTree.byteLength
+      + this.tokens.byteLength + this.blockHeads.byteLength + this.radix.byteLength
       + this.filterFirstKeys.byteLength + this.indexFirstKeys.byteLength + this.blockOffsets.byteLength
       + this.filterPartOf.byteLength + this.indexPartOf.byteLength + this.bloom.byteLength;
   }
@@ -369,27 +377,23 @@ export class SstBuilder {
     const words = hasFilter ? bloomWords(n, o.bloomBitsPerKey) : 0;
 
     // One buffer: float64 arrays first (aligned), then uint32, then uint8.
-    // The search tree: level sizes bottom up, each level padded to whole groups.
-    const levelSizes = treeLayout(D);
-    const padded = levelSizes.map((size) => Math.ceil(size / FANOUT) * FANOUT);
-    const treeKeys = padded.reduce((a, x) => a + x, 0);
-    const f64 = 2 * n + treeKeys + F + I + blockCount + 1;
-    const u32 = 2 * n + (D + 1) + 2 * D + words;
+    const f64 = 2 * n + 2 * (D + 1) + F + I + blockCount + 1;
+    const u32 = 2 * n + 2 * D + (D + 1) + words;
     const buf = new ArrayBuffer(f64 * 8 + u32 * 4 + n);
     let at = 0;
     const f64Array = (len: number) => { const a = new Float64Array(buf, at, len); at += len * 8; return a; };
     const u32Array = (len: number) => { const a = new Uint32Array(buf, at, len); at += len * 4; return a; };
     const keys = f64Array(n);
     const seqs = f64Array(n);
-    const blockTree = f64Array(treeKeys);
+    const blockHeads = f64Array(2 * (D + 1));
     const filterFirstKeys = f64Array(F);
     const indexFirstKeys = f64Array(I);
     const blockOffsets = f64Array(blockCount + 1);
     const sizes = u32Array(n);
     const tokens = u32Array(n);
-    const blockStart = u32Array(D + 1);
     const filterPart = u32Array(D);
     const indexPart = u32Array(D);
+    const radix = u32Array(D + 1);
     const bloom = u32Array(words);
     const types = new Uint8Array(buf, at, n);
 
@@ -398,18 +402,20 @@ export class SstBuilder {
     sizes.set(this.sizes.subarray(0, n));
     tokens.set(this.tokens.subarray(0, n));
     types.set(this.types.subarray(0, n));
-    blockStart.set(this.blockStarts.subarray(0, D + 1));
-    // Level l holds every FANOUT-th key of level l - 1 (level 0: the first keys); top first.
-    blockTree.fill(Infinity);
-    const treeBases = new Int32Array(levelSizes.length);
-    for (let l = levelSizes.length - 1, at = 0; l >= 0; l--) {
-      treeBases[levelSizes.length - 1 - l] = at;
-      at += padded[l]!;
+    const blockStart = this.blockStarts;
+    for (let b = 0; b < D; b++) {
+      blockHeads[2 * b] = keys[blockStart[b]!]!;
+      blockHeads[2 * b + 1] = blockStart[b]!;
     }
-    for (let l = 0; l < levelSizes.length; l++) {
-      const base = treeBases[levelSizes.length - 1 - l]!;
-      const stride = FANOUT ** l;
-      for (let i = 0; i < levelSizes[l]!; i++) blockTree[base + i] = keys[blockStart[i * stride]!]!;
+    blockHeads[2 * D] = Infinity;
+    blockHeads[2 * D + 1] = n;
+    // radix[t]: blocks after the first whose first key's bucket is below t.
+    const smallest = keys[0]!;
+    const span = keys[n - 1]! - smallest;
+    const radixScale = span > 0 ? D / span : 0;
+    for (let b = 1, t = 0; b <= D; b++) {
+      const bucket = b < D ? bucketOf(blockHeads[2 * b]!, smallest, radixScale, D - 1) : D;
+      while (t < bucket) radix[++t] = b - 1;
     }
     filterPart.set(filterPartOf);
     indexPart.set(indexPartOf);
@@ -442,7 +448,7 @@ export class SstBuilder {
       else if (t === 2) merges++;
     }
     const file = new SstFile(fileNumber, {
-      options: o, keys, seqs, types, sizes, tokens, blockStart, blockTree, treeBases, filterFirstKeys, indexFirstKeys, blockOffsets,
+      options: o, keys, seqs, types, sizes, tokens, blockHeads, radix, radixScale, filterFirstKeys, indexFirstKeys, blockOffsets,
       filterPartOf: filterPart, indexPartOf: indexPart, bloom, bloomK,
       dataBlockCount: D, filterPartitionCount: F, indexPartitionCount: I,
       topLevelOffset, topLevelBytes, fileSize: topLevelOffset + topLevelBytes,

@@ -57,16 +57,46 @@ function checkLookups(f: SstFile): void {
   assert.equal(f.lowerBound(f.largest + 1), f.entryCount);
 }
 
+test('blocks are found however the keys spread over their range', () => {
+  // The radix table cuts a file's key range into equal buckets; clustered keys put
+  // many blocks in one bucket and leave others empty. Each layout is checked against
+  // the entries themselves (checkLookups: blockOfEntry and lowerBound).
+  const rnd = mulberry32(7);
+  const layouts: Record<string, (i: number) => number> = {
+    // Dense keys, then one gap of 2^50 and dense keys again.
+    twoClusters: (i) => (i < 3000 ? 2 * i : 2 ** 50 + 2 * i),
+    // Gaps growing geometrically: most keys in the first buckets.
+    geometric: (i) => 2 * Math.floor(1.002 ** i * 1000) + 2 * i,
+    // A few far outliers at both ends of dense keys.
+    outliers: (i) => (i === 0 ? 0 : i === 5999 ? 2 ** 52 : 2 ** 40 + 2 * i),
+    // Random gaps of 1 to 2^30.
+    wild: () => 0,
+  };
+  for (const [name, keyOf] of Object.entries(layouts)) {
+    const b = new SstBuilder(storeOptions({ blockSize: 512 }));
+    let key = 0;
+    for (let i = 0; i < 6000; i++) {
+      const next = name === 'wild' ? key + 2 * (1 + Math.floor(rnd() ** 8 * 2 ** 29)) : keyOf(i);
+      assert.ok(next > key || i === 0, name);
+      key = next;
+      b.add(key, i + 1, PUT, 40, (key * 31) >>> 0);
+    }
+    const f = b.finish(1);
+    assert.ok(f.dataBlockCount > 300, name);
+    checkLookups(f);
+  }
+});
+
 test('data blocks are cut by encoded size and cover the entries exactly once', () => {
   for (const [blockSize, maxValue] of [[4096, 300], [4096, 9000], [512, 40], [100, 1]]) {
     const o = storeOptions({ blockSize: blockSize! });
     const f = build(5000, maxValue!, o, blockSize! + maxValue!);
-    assert.equal(f.blockStart[0], 0);
-    assert.equal(f.blockStart[f.dataBlockCount], f.entryCount);
+    assert.equal(f.blockStart(0), 0);
+    assert.equal(f.blockStart(f.dataBlockCount), f.entryCount);
     let offset = 0;
     for (let b = 0; b < f.dataBlockCount; b++) {
-      const from = f.blockStart[b]!;
-      const to = f.blockStart[b + 1]!;
+      const from = f.blockStart(b);
+      const to = f.blockStart(b + 1);
       assert.ok(to > from, 'no empty block');
       let bytes = 0;
       let largest = 0;
