@@ -1,7 +1,71 @@
 #!/usr/bin/env node
 // Entry point: load the TypeScript sources through tsx, then run the command line.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
-register();
-const { main } = await import('../scripts/cli.ts');
-process.exitCode = await main(process.argv.slice(2));
+/**
+ * The simulator's typed arrays come from glibc's malloc, which asks the kernel for
+ * transparent huge pages only when told to (glibc 2.35+: glibc.malloc.hugetlb=1);
+ * on kernels that give them only on request, a large store's lookups then miss the
+ * TLB far less (README: "Huge pages"). The setting is read when the process starts,
+ * so tiersim runs itself once more with it. A GLIBC_TUNABLES that already names
+ * glibc.malloc.hugetlb (=0 to turn it off) is left as it is.
+ */
+function wantsHugePages() {
+  const tunables = process.env.GLIBC_TUNABLES ?? '';
+  if (process.platform !== 'linux' || tunables.includes('glibc.malloc.hugetlb')) return false;
+  const glibc = String(process.report.getReport().header.glibcVersionRuntime ?? '').split('.').map(Number);
+  if (!(glibc[0] > 2 || (glibc[0] === 2 && glibc[1] >= 35))) return false;
+  try {
+    return readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8').includes('[madvise]');
+  } catch {
+    return false;
+  }
+}
+
+/** Runs tiersim again with huge pages; resolves false when that process cannot start. */
+function runWithHugePages() {
+  const tunables = [process.env.GLIBC_TUNABLES, 'glibc.malloc.hugetlb=1'].filter(Boolean).join(':');
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, GLIBC_TUNABLES: tunables, TIERSIM_LAUNCHER_PID: String(process.pid) },
+  });
+  // A signal sent to this process alone (not its group) reaches the one doing the work.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const forward = (signal) => child.kill(signal);
+  for (const signal of signals) process.on(signal, forward);
+  return new Promise((resolve) => {
+    child.on('error', () => resolve(false));
+    child.on('exit', (code, signal) => {
+      for (const s of signals) process.off(s, forward);
+      if (signal) process.kill(process.pid, signal);
+      else process.exitCode = code ?? 1;
+      resolve(true);
+    });
+  });
+}
+
+/**
+ * In the second process: end it when the launcher is gone (killed by a signal that
+ * cannot be passed on, such as SIGKILL), as if there were one process. The
+ * simulation keeps the main thread busy for seconds at a time, so a thread of its
+ * own watches.
+ */
+function followLauncher() {
+  const launcher = Number(process.env.TIERSIM_LAUNCHER_PID);
+  // Not inherited: a tiersim this one starts has a launcher of its own, or none.
+  delete process.env.TIERSIM_LAUNCHER_PID;
+  if (!(launcher > 0)) return;
+  const watch = `setInterval(() => { if (process.ppid !== ${launcher}) process.kill(process.pid, 'SIGTERM'); }, 250);`;
+  new Worker(watch, { eval: true }).unref();
+}
+
+followLauncher();
+// Without a second process (it could not start), tiersim runs here, without huge pages.
+if (!(wantsHugePages() && (await runWithHugePages()))) {
+  register();
+  const { main } = await import('../scripts/cli.ts');
+  process.exitCode = await main(process.argv.slice(2));
+}
