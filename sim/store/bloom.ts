@@ -91,6 +91,11 @@ export function bloomAdd(bits: Uint32Array, k: number, key: number): void {
   }
 }
 
+/** Adds every key of `keys`. */
+export function bloomAddAll(bits: Uint32Array, k: number, keys: Float64Array): void {
+  for (let i = 0; i < keys.length; i++) bloomAdd(bits, k, keys[i]!);
+}
+
 /** False only if the key was never added. */
 export function bloomMayContain(bits: Uint32Array, k: number, key: number): boolean {
   const line = lineOf(bits, key);

@@ -12,8 +12,8 @@
  * pinned by the DB; they have no block number.
  */
 import { BLOCKS_PER_FILE } from '../fs.ts';
-import { bloomAdd, bloomMayContain, bloomProbes, bloomWords } from './bloom.ts';
-import { encodedSize } from './format.ts';
+import { bloomAddAll, bloomMayContain, bloomProbes, bloomWords } from './bloom.ts';
+import { DELETE, MERGE, encodedSize } from './format.ts';
 import type { StoreOptions } from './options.ts';
 import { SortedEntries, lowerBoundIn } from './run.ts';
 
@@ -45,6 +45,76 @@ function lastAtMost(a: Float64Array, key: number): number {
 function bucketOf(key: number, smallest: number, scale: number, last: number): number {
   const t = Math.floor((key - smallest) * scale);
   return t < last ? t : last;
+}
+
+/** The filter and index partitions of a file's data blocks. */
+interface Partitions {
+  /** Filter / index partition of each data block. */
+  readonly filterPartOf: Uint32Array;
+  readonly indexPartOf: Uint32Array;
+  /** Bytes of each partition. */
+  readonly filterPartBytes: number[];
+  readonly indexPartBytes: number[];
+}
+
+// The loops of SstBuilder.finish live in functions of their own: in one large function
+// that runs once per file, V8 kept optimizing a loop on the stack and throwing the code
+// away at the next, never-profiled one (38 deoptimizations in 40 files), and a file's
+// metadata cost three times its bloom filter.
+
+/** Partitions the filter and the index over contiguous runs of data blocks of about metadataBlockSize. */
+function partitionMetadata(blockStarts: Uint32Array, D: number, o: StoreOptions): Partitions {
+  const filterPartOf = new Uint32Array(D);
+  const indexPartOf = new Uint32Array(D);
+  const filterPartBytes: number[] = [];
+  const indexPartBytes: number[] = [];
+  const hasFilter = o.bloomBitsPerKey > 0;
+  const entryOfKey = o.keyBytes + HANDLE_BYTES;
+  let filterBits = 0;
+  let indexBytes = 0;
+  for (let b = 0; b < D; b++) {
+    if (hasFilter) {
+      filterPartOf[b] = filterPartBytes.length;
+      filterBits += (blockStarts[b + 1]! - blockStarts[b]!) * o.bloomBitsPerKey;
+      if (filterBits / 8 >= o.metadataBlockSize || b === D - 1) {
+        filterPartBytes.push(Math.ceil(filterBits / 8) + FILTER_TRAILER_BYTES);
+        filterBits = 0;
+      }
+    }
+    indexPartOf[b] = indexPartBytes.length;
+    indexBytes += entryOfKey;
+    if (indexBytes >= o.metadataBlockSize || b === D - 1) {
+      indexPartBytes.push(indexBytes);
+      indexBytes = 0;
+    }
+  }
+  return { filterPartOf, indexPartOf, filterPartBytes, indexPartBytes };
+}
+
+/** Fills blockHeads and the radix table (SstFile) of n keys in D blocks; returns the radix scale. */
+function indexBlocks(keys: Float64Array, blockStarts: Uint32Array, D: number, blockHeads: Float64Array, radix: Uint32Array): number {
+  const n = keys.length;
+  for (let b = 0; b < D; b++) {
+    blockHeads[2 * b] = keys[blockStarts[b]!]!;
+    blockHeads[2 * b + 1] = blockStarts[b]!;
+  }
+  blockHeads[2 * D] = Infinity;
+  blockHeads[2 * D + 1] = n;
+  // radix[t]: blocks after the first whose first key's bucket is below t.
+  const smallest = keys[0]!;
+  const span = keys[n - 1]! - smallest;
+  const radixScale = span > 0 ? D / span : 0;
+  for (let b = 1, t = 0; b <= D; b++) {
+    const bucket = b < D ? bucketOf(blockHeads[2 * b]!, smallest, radixScale, D - 1) : D;
+    while (t < bucket) radix[++t] = b - 1;
+  }
+  return radixScale;
+}
+
+/** The first key of each partition (of its first data block), given each data block's partition. */
+function partitionFirstKeys(keys: Float64Array, blockStarts: Uint32Array, partOf: Uint32Array, firstKeys: Float64Array): void {
+  // Walking back, the last write of each partition is its first block's key.
+  for (let b = partOf.length - 1; b >= 0; b--) firstKeys[partOf[b]!] = keys[blockStarts[b]!]!;
 }
 
 /** The arrays and figures that make a file; SstFile.withFileNumber shares them. */
@@ -294,6 +364,10 @@ export class SstBuilder {
   private blockBytes = 0;
   private data = 0;
   private values = 0;
+  private minSeq = Infinity;
+  private maxSeq = -Infinity;
+  private deletions = 0;
+  private merges = 0;
 
   constructor(readonly options: StoreOptions) {}
 
@@ -312,6 +386,10 @@ export class SstBuilder {
     this.blockBytes = 0;
     this.data = 0;
     this.values = 0;
+    this.minSeq = Infinity;
+    this.maxSeq = -Infinity;
+    this.deletions = 0;
+    this.merges = 0;
   }
 
   add(key: number, seq: number, type: number, size: number, token: number): void {
@@ -330,6 +408,10 @@ export class SstBuilder {
     this.sizes[n] = size;
     this.tokens[n] = token;
     this.n = n + 1;
+    if (seq < this.minSeq) this.minSeq = seq;
+    if (seq > this.maxSeq) this.maxSeq = seq;
+    if (type === DELETE) this.deletions++;
+    else if (type === MERGE) this.merges++;
     const bytes = encodedSize(this.options.keyBytes, size);
     this.blockBytes += bytes;
     this.data += bytes;
@@ -346,30 +428,8 @@ export class SstBuilder {
     const D = this.blocks;
     const entryOfKey = o.keyBytes + HANDLE_BYTES;
 
-    // Partition the filter and the index over contiguous runs of data blocks.
-    const filterPartOf = new Uint32Array(D);
-    const indexPartOf = new Uint32Array(D);
-    const filterPartBytes: number[] = [];
-    const indexPartBytes: number[] = [];
     const hasFilter = o.bloomBitsPerKey > 0;
-    let filterBits = 0;
-    let indexBytes = 0;
-    for (let b = 0; b < D; b++) {
-      if (hasFilter) {
-        filterPartOf[b] = filterPartBytes.length;
-        filterBits += (this.blockStarts[b + 1]! - this.blockStarts[b]!) * o.bloomBitsPerKey;
-        if (filterBits / 8 >= o.metadataBlockSize || b === D - 1) {
-          filterPartBytes.push(Math.ceil(filterBits / 8) + FILTER_TRAILER_BYTES);
-          filterBits = 0;
-        }
-      }
-      indexPartOf[b] = indexPartBytes.length;
-      indexBytes += entryOfKey;
-      if (indexBytes >= o.metadataBlockSize || b === D - 1) {
-        indexPartBytes.push(indexBytes);
-        indexBytes = 0;
-      }
-    }
+    const { filterPartOf, indexPartOf, filterPartBytes, indexPartBytes } = partitionMetadata(this.blockStarts, D, o);
     const F = filterPartBytes.length;
     const I = indexPartBytes.length;
     const blockCount = D + F + I;
@@ -403,28 +463,11 @@ export class SstBuilder {
     tokens.set(this.tokens.subarray(0, n));
     types.set(this.types.subarray(0, n));
     const blockStart = this.blockStarts;
-    for (let b = 0; b < D; b++) {
-      blockHeads[2 * b] = keys[blockStart[b]!]!;
-      blockHeads[2 * b + 1] = blockStart[b]!;
-    }
-    blockHeads[2 * D] = Infinity;
-    blockHeads[2 * D + 1] = n;
-    // radix[t]: blocks after the first whose first key's bucket is below t.
-    const smallest = keys[0]!;
-    const span = keys[n - 1]! - smallest;
-    const radixScale = span > 0 ? D / span : 0;
-    for (let b = 1, t = 0; b <= D; b++) {
-      const bucket = b < D ? bucketOf(blockHeads[2 * b]!, smallest, radixScale, D - 1) : D;
-      while (t < bucket) radix[++t] = b - 1;
-    }
+    const radixScale = indexBlocks(keys, blockStart, D, blockHeads, radix);
     filterPart.set(filterPartOf);
     indexPart.set(indexPartOf);
-    for (let b = D - 1; b >= 0; b--) {
-      // Walking back, the last write of each partition is its first block's key.
-      const first = keys[blockStart[b]!]!;
-      if (hasFilter) filterFirstKeys[filterPartOf[b]!] = first;
-      indexFirstKeys[indexPartOf[b]!] = first;
-    }
+    if (hasFilter) partitionFirstKeys(keys, blockStart, filterPartOf, filterFirstKeys);
+    partitionFirstKeys(keys, blockStart, indexPartOf, indexFirstKeys);
     blockOffsets[0] = 0;
     blockOffsets.set(this.blockEnds.subarray(0, D), 1);
     let offset = blockOffsets[D]!;
@@ -434,25 +477,13 @@ export class SstBuilder {
     const topLevelBytes = (F + I) * entryOfKey + FOOTER_BYTES;
 
     const bloomK = hasFilter ? bloomProbes(o.bloomBitsPerKey) : 0;
-    let minSeq = Infinity;
-    let maxSeq = -Infinity;
-    let deletions = 0;
-    let merges = 0;
-    for (let i = 0; i < n; i++) {
-      if (hasFilter) bloomAdd(bloom, bloomK, keys[i]!);
-      const s = seqs[i]!;
-      if (s < minSeq) minSeq = s;
-      if (s > maxSeq) maxSeq = s;
-      const t = types[i]!;
-      if (t === 0) deletions++;
-      else if (t === 2) merges++;
-    }
+    if (hasFilter) bloomAddAll(bloom, bloomK, keys);
     const file = new SstFile(fileNumber, {
       options: o, keys, seqs, types, sizes, tokens, blockHeads, radix, radixScale, filterFirstKeys, indexFirstKeys, blockOffsets,
       filterPartOf: filterPart, indexPartOf: indexPart, bloom, bloomK,
       dataBlockCount: D, filterPartitionCount: F, indexPartitionCount: I,
       topLevelOffset, topLevelBytes, fileSize: topLevelOffset + topLevelBytes,
-      minSeq, maxSeq, deletionCount: deletions, mergeCount: merges, valueBytes: this.values,
+      minSeq: this.minSeq, maxSeq: this.maxSeq, deletionCount: this.deletions, mergeCount: this.merges, valueBytes: this.values,
     });
     this.reset();
     return file;

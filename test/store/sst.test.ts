@@ -87,6 +87,32 @@ test('blocks are found however the keys spread over their range', () => {
   }
 });
 
+test('a file counts its tombstones and merge operands and knows its sequence range', () => {
+  // One builder for several files, as flush and compaction use it: nothing carries over.
+  const b = new SstBuilder(storeOptions());
+  const rnd = mulberry32(3);
+  for (let file = 0; file < 4; file++) {
+    const n = 1 + Math.floor(rnd() * 3000);
+    let key = 0;
+    let deletions = 0;
+    let merges = 0;
+    let minSeq = Infinity;
+    let maxSeq = -Infinity;
+    for (let i = 0; i < n; i++) {
+      key += 1 + Math.floor(rnd() * 50);
+      const type = rnd() < 0.2 ? DELETE : rnd() < 0.3 ? MERGE : PUT;
+      const seq = 1 + Math.floor(rnd() * 1e9);
+      if (type === DELETE) deletions++;
+      if (type === MERGE) merges++;
+      minSeq = Math.min(minSeq, seq);
+      maxSeq = Math.max(maxSeq, seq);
+      b.add(key, seq, type, type === DELETE ? 0 : 100, 1);
+    }
+    const f = b.finish(file + 1);
+    assert.deepEqual([f.deletionCount, f.mergeCount, f.minSeq, f.maxSeq], [deletions, merges, minSeq, maxSeq]);
+  }
+});
+
 test('data blocks are cut by encoded size and cover the entries exactly once', () => {
   for (const [blockSize, maxValue] of [[4096, 300], [4096, 9000], [512, 40], [100, 1]]) {
     const o = storeOptions({ blockSize: blockSize! });
