@@ -59,8 +59,7 @@ interface Partitions {
 
 // The loops of SstBuilder.finish live in functions of their own: in one large function
 // that runs once per file, V8 kept optimizing a loop on the stack and throwing the code
-// away at the next, never-profiled one (38 deoptimizations in 40 files), and a file's
-// metadata cost three times its bloom filter.
+// away at the next, never-profiled one (38 deoptimizations in 40 files).
 
 /** Partitions the filter and the index over contiguous runs of data blocks of about metadataBlockSize. */
 function partitionMetadata(blockStarts: Uint32Array, D: number, o: StoreOptions): Partitions {
