@@ -16,12 +16,12 @@ import { register } from 'tsx/esm/api';
 function wantsHugePages() {
   const tunables = process.env.GLIBC_TUNABLES ?? '';
   if (process.platform !== 'linux' || tunables.includes('glibc.malloc.hugetlb')) return false;
-  const glibc = String(process.report.getReport().header.glibcVersionRuntime ?? '').split('.').map(Number);
-  if (!(glibc[0] > 2 || (glibc[0] === 2 && glibc[1] >= 35))) return false;
   try {
+    const glibc = String(process.report.getReport().header.glibcVersionRuntime ?? '').split('.').map(Number);
+    if (!(glibc[0] > 2 || (glibc[0] === 2 && glibc[1] >= 35))) return false;
     return readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8').includes('[madvise]');
   } catch {
-    return false;
+    return false; // no report or no such file: run as asked
   }
 }
 
