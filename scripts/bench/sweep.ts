@@ -1,4 +1,4 @@
-import { atLeast, info, type BenchSection } from './figure.ts';
+import { atLeast, info, type BenchSection, type Figure } from './figure.ts';
 import { memoryContention } from './memory-contention.ts';
 import { sweepSpeed, type SweepSpeed } from '../lib/sweep.ts';
 
@@ -7,6 +7,22 @@ const MiB = 2 ** 20;
 /** The cells' own seconds over the sweep's threads × its wall seconds: what start-up, the last cell and writing leave. */
 function busyShare(s: SweepSpeed): number {
   return s.cellSeconds / (s.workers * (s.cells / s.cellsPerSecond));
+}
+
+/**
+ * Where the two threads' time outside cells went: the worker thread's start-up
+ * (loading the simulator) before its first cell, its first cell's extra time (code not
+ * yet optimized, memory not yet mapped), and the first thread to finish waiting for the last.
+ */
+function threadLines(s: SweepSpeed): Figure[] {
+  const worker = s.threads[1];
+  if (!worker) return [];
+  const ends = s.threads.map((t) => t.lastEndedSeconds);
+  return [
+    info('  the worker thread\'s first cell began after', worker.firstStartedSeconds, 's', 3),
+    info('  the worker\'s first cell over its median cell', worker.firstCellSeconds / worker.medianCellSeconds, 'x', 3),
+    info('  the first thread to finish waited for the last', Math.max(...ends) - Math.min(...ends), 's', 3),
+  ];
 }
 
 /**
@@ -28,6 +44,7 @@ export const sweepSection: BenchSection = {
       info('  CPU seconds of the sweep, 2 workers over 1', two.cpuSeconds / one.cpuSeconds, 'x', 3),
       info('  the cells\' own seconds, 2 workers over 1', two.cellSeconds / one.cellSeconds, 'x', 3),
       info('  share of the 2 threads\' time spent in cells', 100 * busyShare(two), '%', 1),
+      ...threadLines(two),
       info('  host: random access over 16 MiB, two threads at once over one alone', await memoryContention(16 * MiB), 'x', 3),
       info('  host: random access over 1 MiB, two threads at once over one alone', await memoryContention(1 * MiB), 'x', 3),
     ];

@@ -14,11 +14,22 @@ export interface CellQueue {
   queue: Int32Array;
 }
 
+/** When a thread ran a cell: milliseconds since the epoch (performance.timeOrigin + performance.now()), comparable across threads. */
+export interface CellTimes {
+  startedAt: number;
+  endedAt: number;
+}
+
 /** What a worker posts: a cell's result, or that it found the queue empty. */
 export type CellReply =
-  | { index: number; ok: true; summary: Record<string, unknown>; timeline: Record<string, number>[] }
+  | { index: number; ok: true; summary: Record<string, unknown>; timeline: Record<string, number>[]; times: CellTimes }
   | { index: number; ok: false; error: { name: string; message: string; stack?: string } }
   | { done: true };
+
+/** The time now in milliseconds since the epoch, on any thread. */
+export function epochMs(): number {
+  return performance.timeOrigin + performance.now();
+}
 
 const NEXT = 0;
 const LIMIT = 1;

@@ -5,16 +5,17 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { simulate } from './simulate.ts';
-import { finishCell, takeCell, type CellQueue, type CellReply } from './sweep-queue.ts';
+import { epochMs, finishCell, takeCell, type CellQueue, type CellReply } from './sweep-queue.ts';
 
 const port = parentPort;
 if (!port) throw new Error('sweep-worker-main.ts runs inside a worker thread');
 port.once('message', ({ cells, queue }: CellQueue) => {
   for (let i = takeCell(queue); i >= 0; i = takeCell(queue)) {
     let reply: CellReply;
+    const startedAt = epochMs();
     try {
       const { summary, timeline } = simulate(cells[i]!.config);
-      reply = { index: i, ok: true, summary, timeline };
+      reply = { index: i, ok: true, summary, timeline, times: { startedAt, endedAt: epochMs() } };
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
       reply = { index: i, ok: false, error: { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) } };

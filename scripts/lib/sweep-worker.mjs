@@ -1,4 +1,5 @@
-// A sweep worker thread: load the TypeScript sources through tsx, then serve cells.
+// A sweep worker thread that loads the TypeScript sources through tsx, then serves
+// cells: the entry used where no bundle of the sources can be had (worker-bundle.ts).
 // (Under `node --import tsx` the thread has tsx already; registering again is harmless.)
 import { register } from 'tsx/esm/api';
 

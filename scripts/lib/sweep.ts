@@ -17,8 +17,9 @@ import { writeRunDir } from '../../reports/run-dir.ts';
 import { toCsv } from '../../reports/csv.ts';
 import { summaryRow } from '../../reports/flatten.ts';
 import { simulate, TIERSIM_VERSION } from './simulate.ts';
+import { workerBundle } from './worker-bundle.ts';
 import { expandGrid, parseShard, readGridFile, shardCells, type Cell, type Shard } from './sweep-grid.ts';
-import { finishCell, newQueue, stopQueue, takeCell, type CellQueue, type CellReply } from './sweep-queue.ts';
+import { epochMs, finishCell, newQueue, stopQueue, takeCell, type CellQueue, type CellReply, type CellTimes } from './sweep-queue.ts';
 
 export { parseShard, expandGrid } from './sweep-grid.ts';
 
@@ -75,6 +76,20 @@ export interface SweepResult {
   workers: number;
   wallSeconds: number;
   cellsPerSecond: number;
+  /** Each thread's share of the run (0: this thread), for seeing where a sweep's time went. */
+  threads: SweepThread[];
+}
+
+/** One thread of a sweep: seconds from the start of the run (after the grid is loaded). */
+export interface SweepThread {
+  cells: number;
+  /** When it began its first cell: for a worker thread, its start-up (loading the simulator). */
+  firstStartedSeconds: number;
+  /** When it finished its last cell. */
+  lastEndedSeconds: number;
+  /** Its first cell's seconds, and the median of its cells' (the first included). */
+  firstCellSeconds: number;
+  medianCellSeconds: number;
 }
 
 const cellsDir = (out: string) => join(out, 'cells');
@@ -116,8 +131,11 @@ export function writeSweepCsv(out: string, cells: Cell[]): number {
   return rows.length;
 }
 
+/** A finished cell's result, with the thread that ran it (0: this one) and when. */
+type OnResult = (cell: Cell, summary: Record<string, unknown>, timeline: Record<string, number>[], thread: number, times: CellTimes) => void;
+
 /** Runs `cells`, handing no more out once `stopAfter` have finished (Infinity: all). */
-type Run = (cells: Cell[], onResult: (cell: Cell, summary: Record<string, unknown>, timeline: Record<string, number>[]) => void, stopAfter: number) => Promise<void>;
+type Run = (cells: Cell[], onResult: OnResult, stopAfter: number) => Promise<void>;
 
 /** The error of a failed cell, naming the cell: an InputError stays one (exit status 2). */
 function cellError(id: string, error: { name: string; message: string; stack?: string }): Error {
@@ -130,12 +148,13 @@ function cellError(id: string, error: { name: string; message: string; stack?: s
 const inThisThread: Run = async (cells, onResult, stopAfter) => {
   for (const cell of cells.slice(0, Math.min(stopAfter, cells.length))) {
     let result;
+    const startedAt = epochMs();
     try {
       result = simulate(cell.config);
     } catch (err) {
       throw err instanceof Error ? cellError(cell.id, err) : err;
     }
-    onResult(cell, result.summary, result.timeline);
+    onResult(cell, result.summary, result.timeline, 0, { startedAt, endedAt: epochMs() });
   }
 };
 
@@ -153,9 +172,9 @@ function onThreads(n: number): Run {
       failure ??= err;
       stopQueue(queue);
     };
-    const handle = (cell: Cell, summary: Record<string, unknown>, timeline: Record<string, number>[]) => {
+    const handle: OnResult = (cell, summary, timeline, thread, times) => {
       try {
-        onResult(cell, summary, timeline);
+        onResult(cell, summary, timeline, thread, times);
       } catch (err) {
         fail(err as Error);
       }
@@ -163,15 +182,18 @@ function onThreads(n: number): Run {
     const workers: Promise<void>[] = [];
     const threads: Worker[] = [];
     const shared: CellQueue = { cells: cells.map((c) => ({ id: c.id, config: c.config })), queue };
+    const bundle = workerBundle(new URL('./sweep-worker-main.ts', import.meta.url));
     for (let i = 0; i < Math.min(n - 1, cells.length); i++) {
-      const w = new Worker(new URL('./sweep-worker.mjs', import.meta.url));
+      const w = bundle
+        ? new Worker(bundle, { execArgv: ['--enable-source-maps'] })
+        : new Worker(new URL('./sweep-worker.mjs', import.meta.url));
       threads.push(w);
       workers.push(new Promise<void>((resolve) => {
         let finished = false;
         const end = () => { finished = true; resolve(); };
         w.on('message', (reply: CellReply) => {
           if ('done' in reply) end();
-          else if (reply.ok) handle(cells[reply.index]!, reply.summary, reply.timeline);
+          else if (reply.ok) handle(cells[reply.index]!, reply.summary, reply.timeline, i + 1, reply.times);
           else fail(cellError(cells[reply.index]!.id, reply.error));
         });
         // A thread that dies (an uncaught error, out of memory) fails the sweep once the others are done.
@@ -184,6 +206,7 @@ function onThreads(n: number): Run {
       for (let i = takeCell(queue); i >= 0; i = takeCell(queue)) {
         const cell = cells[i]!;
         let result;
+        const startedAt = epochMs();
         try {
           result = simulate(cell.config);
         } catch (err) {
@@ -191,7 +214,7 @@ function onThreads(n: number): Run {
           break;
         }
         finishCell(queue);
-        handle(cell, result.summary, result.timeline);
+        handle(cell, result.summary, result.timeline, 0, { startedAt, endedAt: epochMs() });
         await new Promise(setImmediate); // take in the workers' replies
       }
       await Promise.all(workers);
@@ -247,9 +270,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
 
   const ran: string[] = [];
   const runStarted = performance.now();
+  const runStartedAt = epochMs();
+  const times: { thread: number; startedAt: number; endedAt: number }[] = [];
   const run = workers === 1 ? inThisThread : onThreads(workers);
   try {
-    await run(todo, (cell, summary, timeline) => {
+    await run(todo, (cell, summary, timeline, thread, t) => {
+      times.push({ thread, ...t });
       writeCell(options.out, cell, summary, timeline);
       ran.push(cell.id);
       options.onCell?.({ id: cell.id, labels: cell.labels, summary, done: ran.length, toRun: todo.length });
@@ -269,7 +295,27 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     workers,
     wallSeconds: Number(((performance.now() - started) / 1000).toFixed(3)),
     cellsPerSecond: Number((ran.length / Math.max(runSeconds, 1e-9)).toFixed(3)),
+    threads: sweepThreads(times, runStartedAt),
   };
+}
+
+/** Per thread (in thread order, those that ran a cell): when it ran its cells. */
+function sweepThreads(times: { thread: number; startedAt: number; endedAt: number }[], origin: number): SweepThread[] {
+  const seconds = (ms: number) => Number((ms / 1000).toFixed(3));
+  const threads = [...new Set(times.map((t) => t.thread))].sort((a, b) => a - b);
+  return threads.map((thread) => {
+    const mine = times.filter((t) => t.thread === thread).sort((a, b) => a.startedAt - b.startedAt);
+    const lengths = mine.map((t) => t.endedAt - t.startedAt).sort((a, b) => a - b);
+    const mid = lengths.length >> 1;
+    const median = lengths.length % 2 === 1 ? lengths[mid]! : (lengths[mid - 1]! + lengths[mid]!) / 2;
+    return {
+      cells: mine.length,
+      firstStartedSeconds: seconds(mine[0]!.startedAt - origin),
+      lastEndedSeconds: seconds(mine[mine.length - 1]!.endedAt - origin),
+      firstCellSeconds: seconds(mine[0]!.endedAt - mine[0]!.startedAt),
+      medianCellSeconds: seconds(median),
+    };
+  });
 }
 
 export interface SweepSpeed {
@@ -281,6 +327,7 @@ export interface SweepSpeed {
   cpuSeconds: number;
   /** The cells' own wall seconds (`wallSeconds` of each summary, to the millisecond), summed. */
   cellSeconds: number;
+  threads: SweepThread[];
 }
 
 /**
@@ -299,7 +346,7 @@ export async function sweepSpeed(grid: SweepOptions['grid'], workerCounts: numbe
         const cpu = process.cpuUsage();
         const r = await runSweep({ grid, out, workers, onCell: (c) => { cellSeconds += c.summary.wallSeconds as number; } });
         const used = process.cpuUsage(cpu);
-        const speed = { workers: r.workers, cells: r.ran.length, wallSeconds: r.wallSeconds, cellsPerSecond: r.cellsPerSecond, cpuSeconds: (used.user + used.system) / 1e6, cellSeconds };
+        const speed = { workers: r.workers, cells: r.ran.length, wallSeconds: r.wallSeconds, cellsPerSecond: r.cellsPerSecond, cpuSeconds: (used.user + used.system) / 1e6, cellSeconds, threads: r.threads };
         const prev = best.get(workers);
         if (!prev || speed.cellsPerSecond > prev.cellsPerSecond) best.set(workers, speed);
       } finally {

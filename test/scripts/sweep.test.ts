@@ -131,6 +131,27 @@ test('--workers 2 equals --workers 1 (summary.json apart from the wall-time fiel
   assert.equal(r.workers, 2);
   assert.equal(r.ran.length, 12);
   assertSameCells(whole, out);
+  // Each thread's times lie inside the run, and the threads ran every cell once.
+  assert.ok(r.threads.length >= 1 && r.threads.length <= 2);
+  assert.equal(r.threads.reduce((n, t) => n + t.cells, 0), 12);
+  for (const t of r.threads) {
+    assert.ok(t.firstStartedSeconds >= 0 && t.firstStartedSeconds <= t.lastEndedSeconds && t.lastEndedSeconds <= r.wallSeconds + 0.001, JSON.stringify(t));
+    assert.ok(t.firstCellSeconds <= t.lastEndedSeconds - t.firstStartedSeconds + 0.001, JSON.stringify(t));
+    assert.ok(t.medianCellSeconds > 0 && t.medianCellSeconds * Math.ceil(t.cells / 2) <= t.lastEndedSeconds - t.firstStartedSeconds + 0.001, JSON.stringify(t));
+  }
+});
+
+test('a sweep\'s thread times agree with its cells\' own clocks', async () => {
+  const walls: number[] = [];
+  const r = await runSweep({ grid, out: tmp('times'), workers: 1, onCell: (c) => { walls.push(c.summary.wallSeconds as number); } });
+  assert.equal(r.threads.length, 1);
+  const [t] = r.threads;
+  assert.equal(t!.cells, 12);
+  walls.sort((a, b) => a - b);
+  const median = (walls[5]! + walls[6]!) / 2;
+  // The sweep times a cell from outside simulate, which times itself from inside.
+  assert.ok(t!.medianCellSeconds >= median - 0.002 && t!.medianCellSeconds <= median * 1.2 + 0.01, `${t!.medianCellSeconds} against ${median}`);
+  assert.ok(t!.firstStartedSeconds < 0.05, 'one thread begins its first cell at once');
 });
 
 test('a stopped sweep resumes: every cell exactly once, none repeated', async () => {
@@ -238,7 +259,7 @@ test('the command line: a line per cell and a count; --json prints one JSON; --s
   const j = tiersim('sweep', '--grid', gridFile, '--out', out, '--shard', '1/3', '--json');
   assert.equal(j.status, 0, j.stderr);
   assert.deepEqual({ ...JSON.parse(j.stdout), wallSeconds: 0 }, {
-    out, gridCells: 12, shard: '1/3', shardCells: 4, skipped: 4, ran: 0, remaining: 0, workers: 1, wallSeconds: 0, cellsPerSecond: 0,
+    out, gridCells: 12, shard: '1/3', shardCells: 4, skipped: 4, ran: 0, remaining: 0, workers: 1, wallSeconds: 0, cellsPerSecond: 0, threads: [],
   });
 });
 
