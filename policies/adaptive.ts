@@ -567,13 +567,13 @@ export class AdaptiveCache implements LocalCachePolicy {
       const movedLast = this.movedLast;
       this.movedLast = false;
       if (dir !== 0) {
-        this.moves++;
         // Growth of the file region on one-sided evidence, window after window, speeds
         // up: the new files are downloaded in a few windows (a block region fills only
         // at the rate of misses, so shrinking the file region has nothing to hurry).
         const accelerating = dir > 0 && movedLast && this.lastDirection > 0 && up >= this.options.accelerateShare * weighed;
         this.lastStep = accelerating ? Math.min(this.capacity, this.lastStep * this.options.accelerate) : step;
-        this.moveTarget(dir * this.lastStep, now);
+        // A decision that finds the boundary at an end of the cache already moves nothing.
+        if (this.moveTarget(dir * this.lastStep, now)) this.moves++;
         if (this.options.refill) {
           // Refill where this window's block ghost hits alone pass the bar: its lost
           // blocks are being read again now (always so for a move down on one window;
@@ -610,11 +610,13 @@ export class AdaptiveCache implements LocalCachePolicy {
     return Infinity;
   }
 
-  private moveTarget(delta: number, now: number): void {
+  /** Moves the boundary by `delta` within the cache; false when it stays where it is. */
+  private moveTarget(delta: number, now: number): boolean {
     const t = Math.min(this.capacity, Math.max(0, this.fileTarget + delta));
-    if (t === this.fileTarget) return;
+    if (t === this.fileTarget) return false;
     this.fileTarget = t;
     this.gauge('adaptiveFileTargetBytes', now, (c) => c.fileTarget);
+    return true;
   }
 
   // ---------------------------------------------------------------- the file region

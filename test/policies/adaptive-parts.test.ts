@@ -213,6 +213,17 @@ function refusedFile(options: Record<string, unknown>) {
     quiet(lookups: number): void {
       for (let i = 0; i < lookups; i++) read(c, old, foreground(), 0);
     },
+    /**
+     * n misses on a third file push file 1's n least recent blocks out of the block
+     * region; then `again` of them, the newest lost first, miss again: block ghost hits.
+     */
+    rereadLost(n: number, again: number): void {
+      const other = file(3, 4 * MiB);
+      c.onFileRestored(other);
+      for (let b = 0; b < n; b++) missOn(other, b);
+      for (let b = n - 1; b >= n - again; b--) missOn(old, b);
+    },
+    cache: c,
   };
 }
 
@@ -228,6 +239,21 @@ test('growth of the file region on one-sided evidence, window after window, spee
   };
   assert.deepEqual(targets(1), [256, 512, 768, 1024, 1280], 'one step per window');
   assert.deepEqual(targets(2), [256, 768, 1792, 2048, 2560], 'doubling, and after the quiet window one step again');
+});
+
+test('a decision for blocks with the boundary already at 0 is not a move', () => {
+  // The boundary starts at 0; 8 block ghost hits make two windows that each argue for
+  // blocks (4 hits, nothing against), and there is nowhere to go.
+  const r = refusedFile({ decisionEvidence: 4, decisionLookups: 1e6, minEvidence: 1, hysteresis: 0, significance: 0, ghostSample: 1 });
+  r.rereadLost(64, 8);
+  const m = r.cache.metrics();
+  assert.equal(m.blockGhostHitCredited, 8, 'two windows of evidence for blocks');
+  assert.equal(m.fileTargetBytes, 0);
+  assert.equal(m.boundaryMoves, 0);
+  // A window of file ghost hits moves it (on the last three windows summed: a reversal
+  // of the two decisions for blocks): one move.
+  assert.equal(r.window(12), 256);
+  assert.equal(r.cache.metrics().boundaryMoves, 1);
 });
 
 test('a move needs evidence beyond chance: n one-sided hits move the boundary only when n > significance²', () => {
