@@ -28,13 +28,13 @@ const built = new Map<string, URL | undefined>();
  * The bundle of `entry` (a .ts file), built or found in the cache; undefined when it
  * cannot be had, and then again for the rest of this process.
  */
-export function workerBundle(entry: URL): URL | undefined {
+export function workerBundle(entry: URL, cacheDir?: string): URL | undefined {
   if (process.env.TIERSIM_WORKER_BUNDLE === '0') return undefined;
-  const key = entry.href;
+  const key = `${entry.href}\n${cacheDir ?? ''}`;
   if (!built.has(key)) {
     let url: URL | undefined;
     try {
-      url = buildWorkerBundle(fileURLToPath(entry));
+      url = buildWorkerBundle(fileURLToPath(entry), cacheDir);
     } catch {
       url = undefined;
     }
@@ -43,10 +43,12 @@ export function workerBundle(entry: URL): URL | undefined {
   return built.get(key);
 }
 
-/** The bundle of the .ts file at `entryPath`, from the cache or built now; throws when it cannot be built. */
-export function buildWorkerBundle(entryPath: string): URL {
+/**
+ * The bundle of the .ts file at `entryPath`, from the cache folder or built now; throws
+ * when it cannot be built.
+ */
+export function buildWorkerBundle(entryPath: string, cacheDir = defaultCacheDir()): URL {
   const esbuild = require('esbuild') as typeof import('esbuild');
-  const cacheDir = join(dirname(dirname(require.resolve('esbuild/package.json'))), '.cache', 'tiersim');
   const id = createHash('sha256').update(`${entryPath}\n${esbuild.version}\n${process.version}`).digest('hex').slice(0, 16);
   const out = join(cacheDir, `worker-${id}.mjs`);
   const manifestPath = join(cacheDir, `worker-${id}.json`);
@@ -80,6 +82,11 @@ export function buildWorkerBundle(entryPath: string): URL {
   // bundle serves this process, and the next one builds again.
   if (manifest.every(([, , mtimeMs]) => mtimeMs < buildStarted - 1000)) writeFileAtomic(manifestPath, JSON.stringify(manifest));
   return pathToFileURL(out);
+}
+
+/** node_modules/.cache/tiersim, in the node_modules that holds esbuild. */
+function defaultCacheDir(): string {
+  return join(dirname(dirname(require.resolve('esbuild/package.json'))), '.cache', 'tiersim');
 }
 
 function unchanged(manifest: Manifest): boolean {

@@ -15,6 +15,7 @@ import { buildWorkerBundle, workerBundle } from '../../scripts/lib/worker-bundle
 const cache = fileURLToPath(new URL('../../node_modules/.cache/', import.meta.url));
 mkdirSync(cache, { recursive: true });
 const dir = mkdtempSync(join(cache, 'tiersim-bundle-test-'));
+const out = join(dir, 'bundles');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Writes a module; `old` dates it an hour back, as a file not being edited. */
@@ -48,7 +49,7 @@ const entryText = (answer: number) => [
 test('a bundle runs the entry and its imports, names .ts lines in errors, and is rebuilt when a source changes', async () => {
   source('helper.ts', 'export const twice = (x: number): number => 2 * x;\n');
   const entry = source('entry.ts', entryText(21));
-  const first = buildWorkerBundle(entry);
+  const first = buildWorkerBundle(entry, out);
   const got = await run(first) as { n: number; stack: string };
   assert.equal(got.n, 42);
   assert.match(got.stack, /entry\.ts:5:/, 'the error points into entry.ts, line 5');
@@ -56,30 +57,30 @@ test('a bundle runs the entry and its imports, names .ts lines in errors, and is
   // Nothing changed: the same file, not written again.
   const written = statSync(fileURLToPath(first)).mtimeMs;
   await new Promise((r) => setTimeout(r, 20));
-  assert.equal(buildWorkerBundle(entry).href, first.href);
+  assert.equal(buildWorkerBundle(entry, out).href, first.href);
   assert.equal(statSync(fileURLToPath(first)).mtimeMs, written);
 
   // An imported file changes: rebuilt, and the new code runs.
   source('helper.ts', 'export const twice = (x: number): number => 3 * x;\n');
-  assert.equal((await run(buildWorkerBundle(entry)) as { n: number }).n, 63);
+  assert.equal((await run(buildWorkerBundle(entry, out)) as { n: number }).n, 63);
 });
 
 test('a source modified within the last second is not trusted: the next call builds again', async () => {
   source('helper.ts', 'export const twice = (x: number): number => 2 * x;\n');
   const entry = source('fresh.ts', entryText(5), false);
-  const first = buildWorkerBundle(entry);
+  const first = buildWorkerBundle(entry, out);
   const written = statSync(fileURLToPath(first)).mtimeMs;
   await new Promise((r) => setTimeout(r, 20));
-  buildWorkerBundle(entry);
+  buildWorkerBundle(entry, out);
   assert.ok(statSync(fileURLToPath(first)).mtimeMs > written, 'rebuilt');
   assert.equal((await run(first) as { n: number }).n, 10);
 });
 
 test('an entry esbuild cannot build gives no bundle, and the caller keeps its own entry', () => {
   const broken = source('broken.ts', 'export const x = ;\n');
-  assert.throws(() => buildWorkerBundle(broken));
-  assert.equal(workerBundle(pathToFileURL(broken)), undefined);
-  assert.equal(workerBundle(pathToFileURL(join(dir, 'missing.ts'))), undefined);
+  assert.throws(() => buildWorkerBundle(broken, out));
+  assert.equal(workerBundle(pathToFileURL(broken), out), undefined);
+  assert.equal(workerBundle(pathToFileURL(join(dir, 'missing.ts')), out), undefined);
 });
 
 test('TIERSIM_WORKER_BUNDLE=0 keeps the tsx entry', () => {
@@ -87,9 +88,9 @@ test('TIERSIM_WORKER_BUNDLE=0 keeps the tsx entry', () => {
   const entry = pathToFileURL(source('off.ts', entryText(1)));
   process.env.TIERSIM_WORKER_BUNDLE = '0';
   try {
-    assert.equal(workerBundle(entry), undefined);
+    assert.equal(workerBundle(entry, out), undefined);
   } finally {
     delete process.env.TIERSIM_WORKER_BUNDLE;
   }
-  assert.ok(workerBundle(entry) instanceof URL);
+  assert.ok(workerBundle(entry, out) instanceof URL);
 });
