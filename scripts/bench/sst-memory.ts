@@ -20,7 +20,7 @@ export function measureSstMemory(keys: number, valueBytes = 1000): SstMemoryFigu
   builder.reset();
   for (let k = 0; k < keys; k++) {
     builder.add(k * 7, k + 1, 1, valueBytes, k >>> 0);
-    if (builder.estimatedFileSize >= options.targetFileSize) {
+    if (builder.reachedSize(options.targetFileSize)) {
       metadata += builder.finish(fileNumber++).bytesOfMetadata();
       files++;
     }

@@ -59,7 +59,7 @@ export function mergeRuns(runs: readonly SortedRun[], options: StoreOptions, bot
     if (type === DELETE && bottommost) continue;
     builder.add(key, acc.seq, type, acc.size, acc.token);
     entriesOut++;
-    if (builder.estimatedFileSize >= options.targetFileSize) outputs.push(builder.finish(newFileNumber()));
+    if (builder.reachedSize(options.targetFileSize)) outputs.push(builder.finish(newFileNumber()));
   }
   if (builder.entryCount > 0) outputs.push(builder.finish(newFileNumber()));
   return { outputs, entriesIn, entriesOut };
@@ -176,7 +176,7 @@ export function mergeFileRuns(runs: readonly (readonly SstFile[])[], options: St
     if (type === DELETE && bottommost) continue;
     builder.add(key, acc.seq, type, acc.size, acc.token);
     entriesOut++;
-    if (builder.estimatedFileSize >= options.targetFileSize) outputs.push(builder.finish(newFileNumber()));
+    if (builder.reachedSize(options.targetFileSize)) outputs.push(builder.finish(newFileNumber()));
   }
   if (builder.entryCount > 0) outputs.push(builder.finish(newFileNumber()));
   return { outputs, entriesIn, entriesOut };

@@ -373,10 +373,15 @@ export class SstBuilder {
   get entryCount(): number { return this.n; }
   /** Bytes of data blocks so far, the open block included. */
   get dataBytes(): number { return this.data; }
-  /** The file's size were it finished now (data plus metadata estimate), to cut at targetFileSize. */
-  get estimatedFileSize(): number {
+  /**
+   * Whether the file, were it finished now (data plus a metadata estimate), would be at
+   * least `bytes`: where flush and compaction cut their output at targetFileSize. A
+   * boolean, not the size: asked after every entry, a fractional size returned from a
+   * call that is not inlined is a heap allocation each time.
+   */
+  reachedSize(bytes: number): boolean {
     const o = this.options;
-    return this.data + (this.n * o.bloomBitsPerKey) / 8 + (this.blocks + 1) * (o.keyBytes + HANDLE_BYTES) + FOOTER_BYTES;
+    return this.data + (this.n * o.bloomBitsPerKey) / 8 + (this.blocks + 1) * (o.keyBytes + HANDLE_BYTES) + FOOTER_BYTES >= bytes;
   }
 
   reset(): void {
