@@ -11,8 +11,8 @@ function busyShare(s: SweepSpeed): number {
 
 /**
  * Where the two threads' time outside cells went: the worker thread's start-up
- * (loading the simulator) before its first cell, its first cell's extra time (code not
- * yet optimized, memory not yet mapped), and the first thread to finish waiting for the last.
+ * (loading the simulator) before its first cell, its first cell's extra time (a new
+ * thread's code is not yet optimized), and the first thread to finish waiting for the last.
  */
 function threadLines(s: SweepSpeed): Figure[] {
   const worker = s.threads[1];

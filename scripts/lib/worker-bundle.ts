@@ -1,9 +1,9 @@
 /**
  * A worker thread's TypeScript entry as one ES module, so that the thread starts in a
- * tenth of the time. Through tsx a worker thread takes about 0.4 s to load the
- * simulator (a loader-hook round trip per module, on a machine whose other core is
- * already simulating); the same code bundled by esbuild, packages included, loads in
- * under 0.1 s. The bundle (with its source map, so a cell's error still names the
+ * fraction of the time. Through tsx a worker thread took 0.36 s to load the simulator
+ * in an idle process and 0.43–0.51 s in a sweep whose main thread was simulating; the
+ * same code bundled by esbuild, packages included, imports in about 0.05 s, and a
+ * sweep's worker began its first cell after 0.11–0.13 s. The bundle (with its source map, so a cell's error still names the
  * .ts lines) is cached in node_modules/.cache/tiersim and rebuilt when any file it
  * was built from changes size or modification time, or esbuild or Node changes.
  * Where esbuild, the cache folder or the build fails, or TIERSIM_WORKER_BUNDLE=0, the
