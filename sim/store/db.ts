@@ -54,17 +54,19 @@ export interface DbOptionsInput extends Partial<StoreOptions> {
   remoteCompaction?: boolean;
 }
 
-function defined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
 export function dbOptions(o: DbOptionsInput = {}): DbOptions {
-  const {
-    maxWriteBuffers = 2, l0StopWritesTrigger = 36, l0CompactionTrigger, compactionThreads = 1,
-    compactionReadahead = 2 * 2 ** 20, remoteCompaction = false, ...store
-  } = o;
-  const base = storeOptions(defined({ ...store, l0FileTrigger: l0CompactionTrigger ?? store.l0FileTrigger }));
-  return { ...base, maxWriteBuffers, l0StopWritesTrigger, compactionThreads, compactionReadahead, remoteCompaction };
+  const s = storeOptions({ ...o, l0FileTrigger: o.l0CompactionTrigger ?? o.l0FileTrigger });
+  // One literal with every field, for a shape that is the same in every run (see storeOptions).
+  return {
+    keyBytes: s.keyBytes, blockSize: s.blockSize, metadataBlockSize: s.metadataBlockSize, bloomBitsPerKey: s.bloomBitsPerKey,
+    writeBufferSize: s.writeBufferSize, targetFileSize: s.targetFileSize, l0FileTrigger: s.l0FileTrigger,
+    levelBase: s.levelBase, levelMultiplier: s.levelMultiplier, numLevels: s.numLevels,
+    maxWriteBuffers: o.maxWriteBuffers ?? 2,
+    l0StopWritesTrigger: o.l0StopWritesTrigger ?? 36,
+    compactionThreads: o.compactionThreads ?? 1,
+    compactionReadahead: o.compactionReadahead ?? 2 * 2 ** 20,
+    remoteCompaction: o.remoteCompaction ?? false,
+  };
 }
 
 export class DbStats {

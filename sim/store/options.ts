@@ -40,7 +40,21 @@ export const DEFAULT_STORE_OPTIONS: Readonly<StoreOptions> = Object.freeze({
 
 /** The defaults with `overrides` applied; rejects shapes the structures cannot hold. */
 export function storeOptions(overrides: Partial<StoreOptions> = {}): StoreOptions {
-  const o: StoreOptions = { ...DEFAULT_STORE_OPTIONS, ...overrides };
+  const d = DEFAULT_STORE_OPTIONS;
+  // Every field named in one literal: the object's shape (V8's hidden class) is then the
+  // same in every run of a process, so code optimized for one store serves the next.
+  const o: StoreOptions = {
+    keyBytes: overrides.keyBytes ?? d.keyBytes,
+    blockSize: overrides.blockSize ?? d.blockSize,
+    metadataBlockSize: overrides.metadataBlockSize ?? d.metadataBlockSize,
+    bloomBitsPerKey: overrides.bloomBitsPerKey ?? d.bloomBitsPerKey,
+    writeBufferSize: overrides.writeBufferSize ?? d.writeBufferSize,
+    targetFileSize: overrides.targetFileSize ?? d.targetFileSize,
+    l0FileTrigger: overrides.l0FileTrigger ?? d.l0FileTrigger,
+    levelBase: overrides.levelBase ?? d.levelBase,
+    levelMultiplier: overrides.levelMultiplier ?? d.levelMultiplier,
+    numLevels: overrides.numLevels ?? d.numLevels,
+  };
   const positive: (keyof StoreOptions)[] = ['keyBytes', 'blockSize', 'metadataBlockSize', 'writeBufferSize',
     'targetFileSize', 'l0FileTrigger', 'levelBase'];
   for (const name of positive) {
