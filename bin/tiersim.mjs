@@ -10,8 +10,9 @@ import { register } from 'tsx/esm/api';
  * transparent huge pages only when told to (glibc 2.35+: glibc.malloc.hugetlb=1);
  * on kernels that give them only on request, a large store's lookups then miss the
  * TLB far less (README: "Huge pages"). The setting is read when the process starts,
- * so tiersim runs itself once more with it. A GLIBC_TUNABLES that already names
- * glibc.malloc.hugetlb (=0 to turn it off) is left as it is.
+ * so tiersim runs itself once more with it (as it does for its V8 flags, below). A
+ * GLIBC_TUNABLES that already names glibc.malloc.hugetlb (=0 to turn it off) is left
+ * as it is.
  */
 function wantsHugePages() {
   const tunables = process.env.GLIBC_TUNABLES ?? '';
@@ -25,12 +26,32 @@ function wantsHugePages() {
   }
 }
 
-/** Runs tiersim again with huge pages; resolves false when that process cannot start. */
-function runWithHugePages() {
-  const tunables = [process.env.GLIBC_TUNABLES, 'glibc.malloc.hugetlb=1'].filter(Boolean).join(':');
-  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+/**
+ * V8 flags tiersim runs with, unless given otherwise. `--initial-old-space-size`: V8
+ * sizes the old generation of a new heap from what is live in it, and a simulation's
+ * heap holds tens of MB while it allocates hundreds of MB a second, so by default V8
+ * began a marking cycle whenever what was left below that small limit was less than
+ * the young generation (about ten cycles a second in a Nexmark cell), and its helper
+ * threads' marking took CPU beside the simulating thread — time a second busy thread
+ * (a two-worker sweep) pays for. From 128 MB on, marking starts for the typed arrays'
+ * memory instead (README: "Sweep speed"). Worker threads share the process's flags.
+ */
+const V8_FLAGS = ['--initial-old-space-size=128'];
+
+function missingV8Flags() {
+  return V8_FLAGS.filter((flag) => !process.execArgv.some((a) => a.startsWith(flag.split('=')[0])));
+}
+
+/**
+ * Runs tiersim again with huge pages (when `hugePages`) and its V8 flags; resolves
+ * false when that process cannot start.
+ */
+function runAgain(hugePages) {
+  const env = { ...process.env, TIERSIM_LAUNCHER_PID: String(process.pid) };
+  if (hugePages) env.GLIBC_TUNABLES = [process.env.GLIBC_TUNABLES, 'glibc.malloc.hugetlb=1'].filter(Boolean).join(':');
+  const child = spawn(process.execPath, [...missingV8Flags(), ...process.execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit',
-    env: { ...process.env, GLIBC_TUNABLES: tunables, TIERSIM_LAUNCHER_PID: String(process.pid) },
+    env,
   });
   // A signal sent to this process alone (not its group) reaches the one doing the work.
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -63,8 +84,9 @@ function followLauncher() {
 }
 
 followLauncher();
-// Without a second process (it could not start), tiersim runs here, without huge pages.
-if (!(wantsHugePages() && (await runWithHugePages()))) {
+// Without a second process (not needed, or it could not start), tiersim runs here.
+const hugePages = wantsHugePages();
+if (!((hugePages || missingV8Flags().length > 0) && (await runAgain(hugePages)))) {
   register();
   const { main } = await import('../scripts/cli.ts');
   process.exitCode = await main(process.argv.slice(2));
