@@ -212,10 +212,11 @@ test('a sweep killed mid-way and re-run completes without repeating or losing ce
   const gridFile = join(dir, 'grid.yaml');
   writeFileSync(gridFile, toYaml({ ...grid, base: { ...tinyBase, workloadParams: { keys: 20000, valueBytes: 200 }, ops: 40000 }, placements: ['disaggregated'], policies: ['file', 'block'] }));
   const out = join(dir, 'out');
-  // One process (no launcher running a second one with huge pages), so that the kill
-  // stops the sweep at once (launcher.test.ts: the second process follows the first).
+  // One process (no launcher running a second one with huge pages or its V8 flag), so
+  // that the kill stops the sweep at once (launcher.test.ts: the second process follows
+  // the first).
   const env = { ...process.env, GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' };
-  const child = spawn(process.execPath, ['bin/tiersim.mjs', 'sweep', '--grid', gridFile, '--out', out, '--workers', '1'], { stdio: 'ignore', env });
+  const child = spawn(process.execPath, ['--initial-old-space-size=128', 'bin/tiersim.mjs', 'sweep', '--grid', gridFile, '--out', out, '--workers', '1'], { stdio: 'ignore', env });
   const exited = new Promise((resolve) => child.on('exit', resolve));
   const done = () => (existsSync(join(out, 'cells')) ? readdirSync(join(out, 'cells')).filter((n) => !n.startsWith('.')) : []);
   const deadline = Date.now() + 30_000;
