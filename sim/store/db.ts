@@ -167,6 +167,8 @@ export class Db implements StateStore {
   private mem: Memtable;
   /** Immutable memtables waiting for flush, oldest first. */
   private imm: Memtable[] = [];
+  /** A flushed memtable, emptied, for the next switch (nothing else holds a flushed memtable). */
+  private spareMem: Memtable | undefined;
   private seq: number;
   private memBytes = 0;
   private readonly flushWake: WaitQueue;
@@ -294,8 +296,9 @@ export class Db implements StateStore {
   private switchMemtable(): void {
     if (this.mem.entryCount === 0) return;
     this.imm.push(this.mem);
-    // Sized like the last one, so its tables need not grow entry by entry.
-    this.mem = new Memtable(this.options.keyBytes, this.mem.entryCount);
+    // A flushed one, or a new one sized like the last, so its tables need not grow entry by entry.
+    this.mem = this.spareMem ?? new Memtable(this.options.keyBytes, this.mem.entryCount);
+    this.spareMem = undefined;
     this.flushWake.notify();
   }
 
@@ -323,6 +326,11 @@ export class Db implements StateStore {
       }
       this.imm.shift();
       this.memBytes -= mem.byteSize;
+      // Gets and scans read memtables without waiting, so once flushed this one is free.
+      if (!this.spareMem) {
+        mem.reset();
+        this.spareMem = mem;
+      }
       this.env.fs.memory.setReserved(this.memBytes);
       this.env.timeline.add('flushes', this.env.scheduler.now);
       this.flushWaiters.notifyAll();

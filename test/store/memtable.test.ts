@@ -107,3 +107,57 @@ test('sorted run and snapshots follow key order through every tail path', () => 
   assert.equal(run.lowerBound(keys[10]!), 10);
   assert.equal(run.lowerBound(keys[10]! + 0.5), 11);
 });
+
+test('a reset memtable holds only what is written after it, as a new one would', () => {
+  const rnd = mulberry32(11);
+  const m = new Memtable(16, 16);
+  const out = new EntryOut();
+  let seq = 0;
+  // Enough first-life keys to grow the tables and leave sorted and tail state behind.
+  const before: number[] = [];
+  for (let i = 0; i < 6000; i++) {
+    const key = Math.floor(rnd() * 2 ** 40);
+    before.push(key);
+    m.add(key, ++seq, PUT, 10, i);
+  }
+  m.snapshot(); // sorts
+  m.add(before[0]!, ++seq, DELETE, 0, 0);
+  for (let i = 0; i < 10; i++) m.add(Math.floor(rnd() * 2 ** 40), ++seq, PUT, 10, i);
+  m.scanRuns(); // a sorted tail of new keys
+  m.reset();
+  assert.equal(m.entryCount, 0);
+  assert.equal(m.writeCount, 0);
+  assert.equal(m.byteSize, 0);
+  assert.equal(m.maxSeq, -1);
+  assert.deepEqual([...m.snapshot().keys], []);
+
+  // Second life: a model of the resolved entry per key.
+  const model = new Map<number, { seq: number; type: number; size: number; token: number }>();
+  let bytes = 0;
+  seq = 0;
+  for (let i = 0; i < 3000; i++) {
+    const key = rnd() < 0.3 ? before[Math.floor(rnd() * before.length)]! : Math.floor(rnd() * 2 ** 40);
+    const type = rnd() < 0.1 ? DELETE : PUT;
+    const size = type === DELETE ? 0 : 1 + Math.floor(rnd() * 100);
+    const token = type === DELETE ? 0 : Math.floor(rnd() * 2 ** 32);
+    m.add(key, ++seq, type, size, token);
+    model.set(key, { seq, type, size, token });
+    bytes += encodedSize(16, size);
+  }
+  assert.equal(m.entryCount, model.size);
+  assert.equal(m.writeCount, 3000);
+  assert.equal(m.byteSize, bytes);
+  assert.equal(m.maxSeq, seq);
+  for (const key of before) {
+    const want = model.get(key);
+    assert.equal(m.get(key, out), want !== undefined);
+    if (want) assert.deepEqual({ ...out }, want);
+  }
+  for (const [key, want] of model) {
+    assert.ok(m.get(key, out));
+    assert.deepEqual({ ...out }, want);
+  }
+  assert.deepEqual([...m.snapshot().keys], [...model.keys()].sort((a, b) => a - b));
+  const [sorted, newer] = m.scanRuns();
+  assert.equal(sorted.length + newer.length, model.size);
+});
