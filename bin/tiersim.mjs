@@ -34,7 +34,7 @@ function wantsHugePages() {
  * the young generation (about ten cycles a second in a Nexmark cell), and its helper
  * threads' marking took CPU beside the simulating thread — time a second busy thread
  * (a two-worker sweep) pays for. From 128 MB on, marking starts for the typed arrays'
- * memory instead (README: "Sweep speed"). Worker threads share the process's flags.
+ * memory instead (README: "V8's heap"). Worker threads share the process's flags.
  */
 const V8_FLAGS = ['--initial-old-space-size=128'];
 
