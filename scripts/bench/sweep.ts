@@ -26,6 +26,17 @@ function threadLines(s: SweepSpeed): Figure[] {
 }
 
 /**
+ * What V8's own threads (garbage collection, optimizing compilation) used beside the
+ * cells on one thread, where they run on the idle core; on two threads they take from
+ * the cells (README: "V8's heap"). Linux only.
+ */
+function helperLines(one: SweepSpeed): Figure[] {
+  if (one.mainThreadCpuSeconds === undefined || !(one.mainThreadCpuSeconds > 0)) return [];
+  const helpers = one.cpuSeconds - one.mainThreadCpuSeconds;
+  return [info('  V8\'s other threads\' CPU beside the cells, 1 worker', 100 * helpers / one.mainThreadCpuSeconds, '% of main', 1)];
+}
+
+/**
  * Cells per wall second of scripts/grids/bench.yaml (24 cells of about a second) on 1
  * and 2 threads, the better of two rounds each; the CPU and the cells' own time on two
  * threads over one, and how busy the two threads were with cells (the speed-up is about
@@ -44,6 +55,7 @@ export const sweepSection: BenchSection = {
       info('  CPU seconds of the sweep, 2 workers over 1', two.cpuSeconds / one.cpuSeconds, 'x', 3),
       info('  the cells\' own seconds, 2 workers over 1', two.cellSeconds / one.cellSeconds, 'x', 3),
       info('  share of the 2 threads\' time spent in cells', 100 * busyShare(two), '%', 1),
+      ...helperLines(one),
       ...threadLines(two),
       info('  host: random access over 16 MiB, two threads at once over one alone', await memoryContention(16 * MiB), 'x', 3),
       info('  host: random access over 1 MiB, two threads at once over one alone', await memoryContention(1 * MiB), 'x', 3),

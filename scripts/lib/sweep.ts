@@ -327,7 +327,21 @@ export interface SweepSpeed {
   cpuSeconds: number;
   /** The cells' own wall seconds (`wallSeconds` of each summary, to the millisecond), summed. */
   cellSeconds: number;
+  /** CPU seconds of this process's main thread while the sweep ran (Linux; undefined elsewhere). */
+  mainThreadCpuSeconds: number | undefined;
   threads: SweepThread[];
+}
+
+/** CPU seconds the main thread has used, from /proc (Linux; undefined elsewhere). */
+function mainThreadCpuSeconds(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, in clock ticks (USER_HZ, 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -344,9 +358,11 @@ export async function sweepSpeed(grid: SweepOptions['grid'], workerCounts: numbe
       try {
         let cellSeconds = 0;
         const cpu = process.cpuUsage();
+        const main = mainThreadCpuSeconds();
         const r = await runSweep({ grid, out, workers, onCell: (c) => { cellSeconds += c.summary.wallSeconds as number; } });
         const used = process.cpuUsage(cpu);
-        const speed = { workers: r.workers, cells: r.ran.length, wallSeconds: r.wallSeconds, cellsPerSecond: r.cellsPerSecond, cpuSeconds: (used.user + used.system) / 1e6, cellSeconds, threads: r.threads };
+        const mainUsed = main === undefined ? undefined : mainThreadCpuSeconds()! - main;
+        const speed = { workers: r.workers, cells: r.ran.length, wallSeconds: r.wallSeconds, cellsPerSecond: r.cellsPerSecond, cpuSeconds: (used.user + used.system) / 1e6, cellSeconds, mainThreadCpuSeconds: mainUsed, threads: r.threads };
         const prev = best.get(workers);
         if (!prev || speed.cellsPerSecond > prev.cellsPerSecond) best.set(workers, speed);
       } finally {

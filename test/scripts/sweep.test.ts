@@ -204,6 +204,13 @@ test('sweepSpeed: every cell once per round, and the cells\' own time fits in th
     assert.ok(s.cellSeconds > 0 && s.cellSeconds <= threadSeconds + s.cells * 0.0005, `${s.workers}: ${s.cellSeconds} s of cells in ${threadSeconds} thread-seconds`);
     assert.ok(s.cpuSeconds > 0);
   }
+  // The main thread's own CPU (Linux): part of the process's, and on one worker it ran the cells.
+  const one = speeds[0]!;
+  if (process.platform === 'linux') {
+    assert.ok(one.mainThreadCpuSeconds !== undefined);
+    assert.ok(one.mainThreadCpuSeconds <= one.cpuSeconds + 0.02, `${one.mainThreadCpuSeconds} of ${one.cpuSeconds}`);
+    assert.ok(one.mainThreadCpuSeconds >= 0.5 * one.cellSeconds, `${one.mainThreadCpuSeconds} s of CPU for ${one.cellSeconds} s of cells`);
+  }
 });
 
 test('a sweep killed mid-way and re-run completes without repeating or losing cells', async () => {
