@@ -12,6 +12,7 @@ import { simulate } from '../lib/simulate.ts';
 import { blockCacheCapacity } from '../lib/slot.ts';
 import { ycsbParams } from '../../workloads/ycsb.ts';
 import { runDbBench, type DbBenchStore } from './db-bench.ts';
+import { memoryLatencyNs } from './host-memory.ts';
 import { atLeast, info, type BenchSection, type Figure } from './figure.ts';
 
 export interface StoreSpeed {
@@ -112,6 +113,8 @@ export const storeSection: BenchSection = {
       figures.push(info('  ops per CPU s (all threads of the process)', r.opsPerCpuSecond, 'ops/s', 0));
       figures.push(info(`  load of the ${millions(keys)} keys before it`, r.loadCpuSeconds, 'CPU s', 1));
     }
+    // The host's memory latency decides these figures: say what it was.
+    figures.push(info('  host: one dependent read over 256 MiB (memory latency)', memoryLatencyNs(256 * 2 ** 20), 'ns', 1));
     if (peerDbBench) figures.push(...dbBenchFigures(peerDbBench, keys, ops));
     return figures;
   },
