@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { halfPeaks } from '../../scripts/bench/long-run.ts';
+import { fullGc, halfPeaks } from '../../scripts/bench/long-run.ts';
 
 const series = (n: number, f: (x: number) => number) => {
   const x = Array.from({ length: n + 1 }, (_, i) => i / n);
@@ -26,4 +26,17 @@ test('a leak shows as the second half peaking above the first', () => {
 
 test('the sample at exactly half the run belongs to the first half', () => {
   assert.deepEqual(halfPeaks([0, 0.5, 1], [1, 9, 2]), [9, 2]);
+});
+
+test('the full collection the live samples take frees a buffer nothing holds', () => {
+  const gc = fullGc();
+  gc();
+  const before = process.memoryUsage().arrayBuffers;
+  let buffer: Float64Array | undefined = new Float64Array(8 * 2 ** 20); // 64 MiB
+  buffer[1] = 1;
+  assert.ok(process.memoryUsage().arrayBuffers >= before + 60 * 2 ** 20, 'allocated');
+  buffer = undefined;
+  gc();
+  assert.ok(process.memoryUsage().arrayBuffers < before + 4 * 2 ** 20, 'freed by the collection');
+  assert.equal(buffer, undefined);
 });
