@@ -13,6 +13,7 @@ interface Args {
   config?: string;
   workload?: string;
   param?: string[];
+  'policy-option'?: string[];
   keys?: number;
   'write-ratio'?: number;
   'value-bytes'?: number;
@@ -43,10 +44,10 @@ interface Args {
   json?: boolean;
 }
 
-/** A `--param k=v` value: numbers and booleans become numbers and booleans. */
-function parseParam(text: string): [string, unknown] {
+/** A `--param k=v` (or `--policy-option k=v`) value: numbers and booleans become numbers and booleans. */
+function parseParam(text: string, flag = '--param'): [string, unknown] {
   const eq = text.indexOf('=');
-  if (eq <= 0) throw new InputError(`--param: '${text}' is not key=value`);
+  if (eq <= 0) throw new InputError(`${flag}: '${text}' is not key=value`);
   const key = text.slice(0, eq);
   const raw = text.slice(eq + 1);
   if (raw === 'true' || raw === 'false') return [key, raw === 'true'];
@@ -90,6 +91,14 @@ export function configFromArgs(args: Args): Record<string, unknown> {
     params[k] = v;
   }
   c.workloadParams = params;
+  if (args['policy-option'] !== undefined) {
+    const options: Record<string, unknown> = { ...(c.policyOptions as Record<string, unknown> ?? {}) };
+    for (const p of args['policy-option']) {
+      const [k, v] = parseParam(p, '--policy-option');
+      options[k] = v;
+    }
+    c.policyOptions = options;
+  }
   return c;
 }
 
@@ -112,6 +121,7 @@ export const runCommand: CommandModule<object, Args> = {
     .option('disk', { type: 'string', describe: 'local disk preset or device file' })
     .option('disk-size', { type: 'string', describe: 'local disk size' })
     .option('policy', { type: 'string', describe: 'local-disk cache policy' })
+    .option('policy-option', { type: 'string', array: true, describe: 'policy option key=value (repeatable), e.g. refill=false' })
     .option('cache-size', { type: 'string', describe: 'local-disk cache size' })
     .option('managed-memory', { type: 'string', describe: 'Flink managed memory (block cache + write buffers)' })
     .option('remote-compaction', { type: 'boolean', describe: 'compaction off the task (FLIP-430)' })

@@ -12,6 +12,7 @@ import { BlockGhost, FileGhost } from '../../policies/adaptive-ghosts.ts';
 import { LostBlocks } from '../../policies/adaptive-lost.ts';
 import { AdaptiveCache, parseAdaptiveCacheOptions } from '../../policies/adaptive.ts';
 import { KiB, MiB, file, foreground, makeWorld, read } from './context.ts';
+import { Process, type Sim } from '../../sim/process.ts';
 
 test('block region: least recently used first out, a hit refreshes, sizes add up', () => {
   const r = new BlockRegion();
@@ -157,6 +158,55 @@ test('a downloaded file takes over its blocks: one read before the promotion sur
   };
   assert.deepEqual(kept(true), [5, 7], 'the block read before the download and the one read from the copy stay');
   assert.deepEqual(kept(false), [7], 'without inheritBlocks only the copy\'s own reads count');
+});
+
+test('readWhileLoading: a download serves the blocks it has already written: a read halfway through a 1 MiB file is local before the middle, remote after it', () => {
+  // The world's DFS streams 1 MiB in 1 s after 1 ms. D is promoted at time 0 (as in the
+  // test above); at 0.5 s about half of it is on local disk.
+  const w = makeWorld();
+  const c = w.attach(new AdaptiveCache(w.ctx, parseAdaptiveCacheOptions({
+    sizeLimit: '3MiB', reserve: 0, initialFileShare: 1 / 3, adapt: false, readWhileLoading: true,
+  })));
+  const d = file(4);
+  c.onFileRestored(d);
+  assert.equal(read(c, d, foreground(), 5), false);
+  c.afterRemoteRead(d, d.fileNumber * 2 ** 21 + 5, 5 * 4 * KiB, 4 * KiB, foreground());
+  assert.equal(read(c, d, foreground(), 5), true);
+  assert.equal(read(c, d, foreground(), 6), false, 'the second miss promotes D');
+  const seen: Record<string, boolean | string> = {};
+  new Process(w.scheduler, (function* probe(): Sim<void> {
+    yield 500_000;
+    seen.early = read(c, d, foreground(), 25); // bytes 100–104 KiB: arrived at about 0.1 s
+    seen.late = read(c, d, foreground(), 225); // bytes 900–904 KiB: arrive at about 0.88 s
+    seen.status = c.fileState(4)!.status;
+  })()).start();
+  const dfsReads = w.dfs.stats.reads;
+  w.scheduler.run();
+  assert.deepEqual(seen, { early: true, late: false, status: 'loading' });
+  assert.equal(w.dfs.stats.reads, dfsReads + 1, 'one DFS read: the download');
+  assert.equal(c.fileState(4)!.status, 'loaded');
+  assert.equal(c.metrics().fileHit, 1, 'the early read counted as a hit on the file region');
+});
+
+test('without readWhileLoading (the default) a file being downloaded serves nothing until its last byte', () => {
+  const w = makeWorld();
+  const c = w.attach(new AdaptiveCache(w.ctx, parseAdaptiveCacheOptions({
+    sizeLimit: '3MiB', reserve: 0, initialFileShare: 1 / 3, adapt: false,
+  })));
+  const d = file(4);
+  c.onFileRestored(d);
+  assert.equal(read(c, d, foreground(), 5), false);
+  c.afterRemoteRead(d, d.fileNumber * 2 ** 21 + 5, 5 * 4 * KiB, 4 * KiB, foreground());
+  read(c, d, foreground(), 5);
+  assert.equal(read(c, d, foreground(), 6), false, 'the second miss promotes D');
+  let early: boolean | undefined;
+  new Process(w.scheduler, (function* probe(): Sim<void> {
+    yield 900_000;
+    early = read(c, d, foreground(), 1);
+  })()).start();
+  w.scheduler.run();
+  assert.equal(early, false);
+  assert.equal(read(c, d, foreground(), 1), true, 'from the loaded copy');
 });
 
 test('a file ghost hit counts for the boundary only if the file region, grown to hold the file, still fits the cache', () => {

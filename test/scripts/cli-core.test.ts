@@ -88,3 +88,14 @@ test('calibrate: a non-numeric row names file and line, exit 2, no output file',
   assert.match(r.stderr, /bad\.csv line 4: column 'latency_us' value 'fast' is not a number/);
   assert.equal(existsSync(out), false);
 });
+
+test('run --policy-option sets the policy\'s options over the config\'s, typed like --param', async () => {
+  const { configFromArgs } = await import('../../scripts/commands/run.ts');
+  const c = configFromArgs({ policy: 'adaptive', 'policy-option': ['refill=false', 'refillStreams=8', 'margin=1MiB'] } as never);
+  assert.deepEqual(c.policyOptions, { refill: false, refillStreams: 8, margin: '1MiB' });
+  assert.throws(() => configFromArgs({ 'policy-option': ['refill'] } as never), /--policy-option: 'refill' is not key=value/);
+  // An unknown option is the policy's to refuse.
+  const r = tiersim('run', '--workload', 'kv', '--keys', '1000', '--ops', '100', '--policy', 'adaptive', '--policy-option', 'nonsense=1');
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /nonsense/);
+});
