@@ -9,12 +9,12 @@
  * Entries are slots of typed arrays (policies/eviction/slots.ts); nothing allocates
  * per access.
  */
-import { IdIndex } from './eviction/id-index.ts';
+import { IdTable } from '../sim/id-table.ts';
 import { Slots, type Links } from './eviction/slots.ts';
 
 export class BlockRegion {
   private readonly slots = new Slots(1024);
-  private readonly index = new IdIndex(1024);
+  private readonly index = new IdTable(1024);
   /** Per-file chains, threaded through a second set of links over the same slots. */
   private readonly chains: Links;
   private readonly lru: number;

@@ -13,8 +13,7 @@
  *   tracked when its hash falls below rate · 2^32, the ring holds rate × the budget,
  *   and every tracked hit stands for 1/rate hits.
  */
-import { hashId } from './eviction/id-index.ts';
-import { IdIndex } from './eviction/id-index.ts';
+import { hashId, IdTable } from '../sim/id-table.ts';
 
 export class FileGhost {
   /** fileNumber → its entry, oldest first (a Map keeps insertion order). */
@@ -71,7 +70,7 @@ export class BlockGhost {
   private readonly ring: Float64Array;
   /** Sequence number of each ring slot's id (ids added before it, sampled). */
   private readonly seqs: Float64Array;
-  private readonly index: IdIndex;
+  private readonly index: IdTable;
   private next = 0;
   private seq = 0;
 
@@ -84,7 +83,7 @@ export class BlockGhost {
     const capacity = Math.max(16, Math.ceil(entries * rate));
     this.ring = new Float64Array(capacity).fill(-1);
     this.seqs = new Float64Array(capacity);
-    this.index = new IdIndex(Math.min(capacity, 1 << 16));
+    this.index = new IdTable(Math.min(capacity, 1 << 16));
   }
 
   /** Ids remembered (sampled ones). */

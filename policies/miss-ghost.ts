@@ -3,19 +3,19 @@
  * ring of ids and an index from id to its ring position. Only ids, no data; when the
  * ring is full the oldest id is forgotten. Nothing allocates per call.
  */
-import { IdIndex } from './eviction/id-index.ts';
+import { IdTable } from '../sim/id-table.ts';
 
 /** Bytes one remembered id costs (id and ring position, as the index stores them). */
 export const GHOST_ENTRY_BYTES = 16;
 
 export class MissGhost {
   private readonly ring: Float64Array;
-  private readonly index: IdIndex;
+  private readonly index: IdTable;
   private next = 0;
 
   constructor(readonly capacity: number) {
     this.ring = new Float64Array(capacity).fill(-1);
-    this.index = new IdIndex(Math.min(capacity, 1 << 16));
+    this.index = new IdTable(Math.min(capacity, 1 << 16));
   }
 
   get size(): number {
@@ -27,7 +27,7 @@ export class MissGhost {
    * also forgets it), false if it is remembered now.
    */
   miss(id: number): boolean {
-    if (this.index.delete(id)) return true;
+    if (this.index.delete(id) >= 0) return true;
     const pos = this.next;
     const old = this.ring[pos]!;
     // The slot's old id may have been forgotten (second miss) or re-remembered elsewhere.

@@ -21,7 +21,7 @@ import { basename, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { InputError } from '../sim/errors.ts';
 import { parseSize } from '../sim/units.ts';
-import { IdIndex } from '../policies/eviction/id-index.ts';
+import { IdTable } from '../sim/id-table.ts';
 import { evictionAlgorithmName, makeEvictionCache } from '../policies/eviction/registry.ts';
 import { accessLoop, type AccessLoop } from '../policies/eviction/access-loop.ts';
 import { isOracle, type EvictionCache, type OracleEvictionCache } from '../policies/eviction/types.ts';
@@ -103,7 +103,7 @@ export function splitList(values: string | string[] | undefined): string[] {
 
 /** Each object keeps the size of its first request. */
 class FirstSizes {
-  private readonly index = new IdIndex(1 << 16);
+  private readonly index = new IdTable(1 << 16);
   private sizes = new Float64Array(1 << 16);
   private n = 0;
 
@@ -206,7 +206,7 @@ export function replayTrace(config: ReplayConfig): ReplayReport {
 /** The first pass: the working set and, for Belady, every request's next access (0-based). */
 function firstPass(reader: TraceReader, config: ReplayConfig, needNext: boolean, progress: (f: number) => void) {
   const batch = newBatch(config.batchSize);
-  const seen = new IdIndex(1 << 16); // id -> its last request (or 0 when only counting)
+  const seen = new IdTable(1 << 16); // id -> its last request (or 0 when only counting)
   const normalize = config.keepSizeChanges ? undefined : new FirstSizes();
   let objects = 0;
   let bytes = 0;

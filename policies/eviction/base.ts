@@ -1,6 +1,6 @@
 /** What every eviction algorithm shares: the byte budget, counters, access(), option checks. */
 import { InputError } from '../../sim/errors.ts';
-import { IdIndex } from './id-index.ts';
+import { IdTable } from '../../sim/id-table.ts';
 import { Slots } from './slots.ts';
 import type { EvictionCache, EvictionOptions } from './types.ts';
 
@@ -10,7 +10,7 @@ export abstract class CacheBase implements EvictionCache {
   onEvict?: (id: number, size: number) => void;
   protected used = 0;
   protected count = 0;
-  protected readonly index = new IdIndex();
+  protected readonly index = new IdTable();
   protected readonly slots = new Slots();
 
   constructor(capacityBytes: number) {

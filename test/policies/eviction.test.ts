@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { InputError } from '../../sim/errors.ts';
 import { ArcCache } from '../../policies/eviction/arc.ts';
-import { IdIndex } from '../../policies/eviction/id-index.ts';
 import { EVICTION_ALGORITHMS, makeEvictionCache } from '../../policies/eviction/registry.ts';
 import { isOracle, type EvictionCache, type EvictionOptions } from '../../policies/eviction/types.ts';
 import { OracleGeneralReader } from '../../workloads/traces/oracle-general.ts';
@@ -332,58 +331,6 @@ test('unknown algorithm names and options are input errors that list the known o
   assert.throws(() => makeEvictionCache('s3fifo', 10, { small: 0.2 } as EvictionOptions), /unknown option 'small'/);
   assert.throws(() => makeEvictionCache('s3fifo', 10, { smallRatio: 1.5 }), InputError);
   assert.equal(makeEvictionCache('S3FIFO', 10).name, 's3fifo');
-});
-
-test('IdIndex keeps every key reachable through deletions (backward shift)', () => {
-  fc.assert(
-    fc.property(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 200 }).map((k) => k * 2 ** 33 + (k % 7)))), (ops) => {
-      const index = new IdIndex(4);
-      const model = new Map<number, number>();
-      ops.forEach(([add, key], i) => {
-        if (add) {
-          index.set(key, i);
-          model.set(key, i);
-        } else {
-          assert.equal(index.delete(key), model.delete(key));
-        }
-      });
-      assert.equal(index.size, model.size);
-      for (const [k, v] of model) assert.equal(index.get(k), v);
-    }),
-    { numRuns: 200 },
-  );
-});
-
-test('IdIndex agrees with a Map across its narrow (int32 ids) and wide layouts', () => {
-  const id = fc.oneof(
-    fc.integer({ min: 0, max: 300 }),
-    fc.integer({ min: -3, max: -1 }),
-    fc.constantFrom(2 ** 31 - 1, -(2 ** 31), 2 ** 31, 2 ** 32 + 7, 2 ** 53 - 1),
-    fc.integer({ min: 0, max: 50 }).map((k) => k * 2 ** 33 + 1),
-  );
-  fc.assert(
-    fc.property(fc.array(fc.tuple(fc.constantFrom('set', 'delete', 'get'), id), { maxLength: 400 }), (ops) => {
-      const index = new IdIndex(4);
-      const model = new Map<number, number>();
-      let wideSeen = false;
-      ops.forEach(([op, key], i) => {
-        if (op === 'set') {
-          index.set(key, i);
-          model.set(key, i);
-          wideSeen ||= (key | 0) !== key;
-        } else if (op === 'delete') {
-          assert.equal(index.delete(key), model.delete(key));
-        } else {
-          assert.equal(index.get(key), model.get(key) ?? -1);
-        }
-        // Narrow until an id outside int32 is stored; a get or delete of one does not widen it.
-        assert.equal(index.narrow, !wideSeen);
-      });
-      assert.equal(index.size, model.size);
-      for (const [k, v] of model) assert.equal(index.get(k), v);
-    }),
-    { numRuns: 300 },
-  );
 });
 
 // ../shared/traces/README.md: miss ratio / byte miss ratio at 16, 64, 256, 1024 MiB.

@@ -32,3 +32,36 @@ test('IdTable keeps colliding runs findable when entries in the middle are delet
   for (let i = 0; i < ids.length; i++) assert.equal(t.get(ids[i]!), i % 2 === 0 ? -1 : i);
   assert.equal(t.size, 2500);
 });
+
+test('IdTable agrees with a Map across its narrow (int32 ids) and wide layouts', () => {
+  const id = fc.oneof(
+    fc.integer({ min: 0, max: 300 }),
+    fc.integer({ min: -3, max: -1 }),
+    fc.constantFrom(2 ** 31 - 1, -(2 ** 31), 2 ** 31, 2 ** 32 + 7, 2 ** 53 - 1),
+    fc.integer({ min: 0, max: 50 }).map((k) => k * 2 ** 33 + 1),
+  );
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.constantFrom('set', 'delete', 'get'), id), { maxLength: 400 }), (ops) => {
+      const index = new IdTable(4);
+      const model = new Map<number, number>();
+      let wideSeen = false;
+      ops.forEach(([op, key], i) => {
+        if (op === 'set') {
+          index.set(key, i);
+          model.set(key, i);
+          wideSeen ||= (key | 0) !== key;
+        } else if (op === 'delete') {
+          assert.equal(index.delete(key), model.get(key) ?? -1);
+          model.delete(key);
+        } else {
+          assert.equal(index.get(key), model.get(key) ?? -1);
+        }
+        // Narrow until an id outside int32 is stored; a get or delete of one does not widen it.
+        assert.equal(index.narrow, !wideSeen);
+      });
+      assert.equal(index.size, model.size);
+      for (const [k, v] of model) assert.equal(index.get(k), v);
+    }),
+    { numRuns: 300 },
+  );
+});
