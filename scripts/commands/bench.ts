@@ -1,5 +1,9 @@
 import type { CommandModule } from 'yargs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../../reports/atomic.ts';
 import { medianOfRuns, type Figure } from '../bench/figure.ts';
 import { SECTIONS } from '../bench/index.ts';
@@ -16,6 +20,36 @@ interface Args {
   out?: string;
   'peer-cachesim'?: string;
   'peer-db-bench'?: string;
+  'figures-to'?: string;
+}
+
+/** The launcher a section's own process starts from (it registers tsx itself). */
+const LAUNCHER = fileURLToPath(new URL('../../bin/tiersim.mjs', import.meta.url));
+
+/**
+ * One run of one section in a process of its own, as `tiersim bench --only NAME` runs
+ * it: sections that build a 10 GB store leave the process at over a gigabyte of RSS
+ * and a large heap, and the sections after them ran slower in the same process (README,
+ * "Each section in a process of its own"). Same node, flags and environment (huge pages).
+ */
+function runApart(name: string, args: Args): Figure[] {
+  const dir = mkdtempSync(join(tmpdir(), 'tiersim-bench-'));
+  try {
+    const out = join(dir, 'figures.json');
+    const flags = ['bench', '--only', name, '--figures-to', out];
+    if (args.quick) flags.push('--quick');
+    if (args['peer-cachesim']) flags.push('--peer-cachesim', args['peer-cachesim']);
+    if (args['peer-db-bench']) flags.push('--peer-db-bench', args['peer-db-bench']);
+    const r = spawnSync(process.execPath, [...process.execArgv, LAUNCHER, ...flags], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+    // Status 2: the section's process named what was wrong with the input; say it once, as this process.
+    const said = r.status === 2 ? /^tiersim: (.*)$/m.exec(r.stderr ?? '') : null;
+    if (said) throw new InputError(said[1]!);
+    if (r.stderr) process.stderr.write(r.stderr);
+    if (r.status !== 0) throw new Error(`bench section ${name}: its process ended with ${r.error?.message ?? (r.signal ? `signal ${r.signal}` : `status ${r.status}`)}`);
+    return JSON.parse(readFileSync(out, 'utf8')) as Figure[];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export const benchCommand: CommandModule<object, Args> = {
@@ -24,10 +58,11 @@ export const benchCommand: CommandModule<object, Args> = {
   builder: (y) => y
     .option('quick', { type: 'boolean', describe: 'smaller sizes, for a fast look' })
     .option('only', { type: 'string', describe: `comma-separated sections: ${SECTIONS.map((s) => s.name).join(', ')}` })
-    .option('repeat', { type: 'number', default: 1, describe: 'run each section N times: each figure is the median, printed with the range' })
+    .option('repeat', { type: 'number', default: 1, describe: 'run each section N times, each in a process of its own: each figure is the median, printed with the range' })
     .option('peer-cachesim', { type: 'string', describe: "path to libCacheSim's cachesim binary, to replay side by side" })
     .option('peer-db-bench', { type: 'string', describe: "path to RocksDB's db_bench binary, to read the store side by side (section store)" })
-    .option('out', { type: 'string', describe: 'write bench.json here' }),
+    .option('out', { type: 'string', describe: 'write bench.json here' })
+    .option('figures-to', { type: 'string', hidden: true, describe: 'internal: run the one section --only names once and write its figures here' }),
   handler: async (args) => {
     const wanted = args.only ? new Set(args.only.split(',').map((s) => s.trim())) : null;
     if (wanted) {
@@ -36,14 +71,20 @@ export const benchCommand: CommandModule<object, Args> = {
     }
     const repeat = args.repeat;
     if (!(Number.isInteger(repeat) && repeat >= 1)) throw new InputError(`--repeat must be a whole number of runs, at least 1 (got ${repeat})`);
+    const options = { quick: Boolean(args.quick), peerCachesim: args['peer-cachesim'], peerDbBench: args['peer-db-bench'] };
+    if (args['figures-to']) {
+      // A section's own process (runApart): one run, figures to the file, nothing printed.
+      const section = SECTIONS.find((s) => wanted?.size === 1 && wanted.has(s.name));
+      if (!section) throw new InputError('--figures-to needs --only with one section');
+      writeFileSync(args['figures-to'], JSON.stringify(await section.run(options)));
+      return;
+    }
     const figures: Figure[] = [];
     console.log('figure'.padEnd(NAME_WIDTH) + 'value'.padStart(VALUE_WIDTH) + '  unit      target     meets' + (repeat > 1 ? `  range of ${repeat} runs` : ''));
     for (const section of SECTIONS) {
       if (wanted && !wanted.has(section.name)) continue;
       const runs: Figure[][] = [];
-      for (let i = 0; i < repeat; i++) {
-        runs.push(await section.run({ quick: Boolean(args.quick), peerCachesim: args['peer-cachesim'], peerDbBench: args['peer-db-bench'] }));
-      }
+      for (let i = 0; i < repeat; i++) runs.push(runApart(section.name, args));
       for (const f of medianOfRuns(runs)) {
         figures.push(f);
         // A name longer than its column takes from the value's padding, so values stay aligned.

@@ -56,6 +56,8 @@ export const CASES: BadInput[] = [
   { name: 'flag: --cache-size not a size', args: run('--cache-size', 'lots'), expected: "--cache-size: 'lots' is not a size (expected e.g. 4096, 4KiB, 64MiB, 1GiB)" },
   { name: 'flag: unknown command', args: ['frobnicate'], expected: "Unknown argument: frobnicate" },
   { name: 'flag: bench --only unknown', args: ['bench', '--only', 'warp'], expected: `unknown bench section warp; sections: ${SECTIONS.map((x) => x.name).join(', ')}` },
+  // Reported by the section's own process (each section runs apart), said once.
+  { name: 'flag: bench --peer-cachesim missing', args: ['bench', '--quick', '--only', 'replay', '--peer-cachesim', 'no-cachesim'], expected: "--peer-cachesim: cannot run 'no-cachesim' (ENOENT)" },
   { name: 'flag: reproduce --only unknown', args: ['reproduce', '--only', 'nope', '--out', 'out'], expected: `--only: unknown row nope (rows: ${ROWS.map((r) => r.id).join(', ')})` },
   // ---- grids
   { name: 'grid: missing file', args: sweep('nope.yaml'), expected: "--grid: cannot read 'nope.yaml'" },
