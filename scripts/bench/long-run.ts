@@ -5,8 +5,9 @@
  * full collection (V8's heap and the typed arrays' buffers), taken at twenty points of
  * the run, must not peak higher in its second half than in its first. The resident
  * set is printed beside: it rises for a while after warm-up — V8 collects dead file
- * buffers in batches, glibc keeps freed memory for reuse — and levels off, and after
- * other bench sections it only shows their high-water mark.
+ * buffers in batches, glibc keeps freed memory for reuse — and levels off. (The bench
+ * runs each section in a process of its own: in one shared with the store sections it
+ * would show their high-water mark.)
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
