@@ -13,6 +13,7 @@ import { DELETE, EntryOut, MERGE, PUT, encodedSize } from './format.ts';
 import { mergeToken } from './merge.ts';
 import { SortedEntries, type SortedRun } from './run.ts';
 import { IdTable } from '../id-table.ts';
+import { sortKeyPositions } from './key-sort.ts';
 
 /** New keys kept apart from the sorted prefix before one linear merge folds them in. */
 const TAIL_LIMIT = 4096;
@@ -241,9 +242,7 @@ export class Memtable implements SortedRun {
 
   /** Writes slots [from, to) in key order into dst; returns their number. */
   private sortSlots(from: number, to: number, dst: Uint32Array): number {
-    const sorted = this.keys.slice(from, to).sort();
-    for (let i = 0; i < sorted.length; i++) dst[i] = this.slotOf.get(sorted[i]!);
-    return sorted.length;
+    return sortKeyPositions(this.keys, from, to, dst);
   }
 
   /** Sorts every slot past the prefix and merges them in (many new keys, e.g. before a flush). */
