@@ -4,7 +4,8 @@
  * write's encoded size, as RocksDB's arena does, so it fills and flushes as often
  * as the real one.
  *
- * Keys live in slots (typed arrays that grow), found through a typed-array hash table. Key order is built
+ * Keys live in slots (typed arrays that grow), found through a hash index of
+ * fingerprints (key-index.ts). Key order is built
  * lazily: a sorted prefix of slots plus a small tail of new keys kept sorted on
  * demand and merged in when it grows, so a scan after a few inserts does not
  * re-sort the whole memtable.
@@ -12,7 +13,7 @@
 import { DELETE, EntryOut, MERGE, PUT, encodedSize } from './format.ts';
 import { mergeToken } from './merge.ts';
 import { SortedEntries, type SortedRun } from './run.ts';
-import { IdTable } from '../id-table.ts';
+import { KeyIndex } from './key-index.ts';
 import { sortKeyPositions } from './key-sort.ts';
 
 /** New keys kept apart from the sorted prefix before one linear merge folds them in. */
@@ -21,7 +22,7 @@ const TAIL_LIMIT = 4096;
 const INSERT_LIMIT = 32;
 
 export class Memtable implements SortedRun {
-  private readonly slotOf: IdTable;
+  private readonly slotOf: KeyIndex;
   private keys: Float64Array;
   private seqs: Float64Array;
   private types: Uint8Array;
@@ -43,7 +44,7 @@ export class Memtable implements SortedRun {
 
   constructor(readonly keyBytes = 16, initialCapacity = 1024) {
     const cap = Math.max(16, initialCapacity);
-    this.slotOf = new IdTable(cap);
+    this.slotOf = new KeyIndex(cap);
     // The tail (newer keys, sorted) as a run; it reads the fields at each call, as they grow.
     const m = this;
     this.tailRun = {
@@ -95,11 +96,10 @@ export class Memtable implements SortedRun {
     this.lastSeq = seq;
     this.writes++;
     this.bytes += encodedSize(this.keyBytes, size);
-    const found = this.slotOf.get(key);
+    const found = this.slotOf.getOrAdd(key, this.keys, this.count);
     if (found < 0) {
       if (this.count === this.keys.length) this.grow();
       const slot = this.count++;
-      this.slotOf.set(key, slot);
       this.keys[slot] = key;
       this.seqs[slot] = seq;
       this.types[slot] = type;
@@ -125,7 +125,7 @@ export class Memtable implements SortedRun {
 
   /** The key's entry into `out`; false when the memtable has none. */
   get(key: number, out: EntryOut): boolean {
-    const slot = this.slotOf.get(key);
+    const slot = this.slotOf.get(key, this.keys);
     if (slot < 0) return false;
     out.seq = this.seqs[slot]!;
     out.type = this.types[slot]!;
@@ -192,12 +192,6 @@ export class Memtable implements SortedRun {
   tokenAt(i: number): number { return this.tokens[this.order[i]!]!; }
   lowerBound(key: number): number {
     return lowerBoundSlots(this.keys, this.order, 0, this.sortedCount, key);
-  }
-
-  /** Bytes of the typed arrays (the Map's memory is not counted). */
-  bytesOfArrays(): number {
-    return this.keys.byteLength + this.seqs.byteLength + this.types.byteLength + this.sizes.byteLength
-      + this.tokens.byteLength + this.order.byteLength + this.spare.byteLength + this.tail.byteLength;
   }
 
   private grow(): void {
