@@ -290,6 +290,19 @@ export class SstFile extends SortedEntries implements SstParts {
     return lo;
   }
 
+  /**
+   * First entry whose key is ≥ key (a scan's seek): the data block from the radix
+   * table, then a search of that block's entries, as a get finds its block (a search
+   * of the whole keys array reads a cold line at most of its steps).
+   */
+  override lowerBound(key: number): number {
+    if (!(key > this.smallest)) return 0;
+    if (key > this.largest) return this.keys.length;
+    const heads = this.blockHeads;
+    const b = this.findBlock(key);
+    return lowerBoundIn(this.keys, heads[2 * b + 1]!, heads[2 * b + 3]!, key);
+  }
+
   /** Entry index of key within a data block, or -1. */
   findInBlock(dataBlock: number, key: number): number {
     const heads = this.blockHeads;
