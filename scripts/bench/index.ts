@@ -7,6 +7,7 @@ import { hotPathsStoreSection } from './hot-paths-store.ts';
 import { samplingSection } from './sampling.ts';
 import { longRunSection } from './long-run.ts';
 import { replaySection } from './replay.ts';
+import { hotPathsReplaySection } from './hot-paths-replay.ts';
 import { adaptiveSection } from './adaptive.ts';
 
 export const SECTIONS: BenchSection[] = [
@@ -17,5 +18,6 @@ export const SECTIONS: BenchSection[] = [
   samplingSection,
   longRunSection,
   replaySection,
+  hotPathsReplaySection,
   adaptiveSection,
 ];
