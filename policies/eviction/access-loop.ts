@@ -4,7 +4,7 @@
  * One loop that calls access() on caches of many algorithms makes that call site
  * megamorphic: V8 stops inlining it and dispatches every request through a lookup
  * (nine algorithms replayed one after the other: S3-FIFO 9.7M requests per second
- * with one shared loop, 10.8M with a loop per algorithm; README, replay speed). So
+ * with one shared loop, 10.8M with a loop per algorithm; docs/performance.md). So
  * each algorithm (class) gets its own copy of the loop, compiled once from the same
  * source, and every copy's call site sees one class.
  */

@@ -28,7 +28,7 @@ function threadLines(s: SweepSpeed): Figure[] {
 /**
  * What V8's own threads (garbage collection, optimizing compilation) used beside the
  * cells on one thread, where they run on the idle core; on two threads they take from
- * the cells (README: "V8's heap"). Linux only.
+ * the cells (docs/performance.md, *V8's heap*). Linux only.
  */
 function helperLines(one: SweepSpeed): Figure[] {
   if (one.mainThreadCpuSeconds === undefined || !(one.mainThreadCpuSeconds > 0)) return [];

@@ -29,8 +29,8 @@ const LAUNCHER = fileURLToPath(new URL('../../bin/tiersim.mjs', import.meta.url)
 /**
  * One run of one section in a process of its own, as `tiersim bench --only NAME` runs
  * it: sections that build a 10 GB store leave the process at over a gigabyte of RSS,
- * which a section after them in the same process measured as its own (README,
- * Benchmarks). Same node, flags and environment (huge pages).
+ * which a section after them in the same process measured as its own
+ * (docs/performance.md, *Running the sections apart*). Same node, flags and environment (huge pages).
  */
 function runApart(name: string, args: Args): Figure[] {
   const dir = mkdtempSync(join(tmpdir(), 'tiersim-bench-'));
