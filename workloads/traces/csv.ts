@@ -139,6 +139,18 @@ function readFirstLine(path: string): string | undefined {
 }
 
 const QUOTE = 34;
+const NL = 10;
+const CR = 13;
+const ZERO = 48;
+const NINE = 57;
+// What a column holds, for the fast path.
+const UNUSED = 0;
+const ID = 1;
+const SIZE = 2;
+const TIME = 3;
+const NEXT = 4;
+/** Most digits the fast path reads: as parseIdField, an exact integer below 2^53. */
+const MAX_DIGITS = 15;
 
 export class CsvReader extends TextLineReader {
   readonly format = 'csv' as const;
@@ -151,6 +163,8 @@ export class CsvReader extends TextLineReader {
   private readonly fieldStart: Int32Array;
   private readonly fieldEnd: Int32Array;
   private seenFirst = false;
+  /** Each column's use (ID, SIZE, …), or null where the fast path does not apply. */
+  private readonly roles: Uint8Array | null;
 
   constructor(path: string, private readonly options: CsvOptions) {
     super(path);
@@ -176,6 +190,96 @@ export class CsvReader extends TextLineReader {
     this.hasNextAccess = options.nextAccessCol > 0;
     this.fieldStart = new Int32Array(this.fields + 1);
     this.fieldEnd = new Int32Array(this.fields + 1);
+    this.roles = this.fastRoles();
+  }
+
+  /** The columns' uses, when every used column is distinct, ids are numbers and the delimiter is no digit. */
+  private fastRoles(): Uint8Array | null {
+    const o = this.options;
+    if (!o.objIdIsNum || (this.delim >= ZERO && this.delim <= NINE)) return null;
+    const roles = new Uint8Array(this.fields);
+    for (const [col, role] of [[o.objIdCol, ID], [o.objSizeCol, SIZE], [o.timeCol, TIME], [o.nextAccessCol, NEXT]] as const) {
+      if (col === 0) continue;
+      if (roles[col - 1] !== UNUSED) return null;
+      roles[col - 1] = role;
+    }
+    return roles;
+  }
+
+  /**
+   * Lines of plain numbers, read in one pass over the chunk: a used field of 1–15
+   * digits, other fields of anything but quotes, the first line's field count, a line
+   * break (LF or CRLF) inside the chunk. Anything else — a quote, a blank, a sign or a
+   * decimal point in a used field, an empty or longer used field, another field
+   * count, a blank line, a line the chunk cuts — goes to parseLine, so the two paths
+   * read every line alike. A csv line of three numbers: about half the time of
+   * finding the line, splitting it and parsing its fields apart.
+   */
+  protected override readFast(batch: TraceBatch, n: number): number {
+    const roles = this.roles;
+    if (roles === null || !this.seenFirst) return n;
+    const f = this.file;
+    const buf = f.buf;
+    const end = f.end;
+    const d = this.delim;
+    const fields = this.fields;
+    const hasNext = this.hasNextAccess;
+    let line = f.start;
+    while (n < batch.capacity) {
+      let field = 0;
+      let role = roles[0]!;
+      let value = 0;
+      let digits = 0;
+      let id = 0;
+      let size = 1;
+      let time = 0;
+      let next = 0;
+      let p = line;
+      let done = false;
+      for (;;) {
+        if (p >= end) return this.stopFast(line, n);
+        const c = buf[p]!;
+        if (c >= ZERO && c <= NINE) {
+          value = value * 10 + (c - ZERO);
+          digits++;
+        } else if (c === d || c === NL || (c === CR && p + 1 < end && buf[p + 1] === NL)) {
+          if (role !== UNUSED) {
+            if (digits === 0 || digits > MAX_DIGITS) return this.stopFast(line, n);
+            if (role === ID) id = value;
+            else if (role === SIZE) size = value;
+            else if (role === TIME) time = value;
+            else next = value;
+          }
+          if (c === d) {
+            if (++field >= fields) return this.stopFast(line, n);
+            role = roles[field]!;
+            value = 0;
+            digits = 0;
+          } else {
+            if (field !== fields - 1) return this.stopFast(line, n);
+            p += c === CR ? 2 : 1;
+            done = true;
+          }
+        } else if (role !== UNUSED || c === QUOTE) {
+          return this.stopFast(line, n);
+        }
+        if (done) break;
+        p++;
+      }
+      batch.id[n] = id;
+      batch.size[n] = size;
+      batch.time[n] = time;
+      if (hasNext) batch.nextAccess[n] = next;
+      n++;
+      this.lineNo++;
+      line = p;
+    }
+    return this.stopFast(line, n);
+  }
+
+  private stopFast(line: number, n: number): number {
+    this.file.start = line;
+    return n;
   }
 
   override rewind(): void {
