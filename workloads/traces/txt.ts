@@ -12,6 +12,12 @@ import { TextLineReader, parseIdField, parseNumberField, trimEnd, trimStart } fr
 const SPACE = 32;
 const TAB = 9;
 const COMMA = 44;
+const NL = 10;
+const CR = 13;
+const ZERO = 48;
+const NINE = 57;
+/** Most digits the fast path reads: as parseIdField, an exact integer below 2^53. */
+const MAX_DIGITS = 15;
 
 function isSeparator(c: number): boolean {
   return c === SPACE || c === TAB || c === COMMA;
@@ -23,6 +29,53 @@ export class TxtReader extends TextLineReader {
 
   constructor(path: string, private readonly objIdIsNum = true) {
     super(path);
+  }
+
+  /**
+   * Lines of an id and an optional size in plain digits (1–15 each), read in one pass
+   * over the chunk: the id at the line's start, separators, the size, trailing
+   * separators, a line break (LF or CRLF) inside the chunk. Any other line goes to
+   * parseLine, which reads it the same way (a blank line, hex, a sign, a third field).
+   */
+  protected override readFast(batch: TraceBatch, n: number): number {
+    if (!this.objIdIsNum) return n;
+    const f = this.file;
+    const buf = f.buf;
+    const end = f.end;
+    let line = f.start;
+    while (n < batch.capacity) {
+      let p = line;
+      let id = 0;
+      let digits = 0;
+      let c = 0;
+      while (p < end && (c = buf[p]!) >= ZERO && c <= NINE) { id = id * 10 + (c - ZERO); digits++; p++; }
+      if (p >= end || digits === 0 || digits > MAX_DIGITS) break;
+      let size = 1;
+      if (isSeparator(c)) {
+        while (p < end && isSeparator(buf[p]!)) p++;
+        let sizeDigits = 0;
+        let v = 0;
+        while (p < end && (c = buf[p]!) >= ZERO && c <= NINE) { v = v * 10 + (c - ZERO); sizeDigits++; p++; }
+        if (sizeDigits > MAX_DIGITS) break;
+        if (sizeDigits > 0) {
+          size = v;
+          while (p < end && isSeparator(buf[p]!)) p++;
+        }
+        if (p >= end) break;
+        c = buf[p]!;
+      }
+      if (c === NL) p++;
+      else if (c === CR && p + 1 < end && buf[p + 1] === NL) p += 2;
+      else break;
+      batch.id[n] = id;
+      batch.size[n] = size;
+      batch.time[n] = 0;
+      n++;
+      this.lineNo++;
+      line = p;
+    }
+    f.start = line;
+    return n;
   }
 
   protected parseLine(buf: Buffer, start: number, end: number, batch: TraceBatch, i: number): boolean {

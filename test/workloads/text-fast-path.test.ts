@@ -1,7 +1,8 @@
 /**
- * The csv reader's fast path (plain numbers read in one pass over the chunk) reads
- * every trace as the line-by-line path does: the same requests, or the same error
- * naming the same line. The reference is the same reader with its fast path off.
+ * The text readers' fast paths (csv and txt: plain numbers read in one pass over the
+ * chunk) read every trace as the line-by-line path does: the same requests, or the
+ * same error naming the same line. The reference is the same reader with its fast
+ * path off.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,8 @@ import fc from 'fast-check';
 import { InputError } from '../../sim/errors.ts';
 import { newBatch, type TraceBatch } from '../../workloads/traces/batch.ts';
 import { CsvReader, parseCsvOptions } from '../../workloads/traces/csv.ts';
+import { TxtReader } from '../../workloads/traces/txt.ts';
+import type { TextLineReader } from '../../workloads/traces/text-lines.ts';
 
 class LineByLineCsv extends CsvReader {
   protected override readFast(_batch: TraceBatch, n: number): number {
@@ -19,11 +22,17 @@ class LineByLineCsv extends CsvReader {
   }
 }
 
+class LineByLineTxt extends TxtReader {
+  protected override readFast(_batch: TraceBatch, n: number): number {
+    return n;
+  }
+}
+
 interface Read { requests: number[][]; error?: string }
 
-function readWith(make: () => CsvReader, capacity: number): Read {
+function readWith(make: () => TextLineReader, capacity: number): Read {
   const requests: number[][] = [];
-  let reader: CsvReader | undefined;
+  let reader: TextLineReader | undefined;
   try {
     reader = make();
     const batch = newBatch(capacity);
@@ -115,6 +124,64 @@ test('fast path across chunk boundaries: a 3 MB trace with odd lines among plain
     const { fast, slow } = bothPaths(path, mapping, 8192);
     assert.equal(slow.error, undefined);
     assert.equal(slow.requests.length, 150_000 - lines.filter((l) => l === '').length);
+    assert.deepEqual(fast, slow);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// txt lines: an id, maybe separators and a size, maybe more; sometimes odd.
+const txtToken = fc.oneof(
+  { weight: 10, arbitrary: fc.integer({ min: 0, max: 10 ** 9 }).map(String) },
+  { weight: 1, arbitrary: fc.bigInt({ min: 10n ** 14n, max: 10n ** 18n }).map(String) },
+  { weight: 1, arbitrary: fc.constantFrom('0x1f', '-3', '1.5', 'abc', '12a', '', '\r') },
+);
+const separators = fc.stringMatching(/^[ \t,]{1,3}$/);
+const txtLine = fc.oneof(
+  { weight: 8, arbitrary: fc.tuple(fc.constantFrom('', '', '', ' ', '\t'), fc.array(fc.tuple(txtToken, separators), { minLength: 1, maxLength: 3 }), fc.boolean(), ending)
+    .map(([lead, parts, trailing, e]) => lead + parts.map(([tok, sep], i) => tok + (i < parts.length - 1 || trailing ? sep : '')).join('') + e) },
+  { weight: 1, arbitrary: fc.constantFrom('\n', '  \n', '\r\n', '\t\n') },
+);
+
+test('txt: fast path and line-by-line path read every trace alike (property)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tiersim-txt-fast-'));
+  try {
+    const path = join(dir, 't.txt');
+    let withRequests = 0;
+    fc.assert(fc.property(fc.array(txtLine, { minLength: 1, maxLength: 40 }), fc.boolean(), fc.integer({ min: 1, max: 9 }), (lines, last, capacity) => {
+      let text = lines.join('');
+      if (!last) text = text.replace(/\r?\n$/, '');
+      writeFileSync(path, text);
+      const fast = readWith(() => new TxtReader(path), capacity);
+      const slow = readWith(() => new LineByLineTxt(path), capacity);
+      assert.deepEqual(fast, slow);
+      if (fast.requests.length > 0) withRequests++;
+    }), { numRuns: 400, seed: 11 });
+    assert.ok(withRequests > 100, `only ${withRequests} traces had requests`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('txt: fast path across chunk boundaries, 3 MB', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tiersim-txt-fast-'));
+  try {
+    const path = join(dir, 'big.txt');
+    const lines: string[] = [];
+    let x = 99;
+    const rand = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+    for (let i = 0; i < 250_000; i++) {
+      const r = rand() % 100;
+      if (r === 0) lines.push(`0x${rand().toString(16)} 512`); // hex id
+      else if (r === 1) lines.push(''); // blank
+      else if (r < 40) lines.push(String(rand())); // id alone
+      else lines.push(`${rand()}${r < 70 ? ' ' : ','}${rand() % 65536}`);
+    }
+    writeFileSync(path, lines.join('\n') + '\n');
+    const fast = readWith(() => new TxtReader(path), 8192);
+    const slow = readWith(() => new LineByLineTxt(path), 8192);
+    assert.equal(slow.error, undefined);
+    assert.equal(slow.requests.length, 250_000 - lines.filter((l) => l === '').length);
     assert.deepEqual(fast, slow);
   } finally {
     rmSync(dir, { recursive: true, force: true });
