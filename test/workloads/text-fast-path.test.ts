@@ -14,9 +14,16 @@ import { InputError } from '../../sim/errors.ts';
 import { newBatch, type TraceBatch } from '../../workloads/traces/batch.ts';
 import { CsvReader, parseCsvOptions } from '../../workloads/traces/csv.ts';
 import { TxtReader } from '../../workloads/traces/txt.ts';
+import { RocksDbBlockCsvReader } from '../../workloads/traces/rocksdb-block-csv.ts';
 import type { TextLineReader } from '../../workloads/traces/text-lines.ts';
 
 class LineByLineCsv extends CsvReader {
+  protected override readFast(_batch: TraceBatch, n: number): number {
+    return n;
+  }
+}
+
+class LineByLineRocksDb extends RocksDbBlockCsvReader {
   protected override readFast(_batch: TraceBatch, n: number): number {
     return n;
   }
@@ -37,10 +44,12 @@ function readWith(make: () => TextLineReader, capacity: number): Read {
     reader = make();
     const batch = newBatch(capacity);
     while (reader.read(batch) > 0) {
+      const noInsert = reader instanceof RocksDbBlockCsvReader ? reader.noInsert : undefined;
       for (let i = 0; i < batch.n; i++) {
-        requests.push([batch.id[i]!, batch.size[i]!, batch.time[i]!, reader.hasNextAccess ? batch.nextAccess[i]! : -1]);
+        requests.push([batch.id[i]!, batch.size[i]!, batch.time[i]!, reader.hasNextAccess ? batch.nextAccess[i]! : -1, noInsert ? noInsert[i]! : -1]);
       }
     }
+    if (reader instanceof RocksDbBlockCsvReader) requests.push([reader.noInsertRequests]);
     return { requests };
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
@@ -182,6 +191,68 @@ test('txt: fast path across chunk boundaries, 3 MB', () => {
     const slow = readWith(() => new LineByLineTxt(path), 8192);
     assert.equal(slow.error, undefined);
     assert.equal(slow.requests.length, 250_000 - lines.filter((l) => l === '').length);
+    assert.deepEqual(fast, slow);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// RocksDB's human-readable block-cache trace: 21 fields, all digits but cf_name.
+const digitsField = fc.oneof(
+  { weight: 20, arbitrary: fc.integer({ min: 0, max: 10 ** 9 }).map(String) },
+  { weight: 1, arbitrary: fc.bigInt({ min: 10n ** 14n, max: 10n ** 19n }).map(String) }, // 15-20 digits
+);
+const oddField = fc.constantFrom('', 'x', '-1', '1.5', ' 3', '007', '2', '01');
+const validLine = fc.tuple(fc.array(digitsField, { minLength: 21, maxLength: 21 }), fc.stringMatching(/^[a-z0-9_ ]{0,8}$/), fc.constantFrom('0', '1'))
+  .map(([f, cf, ni]) => { f[5] = cf; f[9] = ni; return f; });
+const rocksDbLine = fc.oneof(
+  { weight: 20, arbitrary: fc.tuple(validLine, ending).map(([f, e]) => f.join(',') + e) },
+  { weight: 2, arbitrary: fc.tuple(validLine, fc.nat(20), oddField, ending).map(([f, at, odd, e]) => { f[at] = odd; return f.join(',') + e; }) },
+  // A field short or over: 20 or 22 fields that would read well otherwise.
+  { weight: 1, arbitrary: fc.tuple(validLine, fc.boolean(), ending).map(([f, short, e]) => (short ? f.slice(0, 20) : [...f, '7']).join(',') + e) },
+  { weight: 1, arbitrary: fc.constantFrom('\n', '  \n', '\r\n') },
+);
+
+test('rocksdb-block-csv: fast path and line-by-line path read every trace alike (property)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tiersim-rocksdb-fast-'));
+  try {
+    const path = join(dir, 't.csv');
+    let withRequests = 0;
+    fc.assert(fc.property(fc.boolean(), fc.array(rocksDbLine, { minLength: 1, maxLength: 30 }), fc.boolean(), fc.integer({ min: 1, max: 9 }), (header, lines, last, capacity) => {
+      let text = (header ? 'timestamp,block_id\n' : '') + lines.join('');
+      if (!last) text = text.replace(/\r?\n$/, '');
+      writeFileSync(path, text);
+      const fast = readWith(() => new RocksDbBlockCsvReader(path), capacity);
+      const slow = readWith(() => new LineByLineRocksDb(path), capacity);
+      assert.deepEqual(fast, slow);
+      if (fast.requests.length > 1) withRequests++;
+    }), { numRuns: 400, seed: 13 });
+    assert.ok(withRequests > 100, `only ${withRequests} traces had requests`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('rocksdb-block-csv: fast path across chunk boundaries, 3 MB', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tiersim-rocksdb-fast-'));
+  try {
+    const path = join(dir, 'big.csv');
+    const lines: string[] = [];
+    let x = 5;
+    const rand = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+    for (let i = 0; i < 40_000; i++) {
+      const r = rand() % 100;
+      if (r === 0) lines.push(''); // blank
+      else {
+        const cf = r === 1 ? '' : 'default';
+        lines.push([1600000000000000 + i * 10, rand() % 500000, 9, 4096 + (rand() % 100), 0, cf, rand() % 7, 0, 1, rand() % 50 === 0 ? 1 : 0, i, i, 1000, rand() % 2, 1, 4, rand() % 300, 0, 30, 25, rand()].join(','));
+      }
+    }
+    writeFileSync(path, lines.join('\n') + '\n');
+    const fast = readWith(() => new RocksDbBlockCsvReader(path), 8192);
+    const slow = readWith(() => new LineByLineRocksDb(path), 8192);
+    assert.equal(slow.error, undefined);
+    assert.equal(slow.requests.length, 40_000 - lines.filter((l) => l === '').length + 1);
     assert.deepEqual(fast, slow);
   } finally {
     rmSync(dir, { recursive: true, force: true });

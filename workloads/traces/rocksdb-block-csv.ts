@@ -39,6 +39,10 @@ const NO_INSERT = 9;
 const COMMA = 44;
 const ZERO = 48;
 const NINE = 57;
+const NL = 10;
+const CR = 13;
+/** Most digits the fast path takes for an id or a size (as parseIdField: exact below 2^53). */
+const MAX_DIGITS = 15;
 
 export class RocksDbBlockCsvReader extends TextLineReader {
   readonly format = 'rocksdb-block-csv' as const;
@@ -59,6 +63,82 @@ export class RocksDbBlockCsvReader extends TextLineReader {
   override rewind(): void {
     super.rewind();
     this.noInsertRequests = 0;
+  }
+
+  /**
+   * Lines of 21 fields, every one but cf_name of plain digits, read in one pass over
+   * the chunk (a line of about 100 bytes: this reader's time went in splitting it,
+   * checking each field's digits, then parsing three of them). The timestamp may take
+   * 16 digits (microseconds since 1970) as long as it stays an exact integer; id and
+   * size 15. Any other line — a header, a blank, an empty or odd field, a line the
+   * chunk cuts — goes to parseLine, which reads it the same way or names the error.
+   */
+  protected override readFast(batch: TraceBatch, n: number): number {
+    if (this.lineNo === 0) return n; // the first line may be a header
+    const f = this.file;
+    const buf = f.buf;
+    const end = f.end;
+    const noInsert = this.noInsert;
+    let line = f.start;
+    while (n < batch.capacity) {
+      let p = line;
+      let field = 0;
+      let value = 0;
+      let digits = 0;
+      let time = 0;
+      let id = 0;
+      let size = 0;
+      let flag = 0;
+      for (;;) {
+        if (p >= end) return this.stopFast(line, n);
+        const c = buf[p]!;
+        if (c >= ZERO && c <= NINE) {
+          value = value * 10 + (c - ZERO);
+          digits++;
+        } else if (c === COMMA || c === NL || (c === CR && p + 1 < end && buf[p + 1] === NL)) {
+          if (field !== CF_NAME) {
+            if (digits === 0) return this.stopFast(line, n);
+            if (field === 0) {
+              if (value > Number.MAX_SAFE_INTEGER) return this.stopFast(line, n);
+              time = value;
+            } else if (field === 1 || field === 3) {
+              if (digits > MAX_DIGITS) return this.stopFast(line, n);
+              if (field === 1) id = value;
+              else size = value;
+            } else if (field === NO_INSERT) {
+              if (digits !== 1 || value > 1) return this.stopFast(line, n);
+              flag = value;
+            }
+          }
+          if (c === COMMA) {
+            if (++field >= FIELDS) return this.stopFast(line, n);
+            value = 0;
+            digits = 0;
+          } else {
+            if (field !== FIELDS - 1) return this.stopFast(line, n);
+            p += c === CR ? 2 : 1;
+            break;
+          }
+        } else if (field !== CF_NAME) {
+          return this.stopFast(line, n);
+        }
+        p++;
+      }
+      batch.time[n] = time;
+      batch.id[n] = id;
+      batch.size[n] = size;
+      noInsert[n] = flag;
+      this.noInsertRequests += flag;
+      n++;
+      this.lineNo++;
+      line = p;
+    }
+    return this.stopFast(line, n);
+  }
+
+  private stopFast(line: number, n: number): number {
+    this.file.start = line;
+    return n;
   }
 
   protected parseLine(buf: Buffer, start: number, end: number, batch: TraceBatch, i: number): boolean {
