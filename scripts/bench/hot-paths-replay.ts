@@ -54,6 +54,26 @@ export function csvText(ids: Float64Array, sizes: Float64Array): string {
   return lines.join('\n') + '\n';
 }
 
+/** The same requests as txt lines: id size. */
+export function txtText(ids: Float64Array, sizes: Float64Array): string {
+  const lines: string[] = [];
+  for (let i = 0; i < ids.length; i++) lines.push(`${ids[i]} ${sizes[i]}`);
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * The same requests as lines of RocksDB's human-readable block-cache trace (21
+ * fields; microsecond timestamps, a thousand requests per second; the other fields
+ * those of a data block read by a get).
+ */
+export function rocksDbBlockCsvText(ids: Float64Array, sizes: Float64Array): string {
+  const lines: string[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    lines.push(`${1_600_000_000_000_000 + i * 1000},${ids[i]},9,${sizes[i]},0,default,2,3,1,0,${i},${i},1000,0,1,4,17,0,30,25,${i * 4096}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
 export const hotPathsReplaySection: BenchSection = {
   name: 'hot-paths-replay',
   async run({ quick }) {
@@ -69,12 +89,16 @@ export const hotPathsReplaySection: BenchSection = {
       oracleGeneral: join(dir, 'zipf.oracleGeneral.bin'),
       vscsi: join(dir, 'zipf.vscsi'),
       csv: join(dir, 'zipf.csv'),
+      txt: join(dir, 'zipf.txt'),
+      'rocksdb-block-csv': join(dir, 'zipf.rocksdb.csv'),
     };
     const csvOptions = 'time-col=1,obj-id-col=2,obj-size-col=3,has-header=false,delimiter=,';
     try {
       writeFileSync(files.oracleGeneral, trace);
       writeFileSync(files.vscsi, vscsiBytes(ids, sizes));
       writeFileSync(files.csv, csvText(ids, sizes));
+      writeFileSync(files.txt, txtText(ids, sizes));
+      writeFileSync(files['rocksdb-block-csv'], rocksDbBlockCsvText(ids, sizes));
 
       const bench = new Bench({ time: quick ? 100 : 500 });
       const out = new Float64Array(2);
@@ -118,7 +142,10 @@ export const hotPathsReplaySection: BenchSection = {
       for (const name of algorithms) {
         figures.push(info(`eviction ${name}: one access (${cacheLabel})`, mean(`evict ${name}`) / ACCESS_BATCH, 'ns'));
       }
-      const recordLabel: Record<string, string> = { oracleGeneral: '24-byte records', vscsi: 'version 2, 40-byte records', csv: 'time,id,size lines' };
+      const recordLabel: Record<string, string> = {
+        oracleGeneral: '24-byte records', vscsi: 'version 2, 40-byte records', csv: 'time,id,size lines',
+        txt: 'id size lines', 'rocksdb-block-csv': '21-field lines',
+      };
       for (const format of Object.keys(files)) {
         figures.push(info(`trace parsing, ${format} (${recordLabel[format]}): one request, file read included`, mean(`parse ${format}`) / requests, 'ns'));
       }

@@ -1,8 +1,8 @@
 /**
- * `tiersim bench --only hot-paths-replay`: the vscsi and csv copies of the bench trace
- * read back, through tiersim's own readers, as the requests the oracleGeneral reader
- * finds in the original; and the section times every online eviction algorithm of the
- * registry and every format it writes.
+ * `tiersim bench --only hot-paths-replay`: the vscsi, csv, txt and RocksDB copies of
+ * the bench trace read back, through tiersim's own readers, as the requests the
+ * oracleGeneral reader finds in the original; and the section times every online
+ * eviction algorithm of the registry and every format it writes.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { EVICTION_ALGORITHMS } from '../../policies/eviction/registry.ts';
 import { newBatch } from '../../workloads/traces/batch.ts';
 import { openTrace } from '../../workloads/traces/formats.ts';
-import { csvText, hotPathsReplaySection, vscsiBytes } from '../../scripts/bench/hot-paths-replay.ts';
+import { csvText, hotPathsReplaySection, rocksDbBlockCsvText, txtText, vscsiBytes } from '../../scripts/bench/hot-paths-replay.ts';
 import { zipfTraceBytes } from '../../scripts/bench/zipf-trace.ts';
 
 function readAll(path: string, format: string, csv?: string): { ids: number[]; sizes: number[]; times: number[] } {
@@ -32,7 +32,7 @@ function readAll(path: string, format: string, csv?: string): { ids: number[]; s
   return { ids, sizes, times };
 }
 
-test('the vscsi and csv copies hold the oracleGeneral trace\'s requests', () => {
+test('the vscsi, csv, txt and RocksDB copies hold the oracleGeneral trace\'s requests', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tiersim-hot-replay-'));
   try {
     const og = join(dir, 't.oracleGeneral.bin');
@@ -49,6 +49,17 @@ test('the vscsi and csv copies hold the oracleGeneral trace\'s requests', () => 
       assert.deepEqual(got.sizes, want.sizes);
       assert.deepEqual(got.times, want.times); // a thousand requests per second of trace time
     }
+    const txt = join(dir, 't.txt');
+    writeFileSync(txt, txtText(ids, sizes));
+    const fromTxt = readAll(txt, 'txt');
+    assert.deepEqual(fromTxt.ids, want.ids);
+    assert.deepEqual(fromTxt.sizes, want.sizes);
+    const rocksdb = join(dir, 't.rocksdb.csv');
+    writeFileSync(rocksdb, rocksDbBlockCsvText(ids, sizes));
+    const fromRocksDb = readAll(rocksdb, 'rocksdb-block-csv');
+    assert.deepEqual(fromRocksDb.ids, want.ids);
+    assert.deepEqual(fromRocksDb.sizes, want.sizes);
+    assert.deepEqual(fromRocksDb.times.map((t) => Math.floor((t - 1_600_000_000_000_000) / 1e6)), want.times); // µs
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -63,7 +74,7 @@ test('the section times each online eviction algorithm and each format', async (
     assert.ok(f.value > 0 && f.value < 1e5, `${name}: ${f.value} ns`);
   }
   assert.ok(!figures.some((x) => x.name.startsWith('eviction belady')), 'belady needs next-access times; it has no online access');
-  for (const format of ['oracleGeneral', 'vscsi', 'csv']) {
+  for (const format of ['oracleGeneral', 'vscsi', 'csv', 'txt', 'rocksdb-block-csv']) {
     const f = figures.find((x) => x.name.startsWith(`trace parsing, ${format} `));
     assert.ok(f && f.value > 0 && f.value < 1e5, `${format}: ${f?.value}`);
   }
