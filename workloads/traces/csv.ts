@@ -277,11 +277,6 @@ export class CsvReader extends TextLineReader {
     return this.stopFast(line, n);
   }
 
-  private stopFast(line: number, n: number): number {
-    this.file.start = line;
-    return n;
-  }
-
   override rewind(): void {
     super.rewind();
     this.seenFirst = false;

@@ -136,11 +136,6 @@ export class RocksDbBlockCsvReader extends TextLineReader {
     return this.stopFast(line, n);
   }
 
-  private stopFast(line: number, n: number): number {
-    this.file.start = line;
-    return n;
-  }
-
   protected parseLine(buf: Buffer, start: number, end: number, batch: TraceBatch, i: number): boolean {
     let blank = true;
     for (let k = start; k < end; k++) {

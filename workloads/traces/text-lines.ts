@@ -40,6 +40,12 @@ export abstract class TextLineReader implements TraceReader {
     return n;
   }
 
+  /** For readFast: leaves the chunk at `line`, the first line it did not read, and returns n. */
+  protected stopFast(line: number, n: number): number {
+    this.file.start = line;
+    return n;
+  }
+
   read(batch: TraceBatch): number {
     const f = this.file;
     let n = 0;

@@ -74,8 +74,7 @@ export class TxtReader extends TextLineReader {
       this.lineNo++;
       line = p;
     }
-    f.start = line;
-    return n;
+    return this.stopFast(line, n);
   }
 
   protected parseLine(buf: Buffer, start: number, end: number, batch: TraceBatch, i: number): boolean {
