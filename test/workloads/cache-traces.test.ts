@@ -172,6 +172,17 @@ test('cachelib-kvcache: malformed input', () => {
   for (const [name, text, re] of cases) rejects(() => readAll(openTrace(file(name, text), 'cachelib-kvcache')), re);
 });
 
+test('cachelib-kvcache: op names are matched whole, in capitals, each as cachebench takes it', () => {
+  const H = 'op_time,key,key_size,op,op_count,size,cache_hits,ttl\n';
+  const ops: [string, number][] = [['GET', 1], ['GET_LEASE', 1], ['SET', 1], ['SET_LEASE', 1], ['DELETE', 0]];
+  const lines = ops.map(([op], i) => `${i},k${i},2,${op},1,${10 + i},0,0`).join('\n');
+  const r = readAll(openTrace(file('kv-ops.csv', `${H}${lines}\n`), 'cachelib-kvcache'));
+  assert.deepEqual(r.size, [10, 11, 12, 13]); // DELETE skipped
+  for (const bad of ['GE', 'GETS', 'get', 'SET_LEAS', 'SET_LEASES', 'DELETED', 'GET LEASE', 'DEL']) {
+    rejects(() => readAll(openTrace(file('kv-bad-op.csv', `${H}1,k,1,${bad},1,5,0,0\n`), 'cachelib-kvcache')), new RegExp(`op '${bad}' is not GET`));
+  }
+});
+
 // ---- CacheLib block
 
 test('cachelib-block: a byte range is one request per 128 KiB chunk of its 16 MiB block; shards are blocks of their own', () => {

@@ -208,8 +208,20 @@ const KV_SIZE = 2;
 const KV_COUNT = 3;
 const KV_TIME = 4;
 
-/** Op name → 1 for a request (GET, GET_LEASE, SET, SET_LEASE), 0 for DELETE. */
-const KV_OPS: Record<string, number> = { GET: 1, GET_LEASE: 1, SET: 1, SET_LEASE: 1, DELETE: 0 };
+/** Op names: 1 for a request, 0 for DELETE (as bytes, so that a line builds no string). */
+const KV_OPS: readonly [Buffer, number][] = [['GET', 1], ['SET', 1], ['GET_LEASE', 1], ['SET_LEASE', 1], ['DELETE', 0]]
+  .map(([name, op]) => [Buffer.from(name as string, 'latin1'), op as number]);
+
+/** The op of buf[s, e): 1 (a request), 0 (DELETE) or -1 (not an op name). */
+function kvOp(buf: Buffer, s: number, e: number): number {
+  for (const [name, op] of KV_OPS) {
+    if (e - s !== name.length) continue;
+    let k = 0;
+    while (k < name.length && buf[s + k] === name[k]) k++;
+    if (k === name.length) return op;
+  }
+  return -1;
+}
 
 export class CacheLibKvcacheReader extends HeaderCsvReader {
   readonly format = 'cachelib-kvcache' as const;
@@ -227,8 +239,8 @@ export class CacheLibKvcacheReader extends HeaderCsvReader {
     const [ks, ke] = this.field(buf, KV_KEY);
     if (ks === ke) this.fail('key', buf, ks, ke, 'is empty');
     const [os, oe] = this.field(buf, KV_OP);
-    const op = KV_OPS[buf.toString('latin1', os, oe)];
-    if (op === undefined) this.fail('op', buf, os, oe, 'is not GET, GET_LEASE, SET, SET_LEASE or DELETE');
+    const op = kvOp(buf, os, oe);
+    if (op < 0) this.fail('op', buf, os, oe, 'is not GET, GET_LEASE, SET, SET_LEASE or DELETE');
     const size = this.integer(buf, KV_SIZE, 0);
     const count = this.col[KV_COUNT] === -1 ? 1 : this.integer(buf, KV_COUNT, 1);
     let time = 0;
@@ -248,6 +260,12 @@ export class CacheLibKvcacheReader extends HeaderCsvReader {
   }
 
   protected emit(batch: TraceBatch, i: number, k: number): void {
+    if (k === 1) { // the common op_count
+      batch.id[i] = this.id;
+      batch.size[i] = this.size;
+      batch.time[i] = this.time;
+      return;
+    }
     batch.id.fill(this.id, i, i + k);
     batch.size.fill(this.size, i, i + k);
     batch.time.fill(this.time, i, i + k);
