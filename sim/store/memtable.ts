@@ -5,10 +5,9 @@
  * as the real one.
  *
  * Keys live in slots (typed arrays that grow), found through a hash index of
- * fingerprints (key-index.ts). Key order is built
- * lazily: a sorted prefix of slots plus a small tail of new keys kept sorted on
- * demand and merged in when it grows, so a scan after a few inserts does not
- * re-sort the whole memtable.
+ * fingerprints (key-index.ts). Key order is built lazily: a sorted prefix of slots
+ * plus a small tail of new keys kept sorted on demand and merged in when it grows,
+ * so a scan after a few inserts does not re-sort the whole memtable.
  */
 import { DELETE, EntryOut, MERGE, PUT, encodedSize } from './format.ts';
 import { mergeToken } from './merge.ts';
