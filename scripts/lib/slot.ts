@@ -14,7 +14,7 @@ import type { Timeline } from '../../sim/metrics.ts';
 import { Gate, type Sim } from '../../sim/process.ts';
 import type { Scheduler } from '../../sim/scheduler.ts';
 import { Db, DbStats, type Checkpoint, type CheckpointResult, type RestoreResult } from '../../sim/store/db.ts';
-import { VerifyingStore } from '../../sim/store/verify.ts';
+import { VerifyingStore, type Reference } from '../../sim/store/verify.ts';
 import type { IoContext } from '../../sim/local-cache.ts';
 import { RecordBuf, type Workload } from '../../sim/workload.ts';
 import type { StateStore } from '../../sim/state-store.ts';
@@ -47,7 +47,7 @@ export class Slot {
   db!: Db;
   readonly store: Db | VerifyingStore;
   readonly env: ExecEnv;
-  lastCheckpoint: { cp: Checkpoint; reference?: Map<number, { size: number; token: number }> } | undefined;
+  lastCheckpoint: { cp: Checkpoint; reference?: Reference } | undefined;
 
   constructor(
     readonly index: number,
@@ -106,7 +106,7 @@ export class Slot {
   }
 
   *checkpoint(): Sim<CheckpointResult> {
-    const reference = this.store instanceof VerifyingStore ? new Map(this.store.reference) : undefined;
+    const reference = this.store instanceof VerifyingStore ? this.store.snapshot() : undefined;
     const { checkpoint, result } = yield* this.db.checkpoint();
     this.lastCheckpoint = { cp: checkpoint, reference };
     return result;
@@ -120,7 +120,7 @@ export class Slot {
     const failedAt = this.machine.scheduler.now;
     const fresh = this.newInstance();
     const r = yield* fresh.openFrom(cp.version, cp.lastSequence);
-    if (this.store instanceof VerifyingStore) this.store.reopen(fresh, reference ?? new Map());
+    if (this.store instanceof VerifyingStore) this.store.reopen(fresh, reference!);
     else this.env.store = fresh;
     this.env.gate.open();
     return { ...r, checkpointAgeSeconds: (failedAt - cp.takenAtUs) / 1e6 };

@@ -1,9 +1,12 @@
 /**
  * A store wrapper that checks every read against a reference model kept beside it:
- * a plain Map of resolved values, updated at the moment each write is applied.
- * A get's snapshot is taken when it starts (memtables are read at once, the
+ * an ordered map of resolved values (a B+ tree, so that a scan's expected entries
+ * cost their own count, not the key count, and a checkpoint's copy is a clone that
+ * shares nodes until either side changes), updated at the moment each write is
+ * applied. A get's snapshot is taken when it starts (memtables are read at once, the
  * version is pinned), so it is compared with the reference as of its start.
  */
+import btree from 'sorted-btree';
 import type { IoContext } from '../local-cache.ts';
 import type { Sim } from '../process.ts';
 import { ValueOut, type ScanVisitor, type StateStore } from '../state-store.ts';
@@ -21,27 +24,32 @@ export interface Mismatch {
   got: string;
 }
 
+// sorted-btree is CommonJS with its class as `exports.default`; Node's ESM loader hands
+// over the whole exports object as the default import, a bundler the class itself.
+const BTree = (btree as unknown as { default?: typeof btree }).default ?? btree;
+
+/** The reference: key → its resolved value. */
+export type Reference = btree<number, Expected>;
+
 const show = (v: Expected | undefined) => (v ? `{size ${v.size}, token ${v.token}}` : 'absent');
 
 export class VerifyingStore implements StateStore {
-  readonly reference = new Map<number, Expected>();
-  /** Reference keys in order, for scans; keys deleted since stay and are skipped. */
-  private sorted: number[] = [];
-  /** Keys added since `sorted` was last brought up to date. */
-  private added: number[] = [];
+  private reference: Reference = new BTree<number, Expected>();
   reads = 0;
   mismatches = 0;
   readonly firstMismatches: Mismatch[] = [];
 
   constructor(private inner: StateStore) {}
 
+  /** The reference as of now, for a checkpoint; later writes do not change it. */
+  snapshot(): Reference {
+    return this.reference.clone();
+  }
+
   /** After a restore: the new store, and the reference as of the checkpoint it opened. */
-  reopen(inner: StateStore, reference: ReadonlyMap<number, Expected>): void {
+  reopen(inner: StateStore, reference: Reference): void {
     this.inner = inner;
-    this.reference.clear();
-    this.sorted = [];
-    this.added = [];
-    for (const [k, v] of reference) this.set(k, v);
+    this.reference = reference.clone();
   }
 
   private check(op: Mismatch['op'], key: number, expected: Expected | undefined, out: ValueOut): void {
@@ -67,40 +75,26 @@ export class VerifyingStore implements StateStore {
     for (let i = 0; i < count; i++) this.check('multiGet', keys[i]!, expected[i], outs[i]!);
   }
 
-  private set(key: number, value: Expected): void {
-    if (!this.reference.has(key)) this.added.push(key);
-    this.reference.set(key, value);
-  }
-
-  /** Up to `count` live reference entries from `start` on, in key order. */
+  /** Up to `count` reference entries from `start` on, in key order. */
   private expectedScan(start: number, count: number): [number, Expected][] {
-    if (this.added.length > 0) {
-      // Merge the new keys in (sorted, deduplicated): linear in the key count.
-      this.added.sort((a, b) => a - b);
-      const merged: number[] = [];
-      const a = this.sorted, b = this.added;
-      let i = 0, j = 0;
-      while (i < a.length || j < b.length) {
-        const k = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i++]! : b[j++]!;
-        if (merged.length === 0 || merged[merged.length - 1] !== k) merged.push(k);
-      }
-      this.sorted = merged;
-      this.added = [];
-    }
-    if (this.sorted.length > 2 * this.reference.size + 1024) this.sorted = this.sorted.filter((k) => this.reference.has(k));
-    let lo = 0, hi = this.sorted.length;
-    while (lo < hi) { const mid = (lo + hi) >>> 1; if (this.sorted[mid]! < start) lo = mid + 1; else hi = mid; }
     const out: [number, Expected][] = [];
-    for (let i = lo; i < this.sorted.length && out.length < count; i++) {
-      const v = this.reference.get(this.sorted[i]!);
-      if (v) out.push([this.sorted[i]!, v]);
+    if (count <= 0) return out;
+    for (const entry of this.reference.entries(start)) {
+      out.push(entry);
+      if (out.length >= count) break;
     }
     return out;
   }
 
   *put(io: IoContext, key: number, size: number, token: number): Sim<void> {
-    this.set(key, { size, token });
+    this.reference.set(key, { size, token });
     yield* this.inner.put(io, key, size, token);
+  }
+
+  tryPut(io: IoContext, key: number, size: number, token: number): boolean {
+    if (!this.inner.tryPut?.(io, key, size, token)) return false;
+    this.reference.set(key, { size, token });
+    return true;
   }
 
   *delete(io: IoContext, key: number): Sim<void> {
@@ -110,7 +104,7 @@ export class VerifyingStore implements StateStore {
 
   *merge(io: IoContext, key: number, size: number, token: number): Sim<void> {
     const old = this.reference.get(key);
-    this.set(key, old ? { size: old.size + size, token: mergeToken(old.token, size, token) } : { size, token });
+    this.reference.set(key, old ? { size: old.size + size, token: mergeToken(old.token, size, token) } : { size, token });
     yield* this.inner.merge(io, key, size, token);
   }
 
