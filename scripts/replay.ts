@@ -82,11 +82,12 @@ interface SizeSpec {
   fraction?: number;
 }
 
-/** "16MiB", "4096" → bytes; "0.01" (below 1) → a fraction of the working set. */
+/** "16MiB", "4096" → bytes; "0.01" (below 1) or "1%", "150%" → a fraction of the working set. */
 export function parseCacheSize(text: string): SizeSpec {
   const label = text.trim();
-  if (/^(\d*\.\d+|0)$/.test(label) && Number(label) < 1) {
-    const fraction = Number(label);
+  const percent = /^(\d+\.?\d*|\.\d+)%$/.exec(label);
+  if (percent || (/^(\d*\.\d+|0)$/.test(label) && Number(label) < 1)) {
+    const fraction = percent ? Number(percent[1]) / 100 : Number(label);
     if (!(fraction > 0)) throw new InputError(`--size: '${text}' must be > 0`);
     return { label, fraction };
   }

@@ -28,9 +28,13 @@ export const EVICTION_ALGORITHMS: Readonly<Record<string, EvictionFactory>> = {
   belady: (c, o) => new BeladyCache(c, o),
 };
 
+/** Other spellings users write, → the registry's name. */
+const ALIASES: Readonly<Record<string, string>> = { '2q': 'twoq', 's3-fifo': 's3fifo', opt: 'belady' };
+
 /** The registry's name for `name`, or an InputError naming the known ones. */
 export function evictionAlgorithmName(name: string): string {
-  const key = name.trim().toLowerCase();
+  const written = name.trim().toLowerCase();
+  const key = ALIASES[written] ?? written;
   if (!Object.hasOwn(EVICTION_ALGORITHMS, key)) {
     throw new InputError(`unknown eviction algorithm '${name}' (known: ${Object.keys(EVICTION_ALGORITHMS).join(', ')})`);
   }

@@ -24,7 +24,7 @@ export const replayCommand: CommandModule<object, Args> = {
     .option('trace', { type: 'string', demandOption: true, describe: 'trace file' })
     .option('format', { type: 'string', describe: `${Object.keys(TRACE_FORMATS).join(' | ')} (default: from the file name)` })
     .option('policy', { type: 'string', default: 'lru', describe: `comma-separated: ${Object.keys(EVICTION_ALGORITHMS).join(', ')}` })
-    .option('size', { type: 'string', demandOption: true, describe: 'comma-separated cache sizes: 16MiB, 1GiB, bytes, or fractions of the working set (0.01)' })
+    .option('size', { type: 'string', demandOption: true, describe: 'comma-separated cache sizes: 16MiB, 1GiB, bytes, or shares of the working set (0.01, 10%)' })
     .option('csv', { type: 'string', describe: 'csv column mapping, libCacheSim style: "time-col=2,obj-id-col=5,obj-size-col=4,has-header=true,delimiter=,"' })
     .option('out', { type: 'string', describe: 'directory for results.csv' })
     .option('sample', { type: 'number', describe: 'replay a hashed share of the objects (SHARDS), cache sizes scaled by it, e.g. 0.1' })

@@ -40,6 +40,14 @@ test('vscsi, csv and oracleGeneral replay the same: request count, LRU miss rati
   assert.equal(reports[0]!.rows.find((r) => r.size === '0.25')!.cacheSizeBytes, Math.floor(0.25 * 2029769728));
 });
 
+test('other spellings of algorithms and sizes: 2Q, S3-FIFO, OPT, a percentage of the working set', () => {
+  const r = replayTrace({ trace: `${SHARED}.oracleGeneral.bin`, policies: ['2Q', 's3-fifo', 'opt'], sizes: ['256MiB', '25%'] });
+  assert.deepEqual(r.rows.map((row) => row.policy), ['twoq', 'twoq', 's3fifo', 's3fifo', 'belady', 'belady']);
+  // The 256 MiB column of the independent simulator's table (../shared/traces/README.md).
+  assert.deepEqual(r.rows.filter((row) => row.size === '256MiB').map((row) => row.missRatio.toFixed(4)), ['0.7339', '0.7235', '0.6211']);
+  assert.equal(r.rows.find((row) => row.size === '25%')!.cacheSizeBytes, Math.floor(0.25 * 2029769728));
+});
+
 test('keepSizeChanges uses each request\'s own size (vscsi differs from the normalized trace)', () => {
   const raw = replayTrace({ trace: `${SHARED}.vscsi`, policies: ['lru'], sizes: ['64MiB'], keepSizeChanges: true });
   const normalized = replayTrace({ trace: `${SHARED}.vscsi`, policies: ['lru'], sizes: ['64MiB'] });
@@ -51,7 +59,10 @@ test('cache sizes: units, fractions of the working set, bad values', () => {
   assert.deepEqual(parseCacheSize('16MiB'), { label: '16MiB', bytes: 16 * 2 ** 20 });
   assert.deepEqual(parseCacheSize('0.01'), { label: '0.01', fraction: 0.01 });
   assert.deepEqual(parseCacheSize('4096'), { label: '4096', bytes: 4096 });
-  for (const bad of ['0', '-1', '16MB!', '0.0']) assert.throws(() => parseCacheSize(bad), InputError);
+  assert.deepEqual(parseCacheSize('10%'), { label: '10%', fraction: 0.1 });
+  assert.deepEqual(parseCacheSize(' 150% '), { label: '150%', fraction: 1.5 });
+  assert.deepEqual(parseCacheSize('0.5%'), { label: '0.5%', fraction: 0.005 });
+  for (const bad of ['0', '-1', '16MB!', '0.0', '0%', '%', '-5%', '10 %', '1e2%']) assert.throws(() => parseCacheSize(bad), InputError);
   const line = formatRow({
     trace: 't', policy: 'lru', size: '16MiB', cacheSizeBytes: 1, requests: 10, misses: 3, missRatio: 0.3,
     requestBytes: 100, byteMisses: 50, byteMissRatio: 0.5, wallSeconds: 0.001,
