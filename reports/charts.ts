@@ -358,42 +358,52 @@ export interface SizePoint {
 /**
  * Throughput by local cache size per policy (the mean over seeds), log x. Runs
  * without a cache size (policy none, local placement) are drawn as dashed
- * horizontal baselines.
+ * horizontal baselines. Several experiments (workloads, DFS, input directories) get
+ * a panel each, with its own y scale: one chart of a sweep's 20 experiments as lines
+ * over each other shows none of them.
  */
 export function throughputVsCacheSizeSpec(points: SizePoint[], baselines: SizePoint[] = []): TopLevelSpec {
-  const withGroup = (p: SizePoint) => ({ ...p, group: p.group ?? '', cacheSizeMiB: p.cacheSizeBytes / MIB });
-  const values = points.map(withGroup);
-  const all = [...points, ...baselines].map((p) => p.opsPerSecond).filter((v) => v > 0);
-  const logY = all.length > 0 && Math.max(...all) / Math.min(...all) > 10;
-  const color = colorEncoding([...points, ...baselines].map((p) => p.policy));
-  const groups = new Set([...points, ...baselines].map((p) => p.group ?? '')).size;
+  const withGroup = (p: SizePoint, baseline: boolean) => ({ ...p, group: p.group ?? '', cacheSizeMiB: p.cacheSizeBytes / MIB, baseline });
+  const values = [...points.map((p) => withGroup(p, false)), ...baselines.map((p) => withGroup(p, true))];
+  const color = colorEncoding(values.map((p) => p.policy));
+  const groups = [...new Set(values.map((p) => p.group))];
+  // Log y when some experiment's throughputs span more than 10×.
+  const logY = groups.some((g) => {
+    const ops = values.filter((v) => v.group === g && v.opsPerSecond > 0).map((v) => v.opsPerSecond);
+    return ops.length > 0 && Math.max(...ops) / Math.min(...ops) > 10;
+  });
   const y = {
     field: 'opsPerSecond', type: 'quantitative', aggregate: 'mean',
     title: `throughput (ops/s${logY ? ', log scale' : ''})`,
     scale: logY ? { type: 'log' } : { zero: true }, axis: { format: '~s' },
   };
-  const tooltip = [{ field: 'policy' }, ...(groups > 1 ? [{ field: 'group' }] : []), { field: 'opsPerSecond', aggregate: 'mean', title: 'ops/s (mean)', format: ',.0f' }];
+  const tooltip = [{ field: 'policy' }, ...(groups.length > 1 ? [{ field: 'group', title: 'experiment' }] : []), { field: 'opsPerSecond', aggregate: 'mean', title: 'ops/s (mean)', format: ',.0f' }];
   const notes = ['state operations per simulated second, the mean over seeds'];
   if (baselines.length > 0) notes.push('dashed: runs without a local cache size (no cache, local placement)');
-  if (groups > 1) notes.push(`${groups} experiments, a line each`);
-  return top('Throughput by local cache size', notes.join('; '), {
-    width: WIDTH, height: HEIGHT,
-    layer: [
-      {
-        data: { values },
-        mark: { type: 'line', point: true },
-        encoding: {
-          x: sizeAxisX('cacheSizeMiB', 'local cache size (log scale)', values.map((v) => v.cacheSizeMiB)),
-          y, color, detail: { field: 'group' },
-          tooltip: [...tooltip, { field: 'cacheSizeMiB', title: 'cache (MiB)', format: ',.0f' }],
-        },
+  if (groups.length > 1) notes.push(`${groups.length} experiments, a panel each with its own y scale`);
+  const layer = [
+    {
+      transform: [{ filter: '!datum.baseline' }],
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: sizeAxisX('cacheSizeMiB', 'local cache size (log scale)', points.map((p) => p.cacheSizeBytes / MIB)),
+        y, color, detail: { field: 'group' },
+        tooltip: [...tooltip, { field: 'cacheSizeMiB', title: 'cache (MiB)', format: ',.0f' }],
       },
-      ...(baselines.length > 0 ? [{
-        data: { values: baselines.map(withGroup) },
-        mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 2 },
-        encoding: { y, color, detail: { field: 'group' }, tooltip },
-      }] : []),
-    ],
+    },
+    ...(baselines.length > 0 ? [{
+      transform: [{ filter: 'datum.baseline' }],
+      mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 2 },
+      encoding: { y, color, detail: { field: 'group' }, tooltip },
+    }] : []),
+  ];
+  if (groups.length <= 1) return top('Throughput by local cache size', notes.join('; '), { width: WIDTH, height: HEIGHT, data: { values }, layer });
+  return top('Throughput by local cache size', notes.join('; '), {
+    data: { values },
+    facet: { field: 'group', type: 'nominal', title: null, sort: groups, header: { labelFontSize: 12, labelLimit: 260 } },
+    columns: Math.min(groups.length, 4),
+    resolve: { scale: { y: 'independent' } },
+    spec: { width: 240, height: 150, layer },
   });
 }
 
@@ -594,9 +604,11 @@ export function reportCharts(runs: CheckedRun[], replays: ReplayResult[] = []): 
     sizesByPolicy.set(policyOf(r), set);
   }
   if ([...sizesByPolicy.values()].some((s) => s.size >= 2)) {
+    // An experiment is a workload on a DFS, within one input directory; the directory is named only when there are several.
+    const dirs = new Set(runs.map((r) => r.group ?? '')).size > 1;
     const point = (r: CheckedRun): SizePoint => ({
       run: r.name, policy: policyOf(r), cacheSizeBytes: r.s.cacheSizeBytes ?? 0, opsPerSecond: r.s.opsPerSecond,
-      group: [r.group ?? '', r.s.workload, r.s.dfsDevice ?? ''].join(' '),
+      group: [dirs ? r.group ?? '' : '', r.s.workload, r.s.dfsDevice ?? ''].filter((part) => part !== '').join(' '),
     });
     const baselines = runs.filter((r) => !sized.includes(r)).map(point);
     charts.push({

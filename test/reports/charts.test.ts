@@ -134,8 +134,27 @@ test('throughput by cache size and the miss-ratio curve: log x in binary units, 
   assert.match(line.encoding.x.axis.labelExpr, /MiB/);
   assert.equal(line.encoding.y.aggregate, 'mean');
   assert.match(line.encoding.y.title, /ops\/s/);
-  assert.deepEqual(line.data.values.map((v: Json) => v.cacheSizeMiB), [32, 128]);
+  assert.deepEqual(t.data.values.filter((v: Json) => !v.baseline).map((v: Json) => v.cacheSizeMiB), [32, 128]);
   assert.equal(t.layer[1].mark.type, 'rule');
+  assert.equal(t.facet, undefined, 'one experiment, one panel');
+
+  // Several experiments: a panel each (in the order given), each with its own baseline and y scale.
+  const exp = (group: string, base: number) => [
+    { run: `${group}-f1`, policy: 'file', cacheSizeBytes: 2 ** 25, opsPerSecond: base, group },
+    { run: `${group}-f2`, policy: 'file', cacheSizeBytes: 2 ** 27, opsPerSecond: 2 * base, group },
+  ];
+  const many: Json = throughputVsCacheSizeSpec([...exp('ycsb-a hdfs', 1000), ...exp('q20 s3', 50), ...exp('q7 s3', 10)],
+    [{ run: 'n', policy: 'none', cacheSizeBytes: 0, opsPerSecond: 40, group: 'q20 s3' }]);
+  assert.equal(many.facet.field, 'group');
+  assert.deepEqual(many.facet.sort, ['ycsb-a hdfs', 'q20 s3', 'q7 s3']);
+  assert.equal(many.columns, 3);
+  assert.equal(many.resolve.scale.y, 'independent');
+  assert.deepEqual(many.spec.layer.map((l: Json) => [l.mark.type, l.transform[0].filter]), [['line', '!datum.baseline'], ['rule', 'datum.baseline']]);
+  assert.equal(many.spec.layer[0].encoding.y.scale.type, undefined, 'no experiment spans 10x: linear');
+  assert.match(many.title.subtitle.join(' '), /3 experiments, a panel each/);
+  assert.deepEqual(compileSpec(many).warnings, []);
+  const spans: Json = throughputVsCacheSizeSpec([...exp('a', 10), { run: 'x', policy: 'block', cacheSizeBytes: 2 ** 25, opsPerSecond: 500, group: 'a' }, ...exp('b', 10)]);
+  assert.equal(spans.spec.layer[0].encoding.y.scale.type, 'log');
 
   const m: Json = missRatioCurveSpec(replayRows('t1').concat(replayRows('t2', ['fifo'])), 't1');
   assert.equal(m.facet.column.field, 'metric');
