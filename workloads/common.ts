@@ -9,15 +9,17 @@ import { parseSize } from '../sim/units.ts';
 
 /**
  * Parses a workload's parameters with its schema; a failure is one InputError line
- * `workload NAME: field: message` (the registry words it the same way), so a
- * workload built directly, not through makeWorkload, fails the same way.
+ * `workload NAME: field: message`, or for a misspelt parameter `workload NAME:
+ * unknown parameter(s) x (known: ...)`. The registry, a sweep's grid and a workload
+ * built directly all fail through it, in the same words.
  */
 export function parseWorkloadParams<S extends z.ZodType>(workload: string, schema: S, params: unknown): z.output<S> {
   const parsed = schema.safeParse(params);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
+  const known = schema instanceof z.ZodObject ? ` (known: ${Object.keys(schema.shape).join(', ')})` : '';
   const what = issue.code === 'unrecognized_keys'
-    ? `unknown parameter(s) ${issue.keys.join(', ')}`
+    ? `unknown parameter(s) ${issue.keys.join(', ')}${known}`
     : `${issue.path.join('.') || '(top level)'}: ${issue.message}`;
   throw new InputError(`workload ${workload}: ${what}`);
 }

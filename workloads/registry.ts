@@ -12,6 +12,7 @@ import { YCSB_MIXES, YcsbWorkload, ycsbParams } from './ycsb.ts';
 import { WordCountWorkload, wordcountParams } from './wordcount.ts';
 import { PhaseGrowWorkload, PhaseShiftWorkload, phaseGrowParams, phaseShiftParams } from './phase.ts';
 import { NEXMARK } from './nexmark/index.ts';
+import { parseWorkloadParams } from './common.ts';
 
 interface WorkloadEntry {
   params: z.ZodType;
@@ -48,12 +49,5 @@ export const WORKLOADS: Record<string, WorkloadEntry> = {
 export function makeWorkload(name: string, params: Record<string, unknown>, seed: number): Workload {
   const entry = WORKLOADS[name];
   if (!entry) throw new InputError(`unknown workload '${name}' (known: ${Object.keys(WORKLOADS).join(', ')})`);
-  const parsed = entry.params.safeParse(params);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = issue.path.join('.');
-    const what = issue.code === 'unrecognized_keys' ? `unknown parameter(s) ${issue.keys.join(', ')}` : `${field}: ${issue.message}`;
-    throw new InputError(`workload ${name}: ${what}`);
-  }
-  return entry.make(parsed.data as Record<string, unknown>, seed);
+  return entry.make(parseWorkloadParams(name, entry.params, params) as Record<string, unknown>, seed);
 }

@@ -8,6 +8,8 @@ import { progressBar } from '../lib/progress.ts';
 import { openTraceSink, recordingWorkload, stateTraceFormatFromPath } from '../../workloads/state-trace-writer.ts';
 import { readConfigFile, validateConfig } from '../lib/load-config.ts';
 import { printSummary, runDefaultComparison } from '../lib/default-comparison.ts';
+import { WORKLOADS } from '../../workloads/registry.ts';
+import { POLICY_NAMES } from '../../policies/registry.ts';
 
 interface Args {
   config?: string;
@@ -107,7 +109,7 @@ export const runCommand: CommandModule<object, Args> = {
   describe: 'run one simulation (no arguments: the default comparison of every local-cache policy)',
   builder: (y) => y
     .option('config', { type: 'string', describe: 'config file (JSON or YAML); flags override it' })
-    .option('workload', { type: 'string', describe: 'workload name (kv, ...)' })
+    .option('workload', { type: 'string', describe: `workload: ${Object.keys(WORKLOADS).join(', ')} (default kv)` })
     .option('param', { type: 'string', array: true, describe: 'workload parameter key=value (repeatable)' })
     .option('keys', { type: 'number', describe: 'key count (kv)' })
     .option('write-ratio', { type: 'number', describe: 'share of puts (kv)' })
@@ -120,7 +122,7 @@ export const runCommand: CommandModule<object, Args> = {
     .option('dfs', { type: 'string', describe: 'DFS preset or device file' })
     .option('disk', { type: 'string', describe: 'local disk preset or device file' })
     .option('disk-size', { type: 'string', describe: 'local disk size' })
-    .option('policy', { type: 'string', describe: 'local-disk cache policy' })
+    .option('policy', { type: 'string', describe: `local-disk cache policy: ${POLICY_NAMES.join(', ')}` })
     .option('policy-option', { type: 'string', array: true, describe: 'policy option key=value (repeatable), e.g. refill=false' })
     .option('cache-size', { type: 'string', describe: 'local-disk cache size' })
     .option('managed-memory', { type: 'string', describe: 'Flink managed memory (block cache + write buffers)' })

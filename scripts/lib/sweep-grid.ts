@@ -14,6 +14,7 @@ import { InputError } from '../../sim/errors.ts';
 import { formatBytes } from '../../sim/units.ts';
 import { makePolicy } from '../../policies/registry.ts';
 import { WORKLOADS } from '../../workloads/registry.ts';
+import { parseWorkloadParams } from '../../workloads/common.ts';
 import { runConfig, sizeField, type RunConfig } from './config.ts';
 import { resolveDevice } from './devices.ts';
 import { zodMessage } from './zod-message.ts';
@@ -144,12 +145,11 @@ export function expandGrid(data: unknown, where: string): ExpandedGrid {
     const reg = Object.hasOwn(WORKLOADS, entry.name) ? WORKLOADS[entry.name] : undefined;
     if (!reg) fail(`workloads.${i}`, `unknown workload '${entry.name}' (known: ${Object.keys(WORKLOADS).join(', ')})`);
     const merged = { ...baseParams, ...entry.params };
-    const p = reg!.params.safeParse(merged);
-    if (!p.success) {
-      const issue = p.error.issues[0]!;
-      fail(`workloads.${i}`, issue.code === 'unrecognized_keys'
-        ? `workload ${entry.name}: unknown parameter(s) ${issue.keys.join(', ')}`
-        : `workload ${entry.name}: ${issue.path.join('.')}: ${issue.message}`);
+    try {
+      parseWorkloadParams(entry.name, reg!.params, merged);
+    } catch (err) {
+      if (err instanceof InputError) fail(`workloads.${i}`, err.message);
+      throw err;
     }
     return { name: entry.name, params: merged, label: entry.label ?? entry.name };
   });

@@ -44,7 +44,7 @@ export const CASES: BadInput[] = [
   { name: 'config: unknown policy', files: { 'c.json': '{"policy": "mru"}' }, args: run('--config', 'c.json'), expected: `unknown local cache policy 'mru' (known: ${POLICY_NAMES.join(', ')})` },
   { name: 'config: unknown DFS preset', files: { 'c.json': '{"dfs": "ceph"}' }, args: run('--config', 'c.json'), expected: "--dfs: unknown device 'ceph' (presets: nvme, hdfs, oss, s3, s3-express, memory; or a path to a device file)" },
   { name: 'config: bad size', files: { 'c.json': '{"cacheSize": "12 parsecs"}' }, args: run('--config', 'c.json'), expected: "c.json: cacheSize: '12 parsecs' is not a size (expected e.g. 4096, 4KiB, 64MiB, 1GiB)" },
-  { name: 'config: unknown workload parameter', files: { 'c.json': '{"workload": "ycsb-a", "workloadParams": {"recordz": 5}}' }, args: run('--config', 'c.json'), expected: "workload ycsb-a: unknown parameter(s) recordz" },
+  { name: 'config: unknown workload parameter', files: { 'c.json': '{"workload": "ycsb-a", "workloadParams": {"recordz": 5}}' }, args: run('--config', 'c.json'), expected: "workload ycsb-a: unknown parameter(s) recordz (known: recordCount, operationCount, fieldCount, fieldLength, requestDistribution, zipfianConstant, hotspotDataFraction, hotspotOpnFraction, insertOrder, maxScanLength, scanLengthDistribution, keyBytes, recordCpuUs, load)" },
   { name: 'config: negative store size', files: { 'c.json': '{"store": {"writeBufferSize": -1}}' }, args: run('--config', 'c.json'), expected: "c.json: store.writeBufferSize: -1 is not a size in bytes (must be >= 0)" },
   // ---- flags
   { name: 'flag: --exec choice', args: run('--exec', 'fast'), expected: "Invalid values: Argument: exec, Given: \"fast\", Choices: \"sync\", \"async\"" },

@@ -291,7 +291,7 @@ const bad: [string, Record<string, unknown> | string, string[], RegExp][] = [
   ['bad size', { ...grid, cacheSizes: ['64KiB', '12XB'] }, [], /^tiersim: .*grid\.yaml: cacheSizes\.1: '12XB' is not a size/],
   ['bad shard', grid, ['--shard', '3/3'], /^tiersim: --shard: '3\/3' is not a shard i\/n/],
   ['unknown workload', { ...grid, workloads: ['kv', 'nexmark-q99'] }, [], /^tiersim: .*grid\.yaml: workloads\.1: unknown workload 'nexmark-q99'/],
-  ['bad workload parameter', { ...grid, workloads: [{ name: 'kv', params: { keyz: 1 } }] }, [], /^tiersim: .*grid\.yaml: workloads\.0: workload kv: unknown parameter\(s\) keyz\n$/],
+  ['bad workload parameter', { ...grid, workloads: [{ name: 'kv', params: { keyz: 1 } }] }, [], /^tiersim: .*grid\.yaml: workloads\.0: workload kv: unknown parameter\(s\) keyz \(known: keys, valueBytes, keyBytes, writeRatio, distribution, theta, recordCpuUs, load\)\n$/],
   ['unknown DFS', { ...grid, dfs: ['hdfs', 'floppy'] }, [], /^tiersim: .*grid\.yaml: dfs\.1: unknown device 'floppy'/],
   ['bad base field', { ...grid, base: { ...tinyBase, opz: 5 } }, [], /^tiersim: .*grid\.yaml: base: Unrecognized key: "opz"\n$/],
   ['unknown grid field', { ...grid, sizes: [1] }, [], /^tiersim: .*grid\.yaml: \(top level\): Unrecognized key: "sizes"\n$/],
