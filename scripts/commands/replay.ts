@@ -21,7 +21,7 @@ export const replayCommand: CommandModule<object, Args> = {
   command: 'replay',
   describe: 'cache-only replay of a block trace: miss ratio and byte miss ratio per eviction algorithm and cache size',
   builder: (y) => y
-    .option('trace', { type: 'string', demandOption: true, describe: 'trace file' })
+    .option('trace', { type: 'string', demandOption: true, describe: 'trace file (plain, zstd or gzip)' })
     .option('format', { type: 'string', describe: `${Object.keys(TRACE_FORMATS).join(' | ')} (default: from the file name)` })
     .option('policy', { type: 'string', default: 'lru', describe: `comma-separated: ${Object.keys(EVICTION_ALGORITHMS).join(', ')}` })
     .option('size', { type: 'string', demandOption: true, describe: 'comma-separated cache sizes: 16MiB, 1GiB, bytes, or shares of the working set (0.01, 10%)' })

@@ -5,6 +5,8 @@
  * Messages that list what is known (policies, sections, ...) take the list from its
  * registry, so that adding a policy does not break a case.
  */
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { POLICY_NAMES } from '../../policies/registry.ts';
 import { EVICTION_ALGORITHMS } from '../../policies/eviction/registry.ts';
 import { WORKLOADS } from '../../workloads/registry.ts';
@@ -83,6 +85,8 @@ export const CASES: BadInput[] = [
   { name: 'txt: non-numeric id', files: { 't.txt': '12\nabc\n' }, args: replay('t.txt'), expected: "t.txt line 2: obj-id 'abc' is not a number (obj-id-is-num=false hashes string ids)" },
   { name: 'rocksdb-block-csv: wrong column count', files: { 't.csv': '1700000000000000,1,9\n' }, args: replay('t.csv', '--format', 'rocksdb-block-csv'), expected: "t.csv line 1: 3 fields, expected 21 (RocksDB's human-readable block-cache trace)" },
   { name: 'cachelib-kvcache: wrong header', files: { 't.csv': 'time,key\n1,2\n' }, args: replay('t.csv', '--format', 'cachelib-kvcache'), expected: "t.csv line 1: the header has no op, size columns (CacheLib kvcache needs key, op, size)" },
+  { name: 'zstd: cut short', files: { 't.oracleGeneral.bin.zst': readFileSync('test/fixtures/traces/cloudPhysicsIO-5000.oracleGeneral.bin.zst').subarray(0, 10_000) }, args: replay('t.oracleGeneral.bin.zst'), expected: 't.oracleGeneral.bin.zst: not valid zstd data after 10000 compressed bytes (unexpected EOF)' },
+  { name: 'gzip: trailer gone', files: { 't.csv.gz': gzipSync('1\n2\n').subarray(0, -8) }, args: replay('t.csv.gz', '--csv', 'obj-id-col=1'), expected: 't.csv.gz: gzip data cut short or corrupt (its last member decompressed to 4 bytes; its trailer says 188978)' },
   { name: 'replay: unknown format', files: { 't.bin': new Uint8Array(24) }, args: replay('t.bin', '--format', 'parquet'), expected: `--format: unknown trace format 'parquet' (known: ${Object.keys(TRACE_FORMATS).join(', ')})` },
   { name: 'replay: bad size', files: { 't.txt': '1\n' }, args: ['replay', '--trace', 't.txt', '--size', 'abc', '--out', 'out'], expected: "--size: 'abc' is not a size (expected e.g. 4096, 4KiB, 64MiB, 1GiB)" },
   { name: 'replay: unknown eviction policy', files: { 't.txt': '1\n' }, args: replay('t.txt', '--policy', 'mru'), expected: `unknown eviction algorithm 'mru' (known: ${Object.keys(EVICTION_ALGORITHMS).join(', ')})` },

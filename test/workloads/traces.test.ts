@@ -4,12 +4,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { InputError } from '../../sim/errors.ts';
 import { newBatch, type TraceReader } from '../../workloads/traces/batch.ts';
 import { parseCsvOptions } from '../../workloads/traces/csv.ts';
+import { FileChunks } from '../../workloads/traces/file-chunks.ts';
 import { openTrace } from '../../workloads/traces/formats.ts';
 import { VscsiReader } from '../../workloads/traces/vscsi.ts';
 
@@ -192,4 +194,78 @@ test('malformed input: one line naming the file and the record or line', () => {
   rejects(() => openTrace(`${SHARED}.csv`, 'parquet'), /^--format: unknown trace format 'parquet' \(known: oracleGeneral, vscsi, csv, txt, rocksdb-block-csv, cachelib-kvcache, cachelib-block\)$/);
   rejects(() => openTrace(join(dir, 'missing.bin')), /missing\.bin: cannot open trace \(no such file\)/);
   rejects(() => openTrace(file('trace.dat', 'x')), /cannot tell the trace format/);
+});
+
+// Compressed traces. The zstd fixtures were written by the zstd command-line tool
+// (the oracleGeneral one as two frames: records 1-2500 and 2501-5000); the gzip files
+// here by node:zlib. Either must read as the same requests as the shared trace itself.
+const FIXTURES = 'test/fixtures/traces';
+
+test('compressed traces: zstd (two frames) and gzip (two members) read as the plain file, in every format', () => {
+  const head = (r: ReturnType<typeof readAll>, n: number) => ({ time: r.time.slice(0, n), id: r.id.slice(0, n), size: r.size.slice(0, n) });
+  // zstd, format from the name before `.zst`.
+  const z = readAll(openTrace(`${FIXTURES}/cloudPhysicsIO-5000.oracleGeneral.bin.zst`), 333);
+  assert.equal(z.id.length, 5000);
+  assert.deepEqual({ ...head(z, 5000), next: z.next }, { ...head(og, 5000), next: og.next.slice(0, 5000) });
+  const plainCsv = readAll(openTrace(`${SHARED}.csv`, 'csv', { csv: CSV_MAPPING }));
+  const plainVscsi = readAll(openTrace(`${SHARED}.vscsi`, 'vscsi'));
+  const csv = readAll(openTrace(`${FIXTURES}/cloudPhysicsIO-2000.csv.zst`, undefined, { csv: CSV_MAPPING }));
+  assert.equal(csv.id.length, 2000);
+  assert.deepEqual(head(csv, 2000), head(plainCsv, 2000));
+
+  // gzip, the whole trace in two members cut at a record boundary, each format.
+  const gz = (name: string, bytes: Buffer, cut: number) => file(name, Buffer.concat([gzipSync(bytes.subarray(0, cut)), gzipSync(bytes.subarray(cut))]));
+  const ogBytes = readFileSync(`${SHARED}.oracleGeneral.bin`);
+  const vscsiBytes = readFileSync(`${SHARED}.vscsi`);
+  const csvBytes = readFileSync(`${SHARED}.csv`);
+  const fromGz = [
+    readAll(openTrace(gz('t.oracleGeneral.bin.gz', ogBytes, 24 * 70_001)), 4096),
+    readAll(openTrace(gz('t.vscsi.gz', vscsiBytes, vscsiBytes.length / 2)), 4096),
+    readAll(openTrace(gz('t.csv.gz', csvBytes, csvBytes.indexOf('\n', 1_000_000) + 1), undefined, { csv: CSV_MAPPING }), 4096),
+  ];
+  [og, plainVscsi, plainCsv].forEach((plain, i) => assert.deepEqual(head(fromGz[i]!, 113_872), head(plain, 113_872)));
+  assert.equal(fromGz[2]!.id.length, 113_872);
+  // A gzip member that ends mid-record: the reader's buffer joins the two.
+  assert.deepEqual(head(readAll(openTrace(gz('odd.oracleGeneral.bin.gz', ogBytes, 24 * 1000 + 7))), 113_872), head(og, 113_872));
+
+  // Rewinding starts the decompression again.
+  const reader = openTrace(`${FIXTURES}/cloudPhysicsIO-5000.oracleGeneral.bin.zst`);
+  const batch = newBatch(4096);
+  reader.read(batch);
+  reader.rewind();
+  assert.deepEqual(head(readAll(reader), 5000), head(og, 5000));
+});
+
+test('compressed traces: a cut or damaged file is one error naming it, never fewer requests', () => {
+  const zst = readFileSync(`${FIXTURES}/cloudPhysicsIO-5000.oracleGeneral.bin.zst`);
+  rejects(() => readAll(openTrace(file('cut.oracleGeneral.bin.zst', zst.subarray(0, zst.length - 100)))), /cut\.oracleGeneral\.bin\.zst: not valid zstd data/);
+  const ogBytes = readFileSync(`${SHARED}.oracleGeneral.bin`).subarray(0, 24 * 5000);
+  const whole = gzipSync(ogBytes);
+  // Cut inside the deflate stream, or only the 8-byte trailer gone (every record is there, the end is not).
+  rejects(() => readAll(openTrace(file('cut.oracleGeneral.bin.gz', whole.subarray(0, whole.length >> 1)))), /cut\.oracleGeneral\.bin\.gz: (not valid gzip data|gzip data cut short)/);
+  rejects(() => readAll(openTrace(file('notrailer.oracleGeneral.bin.gz', whole.subarray(0, whole.length - 8)))), /notrailer\.oracleGeneral\.bin\.gz: gzip data cut short or corrupt/);
+  const badSize = Buffer.from(whole);
+  badSize.writeUInt32LE(24 * 4999, badSize.length - 4);
+  rejects(() => readAll(openTrace(file('badsize.oracleGeneral.bin.gz', badSize))), /badsize\.oracleGeneral\.bin\.gz: gzip data cut short or corrupt \(its last member decompressed to 120000 bytes; its trailer says 119976\)/);
+  // Whole streams whose contents are wrong, as for plain files.
+  rejects(() => readAll(openTrace(file('odd.oracleGeneral.bin.gz', gzipSync(ogBytes.subarray(0, 24 * 10 + 5))))), /odd\.oracleGeneral\.bin\.gz record 11: truncated \(5 of 24 bytes\)/);
+  rejects(() => readAll(openTrace(file('empty.oracleGeneral.bin.gz', gzipSync(Buffer.alloc(0))))), /empty\.oracleGeneral\.bin\.gz: empty trace/);
+  rejects(() => readAll(openTrace(file('empty.csv.gz', gzipSync(Buffer.alloc(0))), undefined, { csv: 'obj-id-col=1' })), /empty\.csv\.gz: empty trace/);
+});
+
+test('compressed traces: the file read in small pieces, frames and blocks across them, gives the plain bytes', () => {
+  const plain = readFileSync(`${SHARED}.oracleGeneral.bin`).subarray(0, 24 * 5000);
+  const gz = file('pieces.gz', Buffer.concat([gzipSync(plain.subarray(0, 77_777)), gzipSync(plain.subarray(77_777))]));
+  for (const path of [`${FIXTURES}/cloudPhysicsIO-5000.oracleGeneral.bin.zst`, gz]) {
+    for (const pieceBytes of [1, 13, 1000]) {
+      const f = new FileChunks(path, 4096, pieceBytes);
+      const out: Buffer[] = [];
+      while (f.fill()) {
+        out.push(Buffer.from(f.buf.subarray(f.start, f.end)));
+        f.start = f.end;
+      }
+      f.close();
+      assert.ok(Buffer.concat(out).equals(plain), `${path} in pieces of ${pieceBytes} bytes`);
+    }
+  }
 });

@@ -1,7 +1,8 @@
 /**
  * The streaming loop shared by the fixed-size binary formats (oracleGeneral, vscsi):
  * whole records are decoded straight from the chunk buffer; a file whose size is not
- * a whole number of records is refused up front, naming the truncated record.
+ * a whole number of records is refused up front, naming the truncated record (a
+ * compressed one when its last record turns out cut).
  */
 import { InputError } from '../../sim/errors.ts';
 import type { TraceBatch, TraceFormat, TraceReader } from './batch.ts';
@@ -17,7 +18,8 @@ export abstract class BinaryRecordReader implements TraceReader {
 
   constructor(readonly path: string, protected readonly recordBytes: number) {
     this.file = new FileChunks(path, Math.max(1 << 20, recordBytes * 4096));
-    const size = this.file.totalBytes;
+    // A compressed file's size says nothing of its records: read() finds an empty or cut one.
+    const size = this.file.compressed ? recordBytes : this.file.totalBytes;
     if (size === 0) {
       this.file.close();
       throw new InputError(`${path}: empty trace (no requests)`);
@@ -60,9 +62,10 @@ export abstract class BinaryRecordReader implements TraceReader {
       f.start = off;
     }
     if (n === 0 && f.available > 0) {
-      // The file changed under us since it was opened.
+      // A compressed file cut mid-record, or a file that changed under us since it was opened.
       throw new InputError(`${this.path} record ${this.records + 1}: truncated (${f.available} of ${rec} bytes)`);
     }
+    if (n === 0 && this.records === 0) throw new InputError(`${this.path}: empty trace (no requests)`);
     this.records += n;
     batch.n = n;
     return n;

@@ -2,10 +2,12 @@
  * A file read front to back in chunks through one reusable buffer. Readers consume
  * bytes from buf[start, end); fill() keeps the unconsumed tail, moves it to the front
  * and appends the next chunk, growing the buffer only when a single record or line
- * does not fit.
+ * does not fit. A zstd or gzip file is decompressed on the way (compressed.ts):
+ * readers see the bytes it holds.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../../sim/errors.ts';
+import { compressionOf, Inflater } from './compressed.ts';
 
 const NL = 10;
 const CR = 13;
@@ -19,13 +21,17 @@ export class FileChunks {
   lineEnd = 0;
   /** buf up to end, so that line searches stop there. */
   private view: Buffer;
-  /** File offset of buf[end]. */
+  /** File offset of the next read (of buf[end], for a file that is not compressed). */
   private filePos = 0;
   private fd: number;
+  /** The file's size on disk (compressed, for a compressed file). */
   readonly totalBytes: number;
+  /** Set for a compressed file. */
+  private readonly inflater: Inflater | undefined;
   eof = false;
 
-  constructor(readonly path: string, chunkBytes = 1 << 20) {
+  /** `compressedChunkBytes`: how much of a compressed file one read takes. */
+  constructor(readonly path: string, chunkBytes = 1 << 20, private readonly compressedChunkBytes = 1 << 18) {
     try {
       this.fd = openSync(path, 'r');
     } catch (err) {
@@ -38,13 +44,23 @@ export class FileChunks {
       throw new InputError(`${path}: is a directory, not a trace file`);
     }
     this.totalBytes = st.size;
+    const head = Buffer.alloc(4);
+    const kind = compressionOf(head.subarray(0, readSync(this.fd, head, 0, 4, 0)));
+    const last4 = Buffer.alloc(4);
+    if (kind) readSync(this.fd, last4, 0, 4, Math.max(0, st.size - 4));
+    this.inflater = kind ? new Inflater(kind, path, last4) : undefined;
     this.buf = Buffer.allocUnsafe(chunkBytes);
     this.view = this.buf.subarray(0, 0);
   }
 
-  /** Bytes of the file consumed by the reader so far. */
+  /** The file's bytes consumed by the reader so far (for a compressed file, those decompressed so far), for progress. */
   get consumed(): number {
-    return this.filePos - (this.end - this.start);
+    return this.inflater ? this.inflater.inputBytes : this.filePos - (this.end - this.start);
+  }
+
+  /** True when the file is compressed: its size does not tell how many bytes it holds. */
+  get compressed(): boolean {
+    return this.inflater !== undefined;
   }
 
   get available(): number {
@@ -65,15 +81,26 @@ export class FileChunks {
       this.buf.copy(bigger, 0, 0, this.end);
       this.buf = bigger;
     }
-    const got = readSync(this.fd, this.buf, this.end, this.buf.length - this.end, this.filePos);
+    const got = this.inflater ? this.inflater.read(this.buf, this.end, this.nextCompressed) : this.readFile(this.buf, this.end);
     if (got === 0) {
       this.eof = true;
       return false;
     }
     this.end += got;
-    this.filePos += got;
     return true;
   }
+
+  private readFile(into: Buffer, at: number): number {
+    const got = readSync(this.fd, into, at, into.length - at, this.filePos);
+    this.filePos += got;
+    return got;
+  }
+
+  /** The next compressed chunk, in a buffer of its own (the decoders keep references to what they were given). */
+  private readonly nextCompressed = (): Uint8Array => {
+    const chunk = Buffer.allocUnsafe(this.compressedChunkBytes);
+    return chunk.subarray(0, this.readFile(chunk, 0));
+  };
 
   /**
    * Consumes the next line (LF or CRLF; the last may have no line break) and sets
@@ -110,6 +137,7 @@ export class FileChunks {
     this.filePos = 0;
     this.eof = false;
     this.view = this.buf.subarray(0, 0);
+    this.inflater?.reset();
   }
 
   close(): void {

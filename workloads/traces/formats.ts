@@ -36,9 +36,9 @@ export function traceFormatName(name: string): TraceFormat {
   return found;
 }
 
-/** The format implied by a file name, if any. */
+/** The format implied by a file name (a compressed file's by the name before `.zst` or `.gz`), if any. */
 export function formatFromPath(path: string): TraceFormat | undefined {
-  const p = path.toLowerCase();
+  const p = path.toLowerCase().replace(/\.(zst|zstd|gz)$/, ''); // compressed: the name before it
   if (p.endsWith('.oraclegeneral') || p.endsWith('.oraclegeneral.bin') || p.endsWith('.bin')) return 'oracleGeneral';
   if (p.endsWith('.vscsi')) return 'vscsi';
   if (p.endsWith('.csv')) return 'csv';
