@@ -4,6 +4,8 @@ import { EVICTION_ALGORITHMS } from '../../policies/eviction/registry.ts';
 import { TRACE_FORMATS } from '../../workloads/traces/formats.ts';
 import { formatRow, writeResults } from '../replay.ts';
 import { replayOnThreads } from '../lib/replay-threads.ts';
+import { readReplayResults } from '../../reports/read.ts';
+import { buildReport, writeReportFiles } from '../../reports/run-report.ts';
 
 interface Args {
   trace: string;
@@ -26,7 +28,7 @@ export const replayCommand: CommandModule<object, Args> = {
     .option('policy', { type: 'string', default: 'lru', describe: `comma-separated: ${Object.keys(EVICTION_ALGORITHMS).join(', ')}` })
     .option('size', { type: 'string', demandOption: true, describe: 'comma-separated cache sizes: 16MiB, 1GiB, bytes, or shares of the working set (0.01, 10%)' })
     .option('csv', { type: 'string', describe: 'csv column mapping, libCacheSim style: "time-col=2,obj-id-col=5,obj-size-col=4,has-header=true,delimiter=,"' })
-    .option('out', { type: 'string', describe: 'directory for results.csv' })
+    .option('out', { type: 'string', describe: 'directory for results.csv, the miss-ratio curve (charts/) and report.html' })
     .option('sample', { type: 'number', describe: 'replay a hashed share of the objects (SHARDS), cache sizes scaled by it, e.g. 0.1' })
     .option('workers', { type: 'number', default: 1, describe: 'threads: the algorithms (or, with fewer algorithms than threads, the sizes) are shared out, each thread reading the trace itself' })
     .option('keep-size-changes', { type: 'boolean', describe: 'use each request\'s own size (default: yes for oracleGeneral, whose sizes are as written; for other formats an object keeps the size of its first request)' })
@@ -50,6 +52,10 @@ export const replayCommand: CommandModule<object, Args> = {
       bar?.stop();
     }
     for (const row of report.rows) console.log(formatRow(row));
-    if (args.out !== undefined) writeResults(args.out, report.rows);
+    if (args.out !== undefined) {
+      // The results as `tiersim report` would show this directory: the miss-ratio curve and the page.
+      const replays = readReplayResults(writeResults(args.out, report.rows), args.out);
+      writeReportFiles(args.out, (await buildReport([], replays)).files);
+    }
   },
 };

@@ -70,7 +70,7 @@ test('cache sizes: units, fractions of the working set, bad values', () => {
   assert.equal(line, 'lru 16MiB requests=10 missRatio=0.3000 byteMissRatio=0.5000 mqps=0.01');
 });
 
-test('CLI: one line per policy x size on stdout and results.csv in --out', () => {
+test('CLI: one line per policy x size on stdout; results.csv, the miss-ratio curve and report.html in --out', () => {
   const out = join(dir, 'ok');
   const r = tiersim('replay', '--trace', `${SHARED}.oracleGeneral.bin`, '--format', 'oracleGeneral', '--policy', 'lru,s3fifo', '--size', '16MiB,0.5', '--out', out);
   assert.equal(r.status, 0, r.stderr);
@@ -86,7 +86,14 @@ test('CLI: one line per policy x size on stdout and results.csv in --out', () =>
   assert.equal(rows[0]!.trace, 'cloudPhysicsIO.oracleGeneral.bin');
   assert.equal(rows[1]!.cacheSizeBytes, String(Math.floor(0.5 * 2029769728)));
   assert.equal(Number(rows[0]!.misses), 95095);
-  assert.deepEqual(readdirSync(out), ['results.csv'], 'no temporary files left');
+  assert.deepEqual(readdirSync(out), ['charts', 'report.html', 'results.csv'], 'no temporary files left');
+  assert.deepEqual(readdirSync(join(out, 'charts')), ['miss-ratio-curve.png', 'miss-ratio-curve.svg', 'miss-ratio-curve.vl.json']);
+  // The curve holds the rows' ratios: LRU at 16 MiB as the independent simulator's table has it (../shared/traces/README.md).
+  const spec = JSON.parse(readFileSync(join(out, 'charts', 'miss-ratio-curve.vl.json'), 'utf8'));
+  const point = (policy: string, metric: string) => spec.data.values.find((v: Record<string, unknown>) => v.policy === policy && v.cacheSizeMiB === 16 && v.metric === metric).ratio;
+  assert.deepEqual([point('lru', 'miss ratio (requests)').toFixed(4), point('lru', 'byte miss ratio').toFixed(4)], ['0.8351', '0.9803']);
+  assert.equal(spec.data.values.length, 8, 'two policies x two sizes x two metrics');
+  assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /<svg[\s\S]*s3fifo/);
 });
 
 test('CLI: a malformed trace exits 2 with one line naming file and line, and leaves no results.csv', () => {
