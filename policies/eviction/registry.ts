@@ -12,6 +12,7 @@ import { LirsCache } from './lirs.ts';
 import { LruCache } from './lru.ts';
 import { S3FifoCache } from './s3fifo.ts';
 import { SieveCache } from './sieve.ts';
+import { SlruCache } from './slru.ts';
 import { TwoQCache } from './twoq.ts';
 import type { EvictionCache, EvictionFactory, EvictionOptions } from './types.ts';
 
@@ -25,6 +26,7 @@ export const EVICTION_ALGORITHMS: Readonly<Record<string, EvictionFactory>> = {
   twoq: (c, o) => new TwoQCache(c, o),
   lfu: (c, o) => new LfuCache(c, o),
   lirs: (c, o) => new LirsCache(c, o),
+  slru: (c, o) => new SlruCache(c, o),
   belady: (c, o) => new BeladyCache(c, o),
 };
 

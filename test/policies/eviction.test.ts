@@ -227,6 +227,27 @@ test('LIRS: the bottom of S stays LIR even when a HIR entry arrives first', () =
   assert.equal(cache.objectCount, 1);
 });
 
+test('SLRU fills its segments from the bottom, promotes a hit one segment up and cools the overflow down', () => {
+  // Four segments of one unit each: 1, 2, 3, 4 land in segments 0..3 (each the lowest with room).
+  const cache = makeEvictionCache('slru', 4);
+  const evicted: number[] = [];
+  cache.onEvict = (id) => evicted.push(id);
+  for (const id of [1, 2, 3, 4]) assert.equal(cache.access(id, 1), false);
+  assert.equal(cache.access(5, 1), false); // no segment has room: evict segment 0's back (1), 5 enters segment 0
+  assert.equal(cache.access(2, 1), true); // 2 goes up to segment 2, whose back (3) cools down to segment 1
+  assert.equal(cache.access(6, 1), false); // the lowest non-empty segment is 0: 5 goes, not 3 (LRU would evict 3)
+  assert.deepEqual(evicted, [1, 5]);
+  assert.deepEqual([3, 2, 4, 6].map((id) => cache.find(id)), [true, true, true, true]);
+  // An object larger than one segment is refused.
+  assert.equal(cache.insert(7, 2), false);
+  assert.throws(() => makeEvictionCache('slru', 10, { segments: 0 }), /segments=0 must be a whole number from 1 to 16/);
+  // One segment is LRU.
+  const one = makeEvictionCache('slru', 2, { segments: 1 });
+  const lru = makeEvictionCache('lru', 2);
+  const ids = seq('1 2 1 3 2 1 4 1 2 3 3 1');
+  assert.deepEqual(play(one, ids), play(lru, ids));
+});
+
 test('Belady evicts the object needed farthest in the future', () => {
   // cap 2: at 3, 1 is needed at t=3 and 2 at t=4: evict 2; at 2, 1 is never needed again.
   const r = play(makeEvictionCache('belady', 2), seq('1 2 3 1 2 3'));
@@ -392,6 +413,24 @@ test('cloudPhysicsIO: miss ratios match libCacheSim (README table)', () => {
     });
   });
   assert.deepEqual(failures, []);
+});
+
+// libCacheSim's cachesim (commit aa0fc40), `cachesim cloudPhysicsIO.oracleGeneral.bin oracleGeneral slru
+// 16mb,64mb,256mb,1gb -e n-seg=N`: miss ratio / byte miss ratio, for N = 2, 4 (its default) and 8.
+const SLRU_TABLE: Record<number, [number, number][]> = {
+  2: [[0.8248, 0.9788], [0.8159, 0.9707], [0.7735, 0.9029], [0.5573, 0.6103]],
+  4: [[0.8212, 0.9777], [0.8073, 0.9677], [0.7648, 0.8988], [0.5060, 0.5793]],
+  8: [[0.8211, 0.9777], [0.8047, 0.9652], [0.7486, 0.8878], [0.4883, 0.5471]],
+};
+
+test('cloudPhysicsIO: SLRU with 2, 4 and 8 segments matches libCacheSim exactly', () => {
+  const segments = [2, 4, 8];
+  const results = replayShared(segments.flatMap((n) => MIB.map((m) => makeEvictionCache('slru', m * 2 ** 20, n === 4 ? undefined : { segments: n }))));
+  const got = segments.map((_n, a) => MIB.map((_, s) => {
+    const r = results[a * MIB.length + s]!;
+    return [Number(r.missRatio.toFixed(4)), Number(r.byteMissRatio.toFixed(4))];
+  }));
+  assert.deepEqual(got, segments.map((n) => SLRU_TABLE[n]));
 });
 
 test('cloudPhysicsIO: ARC with libCacheSim\'s adaptation step (a bare ratio, in bytes) matches its table exactly', () => {

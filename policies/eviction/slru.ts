@@ -1,0 +1,114 @@
+/**
+ * Segmented LRU as libCacheSim's SLRU runs it: `segments` LRU queues (4 by default)
+ * of equal byte shares, segment 0 the coldest.
+ *  - A hit in the top segment moves the object to its front; a hit below promotes it
+ *    to the front of the next segment up, which, if now over its share, hands its
+ *    least recent objects down to the front of the segment below (and so on down;
+ *    what falls out of segment 0 is evicted).
+ *  - A miss enters the lowest segment with room for it, so an empty cache fills
+ *    segment by segment from the bottom; when none has room, segment 0 takes it
+ *    after evictions make room in the cache as a whole (segment 0 may then sit
+ *    over its share until evictions drain it).
+ *  - Eviction takes the back of the lowest segment that holds anything.
+ * Objects larger than one segment are not admitted.
+ */
+import { CacheBase, readOptions } from './base.ts';
+import { InputError } from '../../sim/errors.ts';
+import type { EvictionOptions } from './types.ts';
+
+export class SlruCache extends CacheBase {
+  readonly name = 'slru';
+  /** Sentinel slot of each segment's list, bottom (0) first. */
+  private readonly segments: number[];
+  private readonly segmentBytes: Float64Array;
+  /** Each segment's share: the capacity divided evenly, rounded down. */
+  private readonly share: number;
+
+  constructor(capacityBytes: number, options?: EvictionOptions) {
+    super(capacityBytes);
+    const o = readOptions('slru', options, { segments: 4 });
+    if (!Number.isInteger(o.segments) || o.segments < 1 || o.segments > 16) {
+      throw new InputError(`slru: option segments=${o.segments} must be a whole number from 1 to 16`);
+    }
+    this.segments = Array.from({ length: o.segments }, () => this.slots.newList());
+    this.segmentBytes = new Float64Array(o.segments);
+    this.share = Math.floor(this.capacityBytes / o.segments);
+  }
+
+  find(id: number): boolean {
+    const s = this.index.get(id);
+    if (s < 0) return false;
+    const seg = this.slots.meta[s]!;
+    const top = this.segments.length - 1;
+    if (seg === top) {
+      this.slots.links.moveToFront(this.segments[top]!, s);
+      return true;
+    }
+    this.move(s, seg, seg + 1);
+    while (this.segmentBytes[seg + 1]! > this.share) this.cool(seg + 1);
+    return true;
+  }
+
+  insert(id: number, size: number): boolean {
+    if (this.index.get(id) >= 0) return true;
+    if (size > this.share) return false;
+    while (this.used + size > this.capacityBytes) this.evict();
+    let seg = 0;
+    while (seg < this.segmentBytes.length && this.segmentBytes[seg]! + size > this.share) seg++;
+    if (seg === this.segmentBytes.length) seg = 0;
+    const s = this.slots.alloc(id, size, seg);
+    this.slots.links.pushFront(this.segments[seg]!, s);
+    this.segmentBytes[seg] += size;
+    this.index.set(id, s);
+    this.used += size;
+    this.count++;
+    return true;
+  }
+
+  remove(id: number): boolean {
+    const s = this.index.get(id);
+    if (s < 0) return false;
+    this.drop(s);
+    return true;
+  }
+
+  /** Moves slot `s` from segment `from` to the front of segment `to`. */
+  private move(s: number, from: number, to: number): void {
+    const size = this.slots.sizes[s]!;
+    this.slots.links.unlink(s);
+    this.segmentBytes[from] -= size;
+    this.slots.links.pushFront(this.segments[to]!, s);
+    this.segmentBytes[to] += size;
+    this.slots.meta[s] = to;
+  }
+
+  /** Segment `seg` is over its share: its least recent object goes down one segment (out of the cache from segment 0). */
+  private cool(seg: number): void {
+    if (seg === 0) {
+      this.evict();
+      return;
+    }
+    this.move(this.slots.links.back(this.segments[seg]!), seg, seg - 1);
+    while (this.segmentBytes[seg - 1]! > this.share) this.cool(seg - 1);
+  }
+
+  /** Evicts the back of the lowest non-empty segment. */
+  private evict(): void {
+    let seg = 0;
+    while (this.segmentBytes[seg] === 0) seg++;
+    const s = this.slots.links.back(this.segments[seg]!);
+    const id = this.slots.ids[s]!;
+    const size = this.slots.sizes[s]!;
+    this.drop(s);
+    this.onEvict?.(id, size);
+  }
+
+  private drop(s: number): void {
+    this.slots.links.unlink(s);
+    this.segmentBytes[this.slots.meta[s]!] -= this.slots.sizes[s]!;
+    this.index.delete(this.slots.ids[s]!);
+    this.used -= this.slots.sizes[s]!;
+    this.count--;
+    this.slots.release(s);
+  }
+}
