@@ -29,10 +29,12 @@
  * - The comment line names the recorded workload and its key size, which replay uses.
  *
  * The recorder does no I/O: it writes through a sink callback. openTraceSink() is the
- * file sink (buffered, written under a temporary name and renamed at close).
+ * file sink (buffered, written under a temporary name and renamed at close; a name
+ * ending in .gz is written gzip-compressed).
  */
 import { closeSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { InputError } from '../sim/errors.ts';
 import { OP_NAMES, type RecordBuf, type Workload } from '../sim/workload.ts';
 
@@ -41,9 +43,9 @@ export type StateTraceFormat = 'csv' | 'jsonl';
 /** The CSV columns, in the order the recorder writes them. */
 export const STATE_TRACE_COLUMNS = ['time_us', 'op', 'key', 'value_bytes', 'token', 'record', 'cpu_us', 'phase'] as const;
 
-/** jsonl for .jsonl, .ndjson and .json file names, csv otherwise. */
+/** jsonl for .jsonl, .ndjson and .json file names (before a .gz), csv otherwise. */
 export function stateTraceFormatFromPath(path: string): StateTraceFormat {
-  return /\.(jsonl|ndjson|json)$/i.test(path) ? 'jsonl' : 'csv';
+  return /\.(jsonl|ndjson|json)(\.gz)?$/i.test(path) ? 'jsonl' : 'csv';
 }
 
 export interface RecorderOptions {
@@ -141,11 +143,16 @@ export interface TraceSink {
 
 /**
  * A file sink for the recorder: chunks are buffered (64 KiB: a larger buffer keeps
- * more strings alive and costs more in garbage collection than it saves) and written
+ * more strings alive and costs more in garbage collection than it saves; 1 MiB for
+ * gzip, whose members compress better the longer they are) and written
  * to a temporary file beside `path` (`.tiersim-tmp-<pid>-<name>`), renamed to `path`
  * by close(). A run that fails calls abort() and leaves no partial trace.
  */
-export function openTraceSink(path: string, bufferBytes = 1 << 16): TraceSink {
+export function openTraceSink(path: string, bufferBytes?: number): TraceSink {
+  if (/\.(zst|zstd)$/i.test(path)) throw new InputError(`${path}: tiersim reads zstd traces but writes only gzip (.gz) or plain ones`);
+  // gzip: each flush is a gzip member of its own (a reader takes them as one stream), 1 MiB of text each.
+  const gzip = /\.gz$/i.test(path);
+  const buffer = bufferBytes ?? (gzip ? 1 << 20 : 1 << 16);
   const tmp = join(dirname(path), `.tiersim-tmp-${process.pid}-${basename(path)}`);
   let fd: number;
   try {
@@ -160,7 +167,8 @@ export function openTraceSink(path: string, bufferBytes = 1 << 16): TraceSink {
   let open = true;
   const flush = () => {
     if (parts.length === 0) return;
-    const data = Buffer.from(parts.join(''), 'utf8');
+    const text = Buffer.from(parts.join(''), 'utf8');
+    const data = gzip ? gzipSync(text) : text;
     parts = [];
     pending = 0;
     let off = 0;
@@ -172,7 +180,7 @@ export function openTraceSink(path: string, bufferBytes = 1 << 16): TraceSink {
       if (!open) throw new Error(`${path}: trace sink already closed`);
       parts.push(chunk);
       pending += chunk.length;
-      if (pending >= bufferBytes) flush();
+      if (pending >= buffer) flush();
     },
     close: () => {
       if (!open) return;

@@ -137,7 +137,7 @@ export const runCommand: CommandModule<object, Args> = {
     .option('checkpoint-every', { type: 'number', describe: 'take an incremental checkpoint every N simulated seconds' })
     .option('restore-at', { type: 'number', describe: 'fail and restore from the last checkpoint at N simulated seconds' })
     .option('sample', { type: 'number', describe: 'simulate this fraction of the keys (hashed) with caches scaled by it, e.g. 0.01' })
-    .option('record', { type: 'string', describe: 'write the state-access trace (.csv or .jsonl) for --workload trace' })
+    .option('record', { type: 'string', describe: 'write the state-access trace (.csv or .jsonl, .gz to compress) for --workload trace' })
     .option('out', { type: 'string', describe: 'write the run directory here' })
     .option('json', { type: 'boolean', describe: 'print summary.json to stdout' }),
   handler: async (args) => {

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { InputError } from '../../sim/errors.ts';
 import { OP_DELETE, OP_GET, OP_MERGE, OP_PUT, OP_SCAN, RecordBuf, type Workload } from '../../sim/workload.ts';
 import { KvWorkload } from '../../workloads/kv.ts';
@@ -87,6 +88,22 @@ for (const format of ['csv', 'jsonl'] as StateTraceFormat[]) {
     assert.deepEqual(replay.describe(), { name: 'trace', trace: path, format, keyBytes: 24, recordedWorkload: 'kv' });
   });
 }
+
+test('gzip: a trace recorded to .csv.gz or .jsonl.gz is the plain recording compressed (in members node:zlib reads), and replays the same', () => {
+  for (const format of ['csv', 'jsonl'] as StateTraceFormat[]) {
+    const plain = join(dir, `kvz.${format}`);
+    const gz = join(dir, `kvz.${format}.gz`);
+    record(new KvWorkload(kvParams, 9), plain, 60_000);
+    const recorded = record(new KvWorkload(kvParams, 9), gz, 60_000);
+    assert.equal(stateTraceFormatFromPath(gz), format);
+    const bytes = readFileSync(gz);
+    assert.ok(gunzipSync(bytes).equals(readFileSync(plain)), `${format}: gunzip gives the plain trace`);
+    assert.ok(bytes.length < readFileSync(plain).length / 3, `${format}: compressed`);
+    assert.ok(bytes.subarray(10).indexOf(Buffer.from([0x1f, 0x8b, 0x08])) > 0, `${format}: more than one member (1 MiB each)`);
+    assert.deepEqual(drain(new StateTraceWorkload({ trace: gz })), recorded);
+  }
+  rejects(() => openTraceSink(join(dir, 'x.csv.zst')), /x\.csv\.zst: tiersim reads zstd traces but writes only gzip \(\.gz\) or plain ones/);
+});
 
 /** Records with several operations of every kind, none at all, and awkward numbers. */
 class Mixed implements Workload {
