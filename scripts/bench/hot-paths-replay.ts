@@ -1,12 +1,14 @@
 /**
  * Micro-benchmarks (tinybench) of replay's hot paths: one access of each eviction
  * algorithm on a warm cache, through the loop replay itself runs, and the decoding
- * of each binary and text trace format, file reading included. Figures are
+ * of each binary and text trace format (and of gzip-compressed oracleGeneral), file
+ * reading included. Figures are
  * nanoseconds per access or per request (mean over tinybench's samples).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { Bench } from 'tinybench';
 import { accessLoop } from '../../policies/eviction/access-loop.ts';
 import { EVICTION_ALGORITHMS, makeEvictionCache } from '../../policies/eviction/registry.ts';
@@ -85,20 +87,18 @@ export const hotPathsReplaySection: BenchSection = {
     for (let i = 0; i < requests; i++) idSum += ids[i]!;
 
     const dir = mkdtempSync(join(tmpdir(), 'tiersim-bench-hot-replay-'));
-    const files = {
-      oracleGeneral: join(dir, 'zipf.oracleGeneral.bin'),
-      vscsi: join(dir, 'zipf.vscsi'),
-      csv: join(dir, 'zipf.csv'),
-      txt: join(dir, 'zipf.txt'),
-      'rocksdb-block-csv': join(dir, 'zipf.rocksdb.csv'),
-    };
+    // The same requests in every format, and oracleGeneral gzip-compressed (decompression included).
+    const inputs = [
+      { label: 'oracleGeneral', format: 'oracleGeneral', what: '24-byte records', path: join(dir, 'zipf.oracleGeneral.bin'), data: () => trace },
+      { label: 'oracleGeneral.gz', format: 'oracleGeneral', what: '24-byte records, gzip', path: join(dir, 'zipf.oracleGeneral.bin.gz'), data: () => gzipSync(trace) },
+      { label: 'vscsi', format: 'vscsi', what: 'version 2, 40-byte records', path: join(dir, 'zipf.vscsi'), data: () => vscsiBytes(ids, sizes) },
+      { label: 'csv', format: 'csv', what: 'time,id,size lines', path: join(dir, 'zipf.csv'), data: () => csvText(ids, sizes) },
+      { label: 'txt', format: 'txt', what: 'id size lines', path: join(dir, 'zipf.txt'), data: () => txtText(ids, sizes) },
+      { label: 'rocksdb-block-csv', format: 'rocksdb-block-csv', what: '21-field lines', path: join(dir, 'zipf.rocksdb.csv'), data: () => rocksDbBlockCsvText(ids, sizes) },
+    ];
     const csvOptions = 'time-col=1,obj-id-col=2,obj-size-col=3,has-header=false,delimiter=,';
     try {
-      writeFileSync(files.oracleGeneral, trace);
-      writeFileSync(files.vscsi, vscsiBytes(ids, sizes));
-      writeFileSync(files.csv, csvText(ids, sizes));
-      writeFileSync(files.txt, txtText(ids, sizes));
-      writeFileSync(files['rocksdb-block-csv'], rocksDbBlockCsvText(ids, sizes));
+      for (const input of inputs) writeFileSync(input.path, input.data());
 
       const bench = new Bench({ time: quick ? 100 : 500 });
       const out = new Float64Array(2);
@@ -117,8 +117,8 @@ export const hotPathsReplaySection: BenchSection = {
       }
       // Each format read whole, as replay reads it; the ids must come back as written.
       const batch = newBatch();
-      for (const [format, path] of Object.entries(files)) {
-        bench.add(`parse ${format}`, () => {
+      for (const { label, format, path } of inputs) {
+        bench.add(`parse ${label}`, () => {
           const reader = openTrace(path, format, format === 'csv' ? { csv: csvOptions } : {});
           let n = 0;
           let sum = 0;
@@ -127,7 +127,7 @@ export const hotPathsReplaySection: BenchSection = {
             n += got;
           }
           reader.close();
-          if (n !== requests || sum !== idSum) throw new Error(`bench: ${format} read ${n} requests (id sum ${sum}), wrote ${requests} (${idSum})`);
+          if (n !== requests || sum !== idSum) throw new Error(`bench: ${label} read ${n} requests (id sum ${sum}), wrote ${requests} (${idSum})`);
         });
       }
       await bench.run();
@@ -142,12 +142,8 @@ export const hotPathsReplaySection: BenchSection = {
       for (const name of algorithms) {
         figures.push(info(`eviction ${name}: one access (${cacheLabel})`, mean(`evict ${name}`) / ACCESS_BATCH, 'ns'));
       }
-      const recordLabel: Record<string, string> = {
-        oracleGeneral: '24-byte records', vscsi: 'version 2, 40-byte records', csv: 'time,id,size lines',
-        txt: 'id size lines', 'rocksdb-block-csv': '21-field lines',
-      };
-      for (const format of Object.keys(files)) {
-        figures.push(info(`trace parsing, ${format} (${recordLabel[format]}): one request, file read included`, mean(`parse ${format}`) / requests, 'ns'));
+      for (const { label, what } of inputs) {
+        figures.push(info(`trace parsing, ${label} (${what}): one request, file read included`, mean(`parse ${label}`) / requests, 'ns'));
       }
       return figures;
     } finally {

@@ -74,7 +74,7 @@ test('the section times each online eviction algorithm and each format', async (
     assert.ok(f.value > 0 && f.value < 1e5, `${name}: ${f.value} ns`);
   }
   assert.ok(!figures.some((x) => x.name.startsWith('eviction belady')), 'belady needs next-access times; it has no online access');
-  for (const format of ['oracleGeneral', 'vscsi', 'csv', 'txt', 'rocksdb-block-csv']) {
+  for (const format of ['oracleGeneral', 'oracleGeneral.gz', 'vscsi', 'csv', 'txt', 'rocksdb-block-csv']) {
     const f = figures.find((x) => x.name.startsWith(`trace parsing, ${format} `));
     assert.ok(f && f.value > 0 && f.value < 1e5, `${format}: ${f?.value}`);
   }
