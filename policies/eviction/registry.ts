@@ -7,6 +7,7 @@ import { ArcCache } from './arc.ts';
 import { BeladyCache } from './belady.ts';
 import { ClockCache } from './clock.ts';
 import { FifoCache } from './fifo.ts';
+import { GdsfCache } from './gdsf.ts';
 import { LfuCache } from './lfu.ts';
 import { LirsCache } from './lirs.ts';
 import { LruCache } from './lru.ts';
@@ -27,6 +28,7 @@ export const EVICTION_ALGORITHMS: Readonly<Record<string, EvictionFactory>> = {
   lfu: (c, o) => new LfuCache(c, o),
   lirs: (c, o) => new LirsCache(c, o),
   slru: (c, o) => new SlruCache(c, o),
+  gdsf: (c, o) => new GdsfCache(c, o),
   belady: (c, o) => new BeladyCache(c, o),
 };
 

@@ -248,6 +248,22 @@ test('SLRU fills its segments from the bottom, promotes a hit one segment up and
   assert.deepEqual(play(one, ids), play(lru, ids));
 });
 
+test('GDSF evicts the lowest L + frequency/size, the least recently requested first among equals; L rises to each victim\'s priority', () => {
+  const cache = makeEvictionCache('gdsf', 10);
+  const evicted: number[] = [];
+  cache.onEvict = (id) => evicted.push(id);
+  cache.access(1, 5); // priority 0 + 1e6/5 = 200,000
+  cache.access(2, 2); // 500,000
+  cache.access(3, 2); // 500,000, requested after 2
+  assert.equal(cache.access(1, 5), true); // frequency 2: 400,000
+  cache.access(4, 4); // 1 goes (400,000, the lowest; LRU would take 2); L = 400,000; 4 at 650,000
+  cache.access(5, 3); // 2 and 3 tie at 500,000: 2, requested first, goes; L = 500,000; 5 at 833,333
+  assert.equal(cache.access(3, 2), true); // 500,000 + 2e6/2 = 1,500,000
+  cache.access(6, 4); // the lowest is 4 (650,000)
+  assert.deepEqual(evicted, [1, 2, 4]);
+  assert.deepEqual([3, 5, 6].map((id) => cache.find(id)), [true, true, true]);
+});
+
 test('Belady evicts the object needed farthest in the future', () => {
   // cap 2: at 3, 1 is needed at t=3 and 2 at t=4: evict 2; at 2, 1 is never needed again.
   const r = play(makeEvictionCache('belady', 2), seq('1 2 3 1 2 3'));
@@ -431,6 +447,13 @@ test('cloudPhysicsIO: SLRU with 2, 4 and 8 segments matches libCacheSim exactly'
     return [Number(r.missRatio.toFixed(4)), Number(r.byteMissRatio.toFixed(4))];
   }));
   assert.deepEqual(got, segments.map((n) => SLRU_TABLE[n]));
+});
+
+test('cloudPhysicsIO: GDSF matches libCacheSim exactly', () => {
+  // cachesim (aa0fc40) `cloudPhysicsIO.oracleGeneral.bin oracleGeneral gdsf 16mb,64mb,256mb,1gb`.
+  const table = [[0.8214, 0.9797], [0.8085, 0.9748], [0.7443, 0.9288], [0.5157, 0.6130]];
+  const results = replayShared(MIB.map((m) => makeEvictionCache('gdsf', m * 2 ** 20)));
+  assert.deepEqual(results.map((r) => [Number(r.missRatio.toFixed(4)), Number(r.byteMissRatio.toFixed(4))]), table);
 });
 
 test('cloudPhysicsIO: ARC with libCacheSim\'s adaptation step (a bare ratio, in bytes) matches its table exactly', () => {

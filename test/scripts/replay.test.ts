@@ -122,7 +122,7 @@ test('CLI: unknown format and unknown policy exit 2 naming the known ones', () =
   assert.match(f.stderr, /^tiersim: --format: unknown trace format 'parquet' \(known: oracleGeneral, vscsi, csv, txt, rocksdb-block-csv, cachelib-kvcache, cachelib-block\)\n$/);
   const p = tiersim('replay', '--trace', `${SHARED}.vscsi`, '--policy', 'lru,mru', '--size', '1MiB');
   assert.equal(p.status, 2);
-  assert.match(p.stderr, /^tiersim: unknown eviction algorithm 'mru' \(known: lru, fifo, clock, sieve, s3fifo, arc, twoq, lfu, lirs, slru, belady\)\n$/);
+  assert.match(p.stderr, /^tiersim: unknown eviction algorithm 'mru' \(known: lru, fifo, clock, sieve, s3fifo, arc, twoq, lfu, lirs, slru, gdsf, belady\)\n$/);
 });
 
 test('oracleGeneral sizes are taken as written unless keepSizeChanges is false', async () => {
