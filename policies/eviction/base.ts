@@ -32,6 +32,14 @@ export abstract class CacheBase implements EvictionCache {
     this.insert(id, size);
     return false;
   }
+
+  /** Forgets the resident object in slot `s`, once the algorithm has taken it out of its own lists. */
+  protected forget(s: number): void {
+    this.index.delete(this.slots.ids[s]!);
+    this.used -= this.slots.sizes[s]!;
+    this.count--;
+    this.slots.release(s);
+  }
 }
 
 /**
@@ -91,10 +99,7 @@ export abstract class QueueCache extends CacheBase {
 
   protected drop(s: number): void {
     this.slots.links.unlink(s);
-    this.index.delete(this.slots.ids[s]!);
-    this.used -= this.slots.sizes[s]!;
-    this.count--;
-    this.slots.release(s);
+    this.forget(s);
   }
 }
 

@@ -70,9 +70,6 @@ export class BeladyCache extends CacheBase implements OracleEvictionCache {
 
   private drop(s: number): void {
     this.heap.remove(s);
-    this.index.delete(this.slots.ids[s]!);
-    this.used -= this.slots.sizes[s]!;
-    this.count--;
-    this.slots.release(s);
+    this.forget(s);
   }
 }

@@ -79,10 +79,7 @@ export class GdsfCache extends CacheBase {
 
   private drop(s: number): void {
     this.heap.remove(s);
-    this.index.delete(this.slots.ids[s]!);
-    this.used -= this.slots.sizes[s]!;
-    this.count--;
-    this.slots.release(s);
+    this.forget(s);
   }
 
   private grow(s: number): void {

@@ -78,10 +78,7 @@ export class LfuCache extends CacheBase {
     const b = this.slots.meta[s]!;
     this.slots.links.unlink(s);
     if (this.slots.links.isEmpty(this.bList[b]!)) this.freeBucket(b);
-    this.index.delete(this.slots.ids[s]!);
-    this.used -= this.slots.sizes[s]!;
-    this.count--;
-    this.slots.release(s);
+    this.forget(s);
   }
 
   /** A new empty bucket of frequency `freq`, linked after bucket `after`. */

@@ -106,9 +106,6 @@ export class SlruCache extends CacheBase {
   private drop(s: number): void {
     this.slots.links.unlink(s);
     this.segmentBytes[this.slots.meta[s]!] -= this.slots.sizes[s]!;
-    this.index.delete(this.slots.ids[s]!);
-    this.used -= this.slots.sizes[s]!;
-    this.count--;
-    this.slots.release(s);
+    this.forget(s);
   }
 }
