@@ -33,6 +33,15 @@ export abstract class CacheBase implements EvictionCache {
     return false;
   }
 
+  /** Takes a slot for a newly admitted object and counts it; the algorithm then places the slot. */
+  protected remember(id: number, size: number, meta = 0): number {
+    const s = this.slots.alloc(id, size, meta);
+    this.index.set(id, s);
+    this.used += size;
+    this.count++;
+    return s;
+  }
+
   /** Forgets the resident object in slot `s`, once the algorithm has taken it out of its own lists. */
   protected forget(s: number): void {
     this.index.delete(this.slots.ids[s]!);
@@ -43,11 +52,27 @@ export abstract class CacheBase implements EvictionCache {
 }
 
 /**
+ * The algorithms whose entries are all resident objects, one slot each, no ghosts
+ * (the queue caches, LFU, SLRU, GDSF, Belady): remove() drops the object's slot.
+ */
+export abstract class ResidentCache extends CacheBase {
+  /** Takes slot `s` out of the algorithm's structures and forgets its object. */
+  protected abstract drop(s: number): void;
+
+  remove(id: number): boolean {
+    const s = this.index.get(id);
+    if (s < 0) return false;
+    this.drop(s);
+    return true;
+  }
+}
+
+/**
  * The single-queue algorithms (FIFO, LRU, CLOCK, SIEVE): a miss inserts at the front
  * of one queue and eviction removes the victim the algorithm picks. Each subclass
  * says only what a hit does (find) and which slot goes (victim).
  */
-export abstract class QueueCache extends CacheBase {
+export abstract class QueueCache extends ResidentCache {
   protected readonly queue: number;
 
   constructor(capacityBytes: number) {
@@ -74,18 +99,7 @@ export abstract class QueueCache extends CacheBase {
   private admit(id: number, size: number): boolean {
     if (size > this.capacityBytes) return false;
     while (this.used + size > this.capacityBytes) this.evict();
-    const s = this.slots.alloc(id, size, 0);
-    this.index.set(id, s);
-    this.slots.links.pushFront(this.queue, s);
-    this.used += size;
-    this.count++;
-    return true;
-  }
-
-  remove(id: number): boolean {
-    const s = this.index.get(id);
-    if (s < 0) return false;
-    this.drop(s);
+    this.slots.links.pushFront(this.queue, this.remember(id, size));
     return true;
   }
 

@@ -7,11 +7,11 @@
  *
  * A heap of slots (slot-heap.ts), the farthest next access on top.
  */
-import { CacheBase, readOptions } from './base.ts';
+import { ResidentCache, readOptions } from './base.ts';
 import { SlotHeap } from './slot-heap.ts';
 import type { EvictionOptions, OracleEvictionCache } from './types.ts';
 
-export class BeladyCache extends CacheBase implements OracleEvictionCache {
+export class BeladyCache extends ResidentCache implements OracleEvictionCache {
   readonly name = 'belady';
   readonly offline = true as const;
   private next = Infinity;
@@ -39,8 +39,7 @@ export class BeladyCache extends CacheBase implements OracleEvictionCache {
     if (this.index.get(id) >= 0) return true;
     if (size > this.capacityBytes) return false;
     while (this.used + size > this.capacityBytes) this.evict();
-    const s = this.slots.alloc(id, size);
-    this.index.set(id, s);
+    const s = this.remember(id, size);
     if (s >= this.key.length) {
       const key = new Float64Array(Math.max(this.key.length * 2, s + 1));
       key.set(this.key);
@@ -48,15 +47,6 @@ export class BeladyCache extends CacheBase implements OracleEvictionCache {
     }
     this.key[s] = this.next;
     this.heap.push(s);
-    this.used += size;
-    this.count++;
-    return true;
-  }
-
-  remove(id: number): boolean {
-    const s = this.index.get(id);
-    if (s < 0) return false;
-    this.drop(s);
     return true;
   }
 
@@ -68,7 +58,7 @@ export class BeladyCache extends CacheBase implements OracleEvictionCache {
     this.onEvict?.(id, size);
   }
 
-  private drop(s: number): void {
+  protected drop(s: number): void {
     this.heap.remove(s);
     this.forget(s);
   }

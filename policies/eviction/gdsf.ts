@@ -6,11 +6,11 @@
  * admitted at frequency 1; a hit adds one and recomputes the priority with today's L.
  * Small, often requested objects stay: the policy for caches of objects of many sizes.
  */
-import { CacheBase, readOptions } from './base.ts';
+import { ResidentCache, readOptions } from './base.ts';
 import { SlotHeap } from './slot-heap.ts';
 import type { EvictionOptions } from './types.ts';
 
-export class GdsfCache extends CacheBase {
+export class GdsfCache extends ResidentCache {
   readonly name = 'gdsf';
   /** The priority of the last object evicted. */
   private inflation = 0;
@@ -44,21 +44,11 @@ export class GdsfCache extends CacheBase {
     if (this.index.get(id) >= 0) return true;
     if (size > this.capacityBytes) return false;
     while (this.used + size > this.capacityBytes) this.evict();
-    const s = this.slots.alloc(id, size);
+    const s = this.remember(id, size);
     if (s >= this.priority.length) this.grow(s);
-    this.index.set(id, s);
     this.frequency[s] = 1;
     this.rank(s);
     this.heap.push(s);
-    this.used += size;
-    this.count++;
-    return true;
-  }
-
-  remove(id: number): boolean {
-    const s = this.index.get(id);
-    if (s < 0) return false;
-    this.drop(s);
     return true;
   }
 
@@ -77,7 +67,7 @@ export class GdsfCache extends CacheBase {
     this.onEvict?.(id, size);
   }
 
-  private drop(s: number): void {
+  protected drop(s: number): void {
     this.heap.remove(s);
     this.forget(s);
   }

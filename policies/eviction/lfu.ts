@@ -8,12 +8,12 @@
  * its old one if missing); eviction takes the oldest object of the first bucket.
  * Counts are per residency: an evicted object starts again from 1.
  */
-import { CacheBase, readOptions } from './base.ts';
+import { ResidentCache, readOptions } from './base.ts';
 import type { EvictionOptions } from './types.ts';
 
 const HEAD = 0; // bucket 0 is the sentinel of the bucket list
 
-export class LfuCache extends CacheBase {
+export class LfuCache extends ResidentCache {
   readonly name = 'lfu';
   private bFreq = new Float64Array(64);
   private bPrev = new Int32Array(64);
@@ -50,18 +50,7 @@ export class LfuCache extends CacheBase {
     while (this.used + size > this.capacityBytes) this.evict();
     let b = this.bNext[HEAD]!;
     if (b === HEAD || this.bFreq[b] !== 1) b = this.newBucket(1, HEAD);
-    const s = this.slots.alloc(id, size, b);
-    this.index.set(id, s);
-    this.slots.links.pushFront(this.bList[b]!, s);
-    this.used += size;
-    this.count++;
-    return true;
-  }
-
-  remove(id: number): boolean {
-    const s = this.index.get(id);
-    if (s < 0) return false;
-    this.drop(s);
+    this.slots.links.pushFront(this.bList[b]!, this.remember(id, size, b));
     return true;
   }
 
@@ -74,7 +63,7 @@ export class LfuCache extends CacheBase {
     this.onEvict?.(id, size);
   }
 
-  private drop(s: number): void {
+  protected drop(s: number): void {
     const b = this.slots.meta[s]!;
     this.slots.links.unlink(s);
     if (this.slots.links.isEmpty(this.bList[b]!)) this.freeBucket(b);

@@ -12,11 +12,11 @@
  *  - Eviction takes the back of the lowest segment that holds anything.
  * Objects larger than one segment are not admitted.
  */
-import { CacheBase, readOptions } from './base.ts';
+import { ResidentCache, readOptions } from './base.ts';
 import { InputError } from '../../sim/errors.ts';
 import type { EvictionOptions } from './types.ts';
 
-export class SlruCache extends CacheBase {
+export class SlruCache extends ResidentCache {
   readonly name = 'slru';
   /** Sentinel slot of each segment's list, bottom (0) first. */
   private readonly segments: number[];
@@ -56,19 +56,8 @@ export class SlruCache extends CacheBase {
     let seg = 0;
     while (seg < this.segmentBytes.length && this.segmentBytes[seg]! + size > this.share) seg++;
     if (seg === this.segmentBytes.length) seg = 0;
-    const s = this.slots.alloc(id, size, seg);
-    this.slots.links.pushFront(this.segments[seg]!, s);
+    this.slots.links.pushFront(this.segments[seg]!, this.remember(id, size, seg));
     this.segmentBytes[seg] += size;
-    this.index.set(id, s);
-    this.used += size;
-    this.count++;
-    return true;
-  }
-
-  remove(id: number): boolean {
-    const s = this.index.get(id);
-    if (s < 0) return false;
-    this.drop(s);
     return true;
   }
 
@@ -103,7 +92,7 @@ export class SlruCache extends CacheBase {
     this.onEvict?.(id, size);
   }
 
-  private drop(s: number): void {
+  protected drop(s: number): void {
     this.slots.links.unlink(s);
     this.segmentBytes[this.slots.meta[s]!] -= this.slots.sizes[s]!;
     this.forget(s);
