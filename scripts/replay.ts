@@ -22,7 +22,7 @@ import { stringify } from 'csv-stringify/sync';
 import { InputError } from '../sim/errors.ts';
 import { parseSize } from '../sim/units.ts';
 import { IdTable } from '../sim/id-table.ts';
-import { evictionAlgorithmName, makeEvictionCache } from '../policies/eviction/registry.ts';
+import { EVICTION_ALGORITHMS, evictionAlgorithmName, makeEvictionCache } from '../policies/eviction/registry.ts';
 import { accessLoop, type AccessLoop } from '../policies/eviction/access-loop.ts';
 import { isOracle, type EvictionCache, type OracleEvictionCache } from '../policies/eviction/types.ts';
 import { newBatch, type TraceBatch, type TraceReader } from '../workloads/traces/batch.ts';
@@ -80,11 +80,28 @@ interface SizeSpec {
   label: string;
   bytes?: number;
   fraction?: number;
+  /** From `--size auto`: run only when the cache holds at least 100 average objects (as cachesim). */
+  auto?: boolean;
 }
 
-/** "16MiB", "4096" → bytes; "0.01" (below 1) or "1%", "150%" → a fraction of the working set. */
+/** libCacheSim's `cachesim ... auto` sizes: these shares of the working set's bytes. */
+export const AUTO_FRACTIONS = [0.001, 0.003, 0.01, 0.03, 0.1, 0.2, 0.4, 0.8];
+
+/** --policy as a list: `all` is every algorithm in the registry. */
+export function policyList(values: string | string[] | undefined): string[] {
+  return splitList(values).flatMap((p) => (p.trim().toLowerCase() === 'all' ? Object.keys(EVICTION_ALGORITHMS) : [p]));
+}
+
+/** --size as a list: `auto` is auto:F for each of AUTO_FRACTIONS. */
+export function sizeList(values: string | string[] | undefined): string[] {
+  return splitList(values).flatMap((s) => (s.trim().toLowerCase() === 'auto' ? AUTO_FRACTIONS.map((f) => `auto:${f}`) : [s]));
+}
+
+/** "16MiB", "4096" → bytes; "0.01" (below 1) or "1%", "150%" → a fraction of the working set; "auto:0.01" → one of `--size auto`'s. */
 export function parseCacheSize(text: string): SizeSpec {
   const label = text.trim();
+  const auto = /^auto:(0?\.\d+)$/i.exec(label);
+  if (auto) return { label, fraction: Number(auto[1]), auto: true };
   const percent = /^(\d+\.?\d*|\.\d+)%$/.exec(label);
   if (percent || (/^(\d*\.\d+|0)$/.test(label) && Number(label) < 1)) {
     const fraction = percent ? Number(percent[1]) / 100 : Number(label);
@@ -188,8 +205,8 @@ interface Run {
 
 export function replayTrace(config: ReplayConfig): ReplayReport {
   const started = performance.now();
-  const policies = splitList(config.policies).map(evictionAlgorithmName);
-  const sizes = splitList(config.sizes).map(parseCacheSize);
+  const policies = policyList(config.policies).map(evictionAlgorithmName);
+  const sizes = sizeList(config.sizes).map(parseCacheSize);
   if (policies.length === 0) throw new InputError('--policy: name at least one eviction algorithm');
   if (sizes.length === 0) throw new InputError('--size: give at least one cache size');
   if (config.sample !== undefined && !(config.sample > 0 && config.sample <= 1)) throw new InputError(`--sample: ${config.sample} must be in (0, 1]`);
@@ -261,9 +278,12 @@ function run(reader: TraceReader, config: ReplayConfig, policies: string[], size
   }
 
   const traceName = basename(config.trace);
+  // `--size auto`'s shares run only where the cache holds 100 average objects or more (cachesim's rule).
+  const kept = sizes.filter((s) => !s.auto || Math.floor(workingSet!.objects * s.fraction!) >= 100);
+  if (kept.length === 0) throw new InputError(`${config.trace}: --size auto: the working set (${workingSet!.objects} objects) is too small for a cache of 100 objects at ${AUTO_FRACTIONS.at(-1)} of it`);
   const runs: Run[] = [];
   for (const policy of policies) {
-    for (const size of sizes) {
+    for (const size of kept) {
       // A fraction is of the (sampled) working set; bytes scale with the sample.
       const capacity = size.bytes !== undefined ? Math.floor(size.bytes * (config.sample ?? 1)) : Math.floor(size.fraction! * workingSet!.bytes);
       const cache = makeEvictionCache(policy, capacity);

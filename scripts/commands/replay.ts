@@ -25,8 +25,8 @@ export const replayCommand: CommandModule<object, Args> = {
   builder: (y) => y
     .option('trace', { type: 'string', demandOption: true, describe: 'trace file (plain, zstd or gzip)' })
     .option('format', { type: 'string', describe: `${Object.keys(TRACE_FORMATS).join(' | ')} (default: from the file name)` })
-    .option('policy', { type: 'string', default: 'lru', describe: `comma-separated: ${Object.keys(EVICTION_ALGORITHMS).join(', ')}` })
-    .option('size', { type: 'string', demandOption: true, describe: 'comma-separated cache sizes: 16MiB, 1GiB, bytes, or shares of the working set (0.01, 10%)' })
+    .option('policy', { type: 'string', default: 'lru', describe: `comma-separated, or all: ${Object.keys(EVICTION_ALGORITHMS).join(', ')}` })
+    .option('size', { type: 'string', demandOption: true, describe: 'comma-separated cache sizes: 16MiB, 1GiB, bytes, shares of the working set (0.01, 10%), or auto (cachesim\'s eight shares)' })
     .option('csv', { type: 'string', describe: 'csv column mapping, libCacheSim style: "time-col=2,obj-id-col=5,obj-size-col=4,has-header=true,delimiter=,"' })
     .option('out', { type: 'string', describe: 'directory for results.csv, the miss-ratio curve (charts/) and report.html' })
     .option('sample', { type: 'number', describe: 'replay a hashed share of the objects (SHARDS), cache sizes scaled by it, e.g. 0.1' })

@@ -10,7 +10,7 @@
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../../sim/errors.ts';
 import { evictionAlgorithmName } from '../../policies/eviction/registry.ts';
-import { parseCacheSize, replayTrace, splitList, type ReplayConfig, type ReplayReport } from '../replay.ts';
+import { parseCacheSize, policyList, replayTrace, sizeList, type ReplayConfig, type ReplayReport } from '../replay.ts';
 
 /** What a worker posts back. */
 export type ShareReply =
@@ -22,8 +22,8 @@ const dealt = <T>(items: T[], first: number, threads: number) => items.filter((_
 
 /** The configs of the shares: at most `threads`, none empty. */
 export function shareRuns(config: ReplayConfig, threads: number): ReplayConfig[] {
-  const policies = splitList(config.policies);
-  const sizes = splitList(config.sizes);
+  const policies = policyList(config.policies);
+  const sizes = sizeList(config.sizes);
   const bySize = policies.length < threads && sizes.length > policies.length;
   const n = Math.max(1, Math.min(threads, bySize ? sizes.length : policies.length));
   return Array.from({ length: n }, (_, i) => (bySize
@@ -42,8 +42,8 @@ function workerError(e: { name: string; message: string }): Error {
 export async function replayOnThreads(config: ReplayConfig, threads: number): Promise<ReplayReport> {
   if (!(Number.isInteger(threads) && threads >= 1)) throw new InputError(`--workers: ${threads} must be a whole number of at least 1`);
   // Input errors before any thread starts.
-  const policies = splitList(config.policies).map(evictionAlgorithmName);
-  const labels = splitList(config.sizes).map((s) => parseCacheSize(s).label);
+  const policies = policyList(config.policies).map(evictionAlgorithmName);
+  const labels = sizeList(config.sizes).map((s) => parseCacheSize(s).label);
   const shares = shareRuns(config, threads);
   if (shares.length === 1) return replayTrace(config);
 

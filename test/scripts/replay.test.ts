@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../../sim/errors.ts';
 import { formatRow, parseCacheSize, replayTrace, type ReplayConfig } from '../../scripts/replay.ts';
+import { replayOnThreads } from '../../scripts/lib/replay-threads.ts';
+import { EVICTION_ALGORITHMS } from '../../policies/eviction/registry.ts';
 
 const SHARED = '../shared/traces/cloudPhysicsIO';
 const CSV_MAPPING = 'time-col=2,obj-id-col=5,obj-size-col=4,has-header=true,delimiter=,';
@@ -46,6 +48,23 @@ test('other spellings of algorithms and sizes: 2Q, S3-FIFO, OPT, a percentage of
   // The 256 MiB column of the independent simulator's table (../shared/traces/README.md).
   assert.deepEqual(r.rows.filter((row) => row.size === '256MiB').map((row) => row.missRatio.toFixed(4)), ['0.7339', '0.7235', '0.6211']);
   assert.equal(r.rows.find((row) => row.size === '25%')!.cacheSizeBytes, Math.floor(0.25 * 2029769728));
+});
+
+test('--size auto: cachesim\'s shares of the working set, those under 100 objects left out; --policy all: every algorithm', async () => {
+  // cachesim (aa0fc40) `cloudPhysicsIO.oracleGeneral.bin oracleGeneral lru auto`: 0.001 of 48,974 objects is under 100, so it runs 7 sizes.
+  const cachesim = [[0.8403, 0.9819], [0.8339, 0.9800], [0.8277, 0.9750], [0.8097, 0.9518], [0.7333, 0.8642], [0.6332, 0.7047], [0.4303, 0.4649]];
+  const r = replayTrace({ trace: `${SHARED}.oracleGeneral.bin`, policies: ['lru'], sizes: ['auto'] });
+  assert.deepEqual(r.rows.map((row) => row.size), ['auto:0.003', 'auto:0.01', 'auto:0.03', 'auto:0.1', 'auto:0.2', 'auto:0.4', 'auto:0.8']);
+  assert.deepEqual(r.rows.map((row) => [Number(row.missRatio.toFixed(4)), Number(row.byteMissRatio.toFixed(4))]), cachesim);
+  assert.equal(r.rows[0]!.cacheSizeBytes, Math.floor(0.003 * 2029769728));
+  // On two threads, by size: the same rows in the same order.
+  const threaded = await replayOnThreads({ trace: `${SHARED}.oracleGeneral.bin`, policies: ['lru'], sizes: ['auto'] }, 2);
+  assert.deepEqual(threaded.rows.map((row) => [row.size, row.misses]), r.rows.map((row) => [row.size, row.misses]));
+  const all = replayTrace({ trace: `${SHARED}.oracleGeneral.bin`, policies: ['all'], sizes: ['64MiB'] });
+  assert.deepEqual(all.rows.map((row) => row.policy), Object.keys(EVICTION_ALGORITHMS));
+  const tiny = join(dir, 'tiny.txt');
+  writeFileSync(tiny, Array.from({ length: 500 }, (_, i) => `${i % 50}\n`).join(''));
+  assert.throws(() => replayTrace({ trace: tiny, policies: ['lru'], sizes: ['auto'] }), /tiny\.txt: --size auto: the working set \(50 objects\) is too small/);
 });
 
 test('keepSizeChanges uses each request\'s own size (vscsi differs from the normalized trace)', () => {
