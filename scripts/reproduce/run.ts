@@ -30,6 +30,21 @@ export interface ReproducedRow {
   bandHigh: number;
   within: boolean;
   note: string;
+  /** The simulations the row was computed from, with their main figures. */
+  runs: RunFigures[];
+}
+
+/** One simulation behind rows: what a reader needs to see which query moves a mean. */
+export interface RunFigures {
+  run: string;
+  recordsPerSecond: number;
+  memoryHit: number;
+  localHit: number;
+  dfsReads: number;
+}
+
+function runFigures(run: string, s: Record<string, any>): RunFigures { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return { run, recordsPerSecond: s.recordsPerSecond, memoryHit: s.hitRatio.memory, localHit: s.hitRatio.localDisk, dfsReads: s.dfs.reads };
 }
 
 export const CSV_COLUMNS = ['id', 'claim', 'source', 'published', 'simulated', 'unit', 'ratio', 'band', 'within'] as const;
@@ -71,6 +86,7 @@ export async function reproduce(options: { rows: Row[]; workers?: number; onRun?
       band: `${fmt(lo)}–${fmt(hi)} ${row.unit}`, bandLow: lo, bandHigh: hi,
       within: simulated >= lo && simulated <= hi,
       note: row.note,
+      runs: row.needs.map((n) => runFigures(needKey(n), results.get(needKey(n))!)),
     };
   });
 }
@@ -87,6 +103,19 @@ export function reproduceMarkdown(rows: ReproducedRow[]): string {
     ...rows.map((r) => `- \`${r.id}\`: ${r.note}.`),
     '',
   ];
+  // Every simulation once, in the order the rows first need it.
+  const runs = new Map<string, RunFigures>();
+  for (const r of rows) for (const f of r.runs) if (!runs.has(f.run)) runs.set(f.run, f);
+  if (runs.size > 0) {
+    lines.push(
+      'The simulations behind the rows (set-up/workload; hit ratios of block reads):',
+      '',
+      '| run | records/s | memory hit | local-disk hit | DFS reads |',
+      '|---|---:|---:|---:|---:|',
+      ...[...runs.values()].map((f) => `| ${f.run} | ${Math.round(f.recordsPerSecond).toLocaleString('en')} | ${f.memoryHit.toFixed(3)} | ${f.localHit.toFixed(3)} | ${f.dfsReads.toLocaleString('en')} |`),
+      '',
+    );
+  }
   return lines.join('\n');
 }
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { reproduce, selectRows, writeReproduction, CSV_COLUMNS } from '../../scripts/reproduce/run.ts';
+import { reproduce, reproduceMarkdown, selectRows, writeReproduction, CSV_COLUMNS, type ReproducedRow, type RunFigures } from '../../scripts/reproduce/run.ts';
 import { ROWS } from '../../scripts/reproduce/rows.ts';
 
 test('every row has a published value inside its own band, a source and a unique id', () => {
@@ -36,4 +36,16 @@ test('reproduce --only the per-read latency rows: PVLDB Table 1 within 10%, and 
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+});
+
+test('reproduce.md lists every simulation behind the rows once, with its records/s, hit ratios and DFS reads', () => {
+  const row = (id: string, runs: RunFigures[]): ReproducedRow => ({
+    id, claim: 'c', source: 's', published: 1, simulated: 1, unit: 'x', ratio: 1, band: '0–2 x', bandLow: 0, bandHigh: 2, within: true, note: 'n', runs,
+  });
+  const a = { run: 'local/nexmark-q7', recordsPerSecond: 127857.4, memoryHit: 0.98, localHit: 1, dfsReads: 0 };
+  const b = { run: 'asyncNoCache/nexmark-q7', recordsPerSecond: 73818, memoryHit: 0.97, localHit: 0, dfsReads: 12345 };
+  const md = reproduceMarkdown([row('r1', [b, a]), row('r2', [a]), row('latency', [])]);
+  const table = md.split('\n').filter((l) => l.startsWith('| local/') || l.startsWith('| asyncNoCache/'));
+  assert.deepEqual(table, ['| asyncNoCache/nexmark-q7 | 73,818 | 0.970 | 0.000 | 12,345 |', '| local/nexmark-q7 | 127,857 | 0.980 | 1.000 | 0 |']);
+  assert.equal(reproduceMarkdown([row('latency', [])]).includes('simulations behind'), false, 'no runs, no table');
 });
