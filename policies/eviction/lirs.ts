@@ -77,8 +77,8 @@ export class LirsCache extends CacheBase {
       return true;
     }
     const size = this.slots.sizes[e]!;
-    if (m & IN_S) {
-      // Resident HIR with a small recency: it becomes LIR.
+    if (m & IN_S && size <= this.lirLimit) {
+      // Resident HIR with a small recency: it becomes LIR (unless larger than the LIR set may be).
       this.qLinks.unlink(e);
       this.hirBytes -= size;
       this.slots.meta[e] = LIR | RESIDENT | IN_S;
@@ -86,9 +86,12 @@ export class LirsCache extends CacheBase {
       this.makeLirRoom(size, e);
       this.lirBytes += size;
     } else {
-      this.slots.meta[e] = m | IN_S;
-      links.pushFront(this.s, e);
-      this.sBytes += size;
+      if (m & IN_S) links.moveToFront(this.s, e);
+      else {
+        this.slots.meta[e] = m | IN_S;
+        links.pushFront(this.s, e);
+        this.sBytes += size;
+      }
       this.qLinks.moveToFront(this.q, e);
       this.prune(); // only does something if S holds no LIR object
       this.limitStack();

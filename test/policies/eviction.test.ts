@@ -264,6 +264,22 @@ test('GDSF evicts the lowest L + frequency/size, the least recently requested fi
   assert.deepEqual([3, 5, 6].map((id) => cache.find(id)), [true, true, true]);
 });
 
+test('lirs: a resident HIR object larger than the LIR set stays HIR on a hit (the cache keeps to its size)', () => {
+  // Capacity 1: the HIR part is 1 byte, the LIR part 0. Object 1 (0 bytes) is LIR; 2
+  // (1 byte) enters as resident HIR, and a hit must not make it LIR (1 byte over a
+  // 0-byte LIR set), so 3 evicts it from the HIR queue.
+  const cache = makeEvictionCache('lirs', 1);
+  const evicted: number[] = [];
+  cache.onEvict = (id) => evicted.push(id);
+  cache.access(1, 0);
+  cache.access(2, 1);
+  assert.equal(cache.find(2), true);
+  cache.access(3, 1);
+  assert.deepEqual(evicted, [2]);
+  assert.equal(cache.usedBytes, 1);
+  assert.deepEqual([1, 2, 3].map((id) => cache.find(id)), [true, false, true]);
+});
+
 test('Belady evicts the object needed farthest in the future', () => {
   // cap 2: at 3, 1 is needed at t=3 and 2 at t=4: evict 2; at 2, 1 is never needed again.
   const r = play(makeEvictionCache('belady', 2), seq('1 2 3 1 2 3'));
