@@ -24,7 +24,7 @@ import { parseSize } from '../sim/units.ts';
 import { IdTable } from '../sim/id-table.ts';
 import { EVICTION_ALGORITHMS, evictionAlgorithmName, makeEvictionCache } from '../policies/eviction/registry.ts';
 import { accessLoop, type AccessLoop } from '../policies/eviction/access-loop.ts';
-import { isOracle, type EvictionCache, type OracleEvictionCache } from '../policies/eviction/types.ts';
+import { isOracle, type EvictionCache, type EvictionOptions, type OracleEvictionCache } from '../policies/eviction/types.ts';
 import { newBatch, type TraceBatch, type TraceReader } from '../workloads/traces/batch.ts';
 import { openTrace } from '../workloads/traces/formats.ts';
 import { writeFileAtomic } from '../reports/atomic.ts';
@@ -40,6 +40,8 @@ export interface ReplayConfig {
   /** libCacheSim-style reader parameters for csv (and obj-id-is-num for txt). */
   csv?: string;
   keepSizeChanges?: boolean;
+  /** The algorithms' options, as cachesim's `-e`: "segments=8" or "smallRatio=0.2,moveToMainThreshold=2"; every policy named must know every key. */
+  params?: string;
   /**
    * Spatial sampling (SHARDS): replay only the objects whose id hashes below this share,
    * with byte cache sizes scaled by it; miss ratios estimate the full trace's.
@@ -90,6 +92,25 @@ export const AUTO_FRACTIONS = [0.001, 0.003, 0.01, 0.03, 0.1, 0.2, 0.4, 0.8];
 /** --policy as a list: `all` is every algorithm in the registry. */
 export function policyList(values: string | string[] | undefined): string[] {
   return splitList(values).flatMap((p) => (p.trim().toLowerCase() === 'all' ? Object.keys(EVICTION_ALGORITHMS) : [p]));
+}
+
+/** `--params` → the options every algorithm is built with: numbers by name. */
+export function parseParams(text: string | undefined): EvictionOptions | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const options: Record<string, number> = {};
+  for (const pair of text.split(',')) {
+    const m = /^\s*([A-Za-z][\w-]*)\s*=\s*(\S+)\s*$/.exec(pair);
+    const value = m ? Number(m[2]) : NaN;
+    if (!m || !Number.isFinite(value)) throw new InputError(`--params: '${pair.trim()}' is not key=number (e.g. segments=8,windowRatio=0.1)`);
+    options[m[1]!] = value;
+  }
+  return options;
+}
+
+/** A result row's policy: the algorithm, with the options it ran with, e.g. slru(segments=8). */
+export function policyLabel(name: string, params: string | undefined): string {
+  const options = parseParams(params);
+  return options ? `${name}(${Object.entries(options).map(([k, v]) => `${k}=${v}`).join(',')})` : name;
 }
 
 /** --size as a list: `auto` is auto:F for each of AUTO_FRACTIONS. */
@@ -208,6 +229,9 @@ export function replayTrace(config: ReplayConfig): ReplayReport {
   const policies = policyList(config.policies).map(evictionAlgorithmName);
   const sizes = sizeList(config.sizes).map(parseCacheSize);
   if (policies.length === 0) throw new InputError('--policy: name at least one eviction algorithm');
+  // Options every algorithm knows, checked before the trace is read.
+  const options = parseParams(config.params);
+  for (const policy of policies) makeEvictionCache(policy, 0, options);
   if (sizes.length === 0) throw new InputError('--size: give at least one cache size');
   if (config.sample !== undefined && !(config.sample > 0 && config.sample <= 1)) throw new InputError(`--sample: ${config.sample} must be in (0, 1]`);
   const reader = openTrace(config.trace, config.format, config.csv === undefined ? {} : { csv: config.csv });
@@ -286,13 +310,13 @@ function run(reader: TraceReader, config: ReplayConfig, policies: string[], size
     for (const size of kept) {
       // A fraction is of the (sampled) working set; bytes scale with the sample.
       const capacity = size.bytes !== undefined ? Math.floor(size.bytes * (config.sample ?? 1)) : Math.floor(size.fraction! * workingSet!.bytes);
-      const cache = makeEvictionCache(policy, capacity);
+      const cache = makeEvictionCache(policy, capacity, parseParams(config.params));
       runs.push({
         cache,
         oracle: isOracle(cache) ? cache : undefined,
         loop: accessLoop(cache),
         row: {
-          trace: traceName, policy, size: size.label, cacheSizeBytes: capacity,
+          trace: traceName, policy: policyLabel(policy, config.params), size: size.label, cacheSizeBytes: capacity,
           requests: 0, misses: 0, missRatio: 0, requestBytes: 0, byteMisses: 0, byteMissRatio: 0, wallSeconds: 0,
         },
       });

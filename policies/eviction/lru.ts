@@ -24,4 +24,14 @@ export class LruCache extends QueueCache {
   protected victim(): number {
     return this.slots.links.back(this.queue);
   }
+
+  /** The least recently used object's id (W-TinyLFU's window victim), or -1 when empty. */
+  leastRecentId(): number {
+    return this.count === 0 ? -1 : this.slots.ids[this.victim()]!;
+  }
+
+  /** The least recently used object's size, or 0 when empty. */
+  leastRecentSize(): number {
+    return this.count === 0 ? 0 : this.slots.sizes[this.victim()]!;
+  }
 }

@@ -15,6 +15,7 @@ import { S3FifoCache } from './s3fifo.ts';
 import { SieveCache } from './sieve.ts';
 import { SlruCache } from './slru.ts';
 import { TwoQCache } from './twoq.ts';
+import { WTinyLfuCache } from './wtinylfu.ts';
 import type { EvictionCache, EvictionFactory, EvictionOptions } from './types.ts';
 
 export const EVICTION_ALGORITHMS: Readonly<Record<string, EvictionFactory>> = {
@@ -29,11 +30,12 @@ export const EVICTION_ALGORITHMS: Readonly<Record<string, EvictionFactory>> = {
   lirs: (c, o) => new LirsCache(c, o),
   slru: (c, o) => new SlruCache(c, o),
   gdsf: (c, o) => new GdsfCache(c, o),
+  wtinylfu: (c, o) => new WTinyLfuCache(c, o),
   belady: (c, o) => new BeladyCache(c, o),
 };
 
 /** Other spellings users write, → the registry's name. */
-const ALIASES: Readonly<Record<string, string>> = { '2q': 'twoq', 's3-fifo': 's3fifo', opt: 'belady' };
+const ALIASES: Readonly<Record<string, string>> = { '2q': 'twoq', 's3-fifo': 's3fifo', opt: 'belady', 'w-tinylfu': 'wtinylfu', tinylfu: 'wtinylfu' };
 
 /** The registry's name for `name`, or an InputError naming the known ones. */
 export function evictionAlgorithmName(name: string): string {

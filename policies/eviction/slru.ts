@@ -10,7 +10,9 @@
  *    after evictions make room in the cache as a whole (segment 0 may then sit
  *    over its share until evictions drain it).
  *  - Eviction takes the back of the lowest segment that holds anything.
- * Objects larger than one segment are not admitted.
+ * Objects larger than segment 0 are not admitted. Segments share the capacity evenly,
+ * or by the shares a caller gives (W-TinyLFU's main cache: 1:4, as libCacheSim's
+ * `seg-size=1:4`).
  */
 import { ResidentCache, readOptions } from './base.ts';
 import { InputError } from '../../sim/errors.ts';
@@ -21,18 +23,35 @@ export class SlruCache extends ResidentCache {
   /** Sentinel slot of each segment's list, bottom (0) first. */
   private readonly segments: number[];
   private readonly segmentBytes: Float64Array;
-  /** Each segment's share: the capacity divided evenly, rounded down. */
-  private readonly share: number;
+  /** Each segment's byte share, rounded down as libCacheSim rounds it. */
+  private readonly share: Float64Array;
 
-  constructor(capacityBytes: number, options?: EvictionOptions) {
+  /** `weights`: the segments' relative sizes, bottom first (the `segments` option is then not read). */
+  constructor(capacityBytes: number, options?: EvictionOptions, weights?: readonly number[]) {
     super(capacityBytes);
     const o = readOptions('slru', options, { segments: 4 });
     if (!Number.isInteger(o.segments) || o.segments < 1 || o.segments > 16) {
       throw new InputError(`slru: option segments=${o.segments} must be a whole number from 1 to 16`);
     }
-    this.segments = Array.from({ length: o.segments }, () => this.slots.newList());
-    this.segmentBytes = new Float64Array(o.segments);
-    this.share = Math.floor(this.capacityBytes / o.segments);
+    const n = weights?.length ?? o.segments;
+    this.segments = Array.from({ length: n }, () => this.slots.newList());
+    this.segmentBytes = new Float64Array(n);
+    this.share = new Float64Array(n);
+    const sum = weights?.reduce((a, w) => a + w, 0) ?? n;
+    for (let i = 0; i < n; i++) {
+      this.share[i] = weights ? Math.floor((weights[i]! / sum) * this.capacityBytes) : Math.floor(this.capacityBytes / n);
+    }
+  }
+
+  /** The largest object admitted: segment 0's share. */
+  get largestObject(): number {
+    return this.share[0]!;
+  }
+
+  /** The id of the object `evictOne` would evict (the back of the lowest non-empty segment), or -1 when empty. */
+  victimId(): number {
+    if (this.count === 0) return -1;
+    return this.slots.ids[this.victimSlot()]!;
   }
 
   find(id: number): boolean {
@@ -45,20 +64,34 @@ export class SlruCache extends ResidentCache {
       return true;
     }
     this.move(s, seg, seg + 1);
-    while (this.segmentBytes[seg + 1]! > this.share) this.cool(seg + 1);
+    while (this.segmentBytes[seg + 1]! > this.share[seg + 1]!) this.cool(seg + 1);
     return true;
   }
 
   insert(id: number, size: number): boolean {
     if (this.index.get(id) >= 0) return true;
-    if (size > this.share) return false;
-    while (this.used + size > this.capacityBytes) this.evict();
+    if (size > this.share[0]!) return false;
+    while (this.used + size > this.capacityBytes) this.evictOne();
+    this.place(id, size);
+    return true;
+  }
+
+  /**
+   * libCacheSim's SLRU_insert, for an object not cached and no larger than segment 0:
+   * the lowest segment with room takes it; with none, evictions make room in the cache
+   * as a whole and segment 0 takes it. Called alone (W-TinyLFU's main cache), it may
+   * leave the cache over its capacity while a segment has room, as libCacheSim does.
+   */
+  place(id: number, size: number): void {
+    const n = this.segmentBytes.length;
     let seg = 0;
-    while (seg < this.segmentBytes.length && this.segmentBytes[seg]! + size > this.share) seg++;
-    if (seg === this.segmentBytes.length) seg = 0;
+    while (seg < n && this.segmentBytes[seg]! + size > this.share[seg]!) seg++;
+    if (seg === n) {
+      while (this.used + size > this.capacityBytes) this.evictOne();
+      seg = 0;
+    }
     this.slots.links.pushFront(this.segments[seg]!, this.remember(id, size, seg));
     this.segmentBytes[seg] += size;
-    return true;
   }
 
   /** Moves slot `s` from segment `from` to the front of segment `to`. */
@@ -74,18 +107,22 @@ export class SlruCache extends ResidentCache {
   /** Segment `seg` is over its share: its least recent object goes down one segment (out of the cache from segment 0). */
   private cool(seg: number): void {
     if (seg === 0) {
-      this.evict();
+      this.evictOne();
       return;
     }
     this.move(this.slots.links.back(this.segments[seg]!), seg, seg - 1);
-    while (this.segmentBytes[seg - 1]! > this.share) this.cool(seg - 1);
+    while (this.segmentBytes[seg - 1]! > this.share[seg - 1]!) this.cool(seg - 1);
+  }
+
+  private victimSlot(): number {
+    let seg = 0;
+    while (this.segmentBytes[seg] === 0) seg++;
+    return this.slots.links.back(this.segments[seg]!);
   }
 
   /** Evicts the back of the lowest non-empty segment. */
-  private evict(): void {
-    let seg = 0;
-    while (this.segmentBytes[seg] === 0) seg++;
-    const s = this.slots.links.back(this.segments[seg]!);
+  evictOne(): void {
+    const s = this.victimSlot();
     const id = this.slots.ids[s]!;
     const size = this.slots.sizes[s]!;
     this.drop(s);

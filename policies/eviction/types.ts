@@ -19,7 +19,8 @@ export interface EvictionCache {
    * Inserts an object that is not cached, evicting as needed, and returns whether it
    * is now cached. An object larger than the capacity is refused and nothing changes;
    * some algorithms refuse smaller ones too (S3-FIFO: above the small queue; 2Q: above
-   * A1in; LIRS: above the HIR part when the LIR part is full, but it remembers them).
+   * A1in; LIRS: above the HIR part when the LIR part is full, but it remembers them;
+   * SLRU: above a segment; W-TinyLFU: above its window or the main cache's lower segment).
    * An object already cached is left as it is (returns true).
    */
   insert(id: number, size: number): boolean;

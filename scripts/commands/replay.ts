@@ -15,6 +15,7 @@ interface Args {
   csv?: string;
   out?: string;
   'keep-size-changes'?: boolean;
+  params?: string;
   sample?: number;
   workers: number;
 }
@@ -27,12 +28,14 @@ export const replayCommand: CommandModule<object, Args> = {
     .option('format', { type: 'string', describe: `${Object.keys(TRACE_FORMATS).join(' | ')} (default: from the file name)` })
     .option('policy', { type: 'string', default: 'lru', describe: `comma-separated, or all: ${Object.keys(EVICTION_ALGORITHMS).join(', ')}` })
     .option('size', { type: 'string', demandOption: true, describe: 'comma-separated cache sizes: 16MiB, 1GiB, bytes, shares of the working set (0.01, 10%), or auto (cachesim\'s eight shares)' })
+    .option('params', { alias: 'e', type: 'string', describe: 'the algorithms\' options, as cachesim\'s -e: "segments=8", "windowRatio=0.1"; every --policy must know them' })
     .option('csv', { type: 'string', describe: 'csv column mapping, libCacheSim style: "time-col=2,obj-id-col=5,obj-size-col=4,has-header=true,delimiter=,"' })
     .option('out', { type: 'string', describe: 'directory for results.csv, the miss-ratio curve (charts/) and report.html' })
     .option('sample', { type: 'number', describe: 'replay a hashed share of the objects (SHARDS), cache sizes scaled by it, e.g. 0.1' })
     .option('workers', { type: 'number', default: 1, describe: 'threads: the algorithms (or, with fewer algorithms than threads, the sizes) are shared out, each thread reading the trace itself' })
     .option('keep-size-changes', { type: 'boolean', describe: 'use each request\'s own size (default: yes for oracleGeneral, whose sizes are as written; for other formats an object keeps the size of its first request)' })
     .example('$0 replay --trace cloudPhysicsIO.oracleGeneral.bin --policy lru,s3fifo --size 16MiB,1GiB', '')
+    .example('$0 replay --trace cloudPhysicsIO.oracleGeneral.bin --policy slru --params segments=8 --size 16MiB', 'SLRU with eight segments')
     .example('$0 replay --trace big.oracleGeneral.bin --policy lru,arc,s3fifo,sieve --size 0.01,0.1 --workers 2', 'on two threads'),
   handler: async (args) => {
     const bar = progressBar('replay');
@@ -44,6 +47,7 @@ export const replayCommand: CommandModule<object, Args> = {
         policies: ([] as string[]).concat(args.policy),
         sizes: ([] as string[]).concat(args.size),
         ...(args.csv !== undefined ? { csv: args.csv } : {}),
+        ...(args.params !== undefined ? { params: args.params } : {}),
         ...(args['keep-size-changes'] !== undefined ? { keepSizeChanges: args['keep-size-changes'] } : {}),
         ...(args.sample !== undefined ? { sample: args.sample } : {}),
         onProgress: (done) => bar?.update(done),

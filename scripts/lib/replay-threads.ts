@@ -10,7 +10,7 @@
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../../sim/errors.ts';
 import { evictionAlgorithmName } from '../../policies/eviction/registry.ts';
-import { parseCacheSize, policyList, replayTrace, sizeList, type ReplayConfig, type ReplayReport } from '../replay.ts';
+import { parseCacheSize, policyLabel, policyList, replayTrace, sizeList, type ReplayConfig, type ReplayReport } from '../replay.ts';
 
 /** What a worker posts back. */
 export type ShareReply =
@@ -42,7 +42,7 @@ function workerError(e: { name: string; message: string }): Error {
 export async function replayOnThreads(config: ReplayConfig, threads: number): Promise<ReplayReport> {
   if (!(Number.isInteger(threads) && threads >= 1)) throw new InputError(`--workers: ${threads} must be a whole number of at least 1`);
   // Input errors before any thread starts.
-  const policies = policyList(config.policies).map(evictionAlgorithmName);
+  const policies = policyList(config.policies).map((p) => policyLabel(evictionAlgorithmName(p), config.params));
   const labels = sizeList(config.sizes).map((s) => parseCacheSize(s).label);
   const shares = shareRuns(config, threads);
   if (shares.length === 1) return replayTrace(config);

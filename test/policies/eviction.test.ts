@@ -289,7 +289,8 @@ test('Belady evicts the object needed farthest in the future', () => {
 
 for (const name of NAMES) {
   test(`${name}: an object larger than the cache is not admitted and nothing changes`, () => {
-    const cache = makeEvictionCache(name, 1000);
+    // 40 bytes is within every algorithm's smallest admitting share of 10,000 (W-TinyLFU's window: 1%).
+    const cache = makeEvictionCache(name, 10_000);
     const evicted: number[] = [];
     cache.onEvict = (id) => evicted.push(id);
     if (isOracle(cache)) cache.setNextAccess(5);
@@ -297,8 +298,8 @@ for (const name of NAMES) {
     assert.equal(cache.access(2, 40), false);
     const used = cache.usedBytes;
     const count = cache.objectCount;
-    assert.equal(cache.insert(3, 1001), false);
-    assert.equal(cache.access(3, 1001), false);
+    assert.equal(cache.insert(3, 10_001), false);
+    assert.equal(cache.access(3, 10_001), false);
     assert.equal(cache.usedBytes, used);
     assert.equal(cache.objectCount, count);
     assert.deepEqual(evicted, []);
@@ -470,6 +471,49 @@ test('cloudPhysicsIO: GDSF matches libCacheSim exactly', () => {
   const table = [[0.8214, 0.9797], [0.8085, 0.9748], [0.7443, 0.9288], [0.5157, 0.6130]];
   const results = replayShared(MIB.map((m) => makeEvictionCache('gdsf', m * 2 ** 20)));
   assert.deepEqual(results.map((r) => [Number(r.missRatio.toFixed(4)), Number(r.byteMissRatio.toFixed(4))]), table);
+});
+
+test('W-TinyLFU: the window drains into the main cache, then the more frequent of the two victims stays', () => {
+  // 10 bytes of 1-byte objects, window 10% (1 byte), main 9 bytes in segments of 1 and 7.
+  const cache = makeEvictionCache('wtinylfu', 10, { windowRatio: 0.1 });
+  const evicted: number[] = [];
+  cache.onEvict = (id) => evicted.push(id);
+  // 1..10 fill the window (it may run over its share while the cache has room); 1 is a
+  // window hit, so the window's order from its back is 2..10, 1. Counts: one each.
+  for (let id = 1; id <= 10; id++) cache.access(id, 1);
+  assert.equal(cache.access(1, 1), true);
+  // 11: the window drains into main (2 to segment 0, 3..9 to segment 1, 10 to segment
+  // 0 over its share: none has room, the main cache as a whole has), each counted once
+  // more; then 1 (count 1) against main's victim 2 (count 2): 1 goes.
+  cache.access(11, 1);
+  assert.deepEqual(evicted, [1]);
+  // 12: 11 (1) against 2 (2): 11 goes (now 2). 11 again: 12 (1) goes; 11 comes back at 3.
+  cache.access(12, 1);
+  cache.access(11, 1);
+  assert.deepEqual(evicted, [1, 11, 12]);
+  // 13: 11 (3) beats 2 (2): 2 goes and 11 enters main, whose segments are full, so
+  // segment 0 takes it in front of 10; the window is then empty and main evicts its
+  // victim, 10.
+  cache.access(13, 1);
+  assert.deepEqual(evicted, [1, 11, 12, 2, 10]);
+  assert.deepEqual([...Array(13).keys()].map((i) => i + 1).filter((id) => cache.find(id)), [3, 4, 5, 6, 7, 8, 9, 11, 13]);
+});
+
+test('cloudPhysicsIO: W-TinyLFU matches libCacheSim exactly, with its window at 1%, 10% and 0.1%', () => {
+  // cachesim (aa0fc40) `cloudPhysicsIO.oracleGeneral.bin oracleGeneral wtinylfu 16mb,64mb,256mb,1gb
+  // [-e window-size=W]`: miss ratio / byte miss ratio.
+  const table: Record<number, number[][]> = {
+    0.01: [[0.8283, 0.9766], [0.8126, 0.9648], [0.7424, 0.8571], [0.4704, 0.5211]],
+    0.1: [[0.8273, 0.9770], [0.8132, 0.9650], [0.7501, 0.8638], [0.4762, 0.5272]],
+    0.001: [[0.8134, 0.9805], [0.8159, 0.9696], [0.7430, 0.8566], [0.4704, 0.5196]],
+  };
+  const windows = [0.01, 0.1, 0.001];
+  const results = replayShared(windows.flatMap((w) => MIB.map((m) => makeEvictionCache('wtinylfu', m * 2 ** 20, w === 0.01 ? undefined : { windowRatio: w }))));
+  const got = windows.map((_w, a) => MIB.map((_, s) => {
+    const r = results[a * MIB.length + s]!;
+    return [Number(r.missRatio.toFixed(4)), Number(r.byteMissRatio.toFixed(4))];
+  }));
+  assert.deepEqual(got, windows.map((w) => table[w]));
 });
 
 test('cloudPhysicsIO: ARC with libCacheSim\'s adaptation step (a bare ratio, in bytes) matches its table exactly', () => {

@@ -141,7 +141,23 @@ test('CLI: unknown format and unknown policy exit 2 naming the known ones', () =
   assert.match(f.stderr, /^tiersim: --format: unknown trace format 'parquet' \(known: oracleGeneral, vscsi, csv, txt, rocksdb-block-csv, cachelib-kvcache, cachelib-block\)\n$/);
   const p = tiersim('replay', '--trace', `${SHARED}.vscsi`, '--policy', 'lru,mru', '--size', '1MiB');
   assert.equal(p.status, 2);
-  assert.match(p.stderr, /^tiersim: unknown eviction algorithm 'mru' \(known: lru, fifo, clock, sieve, s3fifo, arc, twoq, lfu, lirs, slru, gdsf, belady\)\n$/);
+  assert.match(p.stderr, /^tiersim: unknown eviction algorithm 'mru' \(known: lru, fifo, clock, sieve, s3fifo, arc, twoq, lfu, lirs, slru, gdsf, wtinylfu, belady\)\n$/);
+});
+
+test('CLI: --params builds every algorithm with those options (cachesim\'s -e) and labels the rows', () => {
+  // SLRU with 8 segments at 16 MiB: cachesim's `slru 16mb -e n-seg=8` (test/policies/eviction.test.ts).
+  const r = tiersim('replay', '--trace', `${SHARED}.oracleGeneral.bin`, '--policy', 'slru', '--size', '16MiB,64MiB', '-e', 'segments=8', '--workers', '2');
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.stdout.split('\n').filter((l) => l).map((l) => l.split(' ').slice(0, 4).join(' ')), [
+    'slru(segments=8) 16MiB requests=113872 missRatio=0.8211',
+    'slru(segments=8) 64MiB requests=113872 missRatio=0.8047',
+  ]);
+  const unknown = tiersim('replay', '--trace', `${SHARED}.oracleGeneral.bin`, '--policy', 'wtinylfu,lru', '--size', '16MiB', '--params', 'windowRatio=0.1');
+  assert.equal(unknown.status, 2);
+  assert.equal(unknown.stderr, "tiersim: lru: unknown option 'windowRatio' (it takes none)\n");
+  const bad = tiersim('replay', '--trace', `${SHARED}.oracleGeneral.bin`, '--policy', 'slru', '--size', '16MiB', '--params', 'segments=eight');
+  assert.equal(bad.status, 2);
+  assert.equal(bad.stderr, "tiersim: --params: 'segments=eight' is not key=number (e.g. segments=8,windowRatio=0.1)\n");
 });
 
 test('oracleGeneral sizes are taken as written unless keepSizeChanges is false', async () => {
