@@ -67,6 +67,12 @@ export class BlockCache {
     return true;
   }
 
+  /** Bytes of a cached block (0 if absent); changes nothing. */
+  sizeOf(id: number): number {
+    const slot = this.index.get(id);
+    return slot < 0 ? 0 : this.e[4 * slot + SIZE]!;
+  }
+
   /** True if present; changes nothing. */
   contains(id: number): boolean {
     return this.index.has(id);

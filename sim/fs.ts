@@ -37,6 +37,17 @@ export class BlockRead {
   step = READ_CHARGE;
 }
 
+/** Where a foreground block read was served, as a block-read observer is told. */
+export const SERVED_MEMORY = 0;
+export const SERVED_LOCAL = 1;
+export const SERVED_DFS = 2;
+
+/**
+ * Told of every foreground block read (a get's or a scan's, not compaction's) once it
+ * is known where it is served: the stream a block-trace recorder writes.
+ */
+export type BlockReadObserver = (timeUs: number, blockId: number, bytes: number, servedFrom: number) => void;
+
 export class FsStats {
   /** Foreground block reads and where they were served. */
   reads = 0;
@@ -56,6 +67,7 @@ export class FsStats {
 export class FileSystem {
   /** Bytes of SST files on local disk (local placement only). */
   private localSstBytes = 0;
+  blockReads: BlockReadObserver | undefined = undefined;
 
   constructor(
     readonly scheduler: Scheduler,
@@ -100,7 +112,11 @@ export class FileSystem {
     io.cpuPendingUs += this.cpu.costs.memoryCacheLookupUs;
     if (!this.memory.lookup(blockId)) return false;
     if (io.background) { this.stats.backgroundReads++; this.stats.backgroundMemoryHits++; }
-    else { this.stats.reads++; this.stats.memoryHits++; }
+    else {
+      this.stats.reads++;
+      this.stats.memoryHits++;
+      this.blockReads?.(this.scheduler.now, blockId, this.memory.sizeOf(blockId), SERVED_MEMORY);
+    }
     return true;
   }
 
@@ -129,6 +145,7 @@ export class FileSystem {
     r.bytes = bytes;
     r.highPriority = highPriority;
     r.local = this.placement === 'local' ? true : this.policy.lookup(file, blockId, offset, bytes, io);
+    if (!io.background) this.blockReads?.(this.scheduler.now, blockId, bytes, r.local ? SERVED_LOCAL : SERVED_DFS);
     r.step = READ_CHARGE;
     return this.continueRead(io, r);
   }

@@ -6,6 +6,8 @@ import { writeRunDir } from '../../reports/run-dir.ts';
 import { simulate } from '../lib/simulate.ts';
 import { progressBar } from '../lib/progress.ts';
 import { openTraceSink, recordingWorkload, stateTraceFormatFromPath } from '../../workloads/state-trace-writer.ts';
+import { OracleGeneralWriter } from '../../workloads/traces/oracle-general-writer.ts';
+import { SERVED_MEMORY, type BlockReadObserver } from '../../sim/fs.ts';
 import { readConfigFile, validateConfig } from '../lib/load-config.ts';
 import { printSummary, runDefaultComparison } from '../lib/default-comparison.ts';
 import { WORKLOADS } from '../../workloads/registry.ts';
@@ -42,6 +44,8 @@ interface Args {
   'restore-at'?: number;
   sample?: number;
   record?: string;
+  'block-trace'?: string;
+  'block-trace-tier'?: string;
   out?: string;
   json?: boolean;
 }
@@ -138,6 +142,8 @@ export const runCommand: CommandModule<object, Args> = {
     .option('restore-at', { type: 'number', describe: 'fail and restore from the last checkpoint at N simulated seconds' })
     .option('sample', { type: 'number', describe: 'simulate this fraction of the keys (hashed) with caches scaled by it, e.g. 0.01' })
     .option('record', { type: 'string', describe: 'write the state-access trace (.csv or .jsonl, .gz to compress) for --workload trace' })
+    .option('block-trace', { type: 'string', describe: 'write the block reads of gets and scans as an oracleGeneral trace (*.oracleGeneral.bin) for tiersim replay or cachesim' })
+    .option('block-trace-tier', { type: 'string', choices: ['memory', 'local'], describe: 'memory: every block read (what the memory block cache sees; default); local: those that missed memory (what the local-disk cache sees)' })
     .option('out', { type: 'string', describe: 'write the run directory here' })
     .option('json', { type: 'boolean', describe: 'print summary.json to stdout' }),
   handler: async (args) => {
@@ -149,17 +155,24 @@ export const runCommand: CommandModule<object, Args> = {
     const raw = configFromArgs(args);
     const config = validateConfig(raw, args.config ?? 'flags');
     if (args.record && config.slots > 1) throw new InputError('--record: records one slot\'s trace; run with --slots 1');
+    if (args['block-trace'] && config.slots > 1) throw new InputError('--block-trace: records one slot\'s block reads; run with --slots 1');
+    if (args['block-trace-tier'] && !args['block-trace']) throw new InputError('--block-trace-tier: give --block-trace too');
     const sink = args.record ? openTraceSink(args.record) : undefined; // a bad path fails before the run
+    let blocks: OracleGeneralWriter | undefined;
     const bar = progressBar('run');
     let result;
     try {
+      blocks = args['block-trace'] ? new OracleGeneralWriter(args['block-trace']) : undefined;
       result = simulate(config, undefined, {
         onProgress: (f) => bar?.update(f),
         ...(sink ? { wrapWorkload: (w) => recordingWorkload(w, sink.write, { format: stateTraceFormatFromPath(args.record!) }) } : {}),
+        ...(blocks ? { blockReads: blockTraceObserver(blocks, args['block-trace-tier'] === 'local') } : {}),
       });
       sink?.close();
+      blocks?.close();
     } catch (err) {
       sink?.abort();
+      blocks?.abort();
       throw err;
     } finally {
       bar?.stop();
@@ -173,5 +186,13 @@ export const runCommand: CommandModule<object, Args> = {
     if (args.json) console.log(JSON.stringify(result.summary, null, 2));
     else printSummary(result.summary);
     if (args.out) (args.json ? console.error : console.log)(`wrote ${args.out}/summary.json and ${join(args.out, 'report.html')}`);
+    if (blocks) (args.json ? console.error : console.log)(`wrote ${blocks.records} block reads to ${blocks.path}`);
   },
 };
+
+/** The observer that writes a run's foreground block reads (all, or those that missed memory) to the trace. */
+function blockTraceObserver(trace: OracleGeneralWriter, missesOnly: boolean): BlockReadObserver {
+  return (timeUs, blockId, bytes, servedFrom) => {
+    if (!missesOnly || servedFrom !== SERVED_MEMORY) trace.record(timeUs / 1e6, blockId, bytes);
+  };
+}

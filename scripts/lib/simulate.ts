@@ -12,6 +12,7 @@ import { Timeline, type LatencySummary } from '../../sim/metrics.ts';
 import { Process, type Sim } from '../../sim/process.ts';
 import { Scheduler } from '../../sim/scheduler.ts';
 import type { CheckpointResult, RestoreResult } from '../../sim/store/db.ts';
+import type { BlockReadObserver } from '../../sim/fs.ts';
 import { VerifyingStore } from '../../sim/store/verify.ts';
 import { OP_NAMES, type Workload } from '../../sim/workload.ts';
 import { InputError } from '../../sim/errors.ts';
@@ -70,6 +71,8 @@ export interface SimulateHooks {
   onProgress?: (fraction: number) => void;
   /** Wraps each slot's workload (e.g. to record the state-access trace). */
   wrapWorkload?: (workload: Workload, slot: number) => Workload;
+  /** Told of every foreground block read of slot 0 (a block-trace recorder; runs with one slot). */
+  blockReads?: BlockReadObserver;
   /** Called as each phase starts ('load', 'warmup', 'run') and once the run is over ('end'): for timing them. */
   onPhase?: (phase: 'load' | 'warmup' | 'run' | 'end') => void;
 }
@@ -131,7 +134,7 @@ export function simulate(fullConfig: RunConfig, wallClock: () => number = () => 
     let workload: Workload = makeWorkload(config.workload, config.workloadParams, slotSeed(i));
     if (sampleRate !== undefined) samplers.push((workload = new SampledWorkload(workload, sampleRate, heavy[i])));
     if (hooks.wrapWorkload) workload = hooks.wrapWorkload(workload, i);
-    slots.push(new Slot(i, machine, config, policyFactory, workload));
+    slots.push(new Slot(i, machine, config, policyFactory, workload, i === 0 ? hooks.blockReads : undefined));
   }
   const workload = slots[0]!.workload;
 

@@ -8,7 +8,7 @@ import { BlockCache } from '../../sim/block-cache.ts';
 import type { Cpu } from '../../sim/cpu.ts';
 import type { Device } from '../../sim/device.ts';
 import { ExecStats, type ExecEnv } from '../../sim/executor.ts';
-import { FileSystem, FsStats } from '../../sim/fs.ts';
+import { FileSystem, FsStats, type BlockReadObserver } from '../../sim/fs.ts';
 import type { LocalCachePolicy, PolicyFactory } from '../../sim/local-cache.ts';
 import type { Timeline } from '../../sim/metrics.ts';
 import { Gate, type Sim } from '../../sim/process.ts';
@@ -55,6 +55,8 @@ export class Slot {
     private readonly config: RunConfig,
     private readonly policyFactory: PolicyFactory,
     readonly workload: Workload,
+    /** Told of every foreground block read, in every instance (a restore builds a new one). */
+    private readonly blockReads?: BlockReadObserver,
   ) {
     this.newInstance();
     this.store = config.verify ? new VerifyingStore(this.db) : this.db;
@@ -74,6 +76,7 @@ export class Slot {
       targetFileSize: config.store.targetFileSize,
     });
     this.fs = new FileSystem(scheduler, cpu, dfs, disk, this.memory, this.policy, config.placement, config.diskSize, this.fsStats);
+    this.fs.blockReads = this.blockReads;
     this.db = new Db({ scheduler, cpu, fs: this.fs, timeline, remoteDfs }, {
       ...config.store,
       keyBytes: config.store.keyBytes ?? this.workload.keyBytes,

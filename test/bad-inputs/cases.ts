@@ -43,6 +43,7 @@ export const CASES: BadInput[] = [
   { name: 'config: wrong type', files: { 'c.json': '{"warmupOps": "many"}' }, args: run('--config', 'c.json'), expected: "c.json: warmupOps: Invalid input: expected number, received string" },
   { name: 'config: negative seed', files: { 'c.json': '{"seed": -5}' }, args: run('--config', 'c.json'), expected: "c.json: seed: Too small: expected number to be >=0" },
   { name: 'config: unknown workload', files: { 'c.json': '{"workload": "ycsb-z"}' }, args: run('--config', 'c.json'), expected: `unknown workload 'ycsb-z' (known: ${Object.keys(WORKLOADS).join(', ')})` },
+  { name: 'flag: --block-trace not oracleGeneral', args: run('--block-trace', 'blocks.csv'), expected: 'blocks.csv: a block trace is written as plain oracleGeneral; name it *.oracleGeneral.bin (its next-access times are filled in place, so it cannot be compressed as it is written)' },
   { name: 'config: unknown policy', files: { 'c.json': '{"policy": "mru"}' }, args: run('--config', 'c.json'), expected: `unknown local cache policy 'mru' (known: ${POLICY_NAMES.join(', ')})` },
   { name: 'config: unknown DFS preset', files: { 'c.json': '{"dfs": "ceph"}' }, args: run('--config', 'c.json'), expected: "--dfs: unknown device 'ceph' (presets: nvme, hdfs, oss, s3, s3-express, memory; or a path to a device file)" },
   { name: 'config: bad size', files: { 'c.json': '{"cacheSize": "12 parsecs"}' }, args: run('--config', 'c.json'), expected: "c.json: cacheSize: '12 parsecs' is not a size (expected e.g. 4096, 4KiB, 64MiB, 1GiB)" },
