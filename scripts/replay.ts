@@ -73,6 +73,8 @@ export interface ReplayReport {
   requests: number;
   /** Requests of size 0, skipped. */
   skippedZeroSize: number;
+  /** Lookups marked no_insert (RocksDB traces), replayed without inserting on a miss. */
+  noInsertRequests: number;
   /** Distinct objects and their bytes, when a first pass ran. */
   workingSet?: { objects: number; bytes: number };
   wallSeconds: number;
@@ -197,7 +199,7 @@ const ALL = 4294967296;
  * Drops, in place, requests of size 0 and — when `threshold` < 2^32 — requests of
  * objects whose id hashes at or above it (not in the sample).
  */
-function filterBatch(batch: TraceBatch, threshold: number, counts: FilterCounts): void {
+function filterBatch(batch: TraceBatch, threshold: number, counts: FilterCounts, noInsert?: Uint8Array): void {
   const { id, size, time, nextAccess } = batch;
   let k = 0;
   for (let i = 0; i < batch.n; i++) {
@@ -211,6 +213,7 @@ function filterBatch(batch: TraceBatch, threshold: number, counts: FilterCounts)
       size[k] = sz;
       time[k] = time[i]!;
       nextAccess[k] = nextAccess[i]!;
+      if (noInsert) noInsert[k] = noInsert[i]!;
     }
     k++;
   }
@@ -331,20 +334,34 @@ function run(reader: TraceReader, config: ReplayConfig, policies: string[], size
   const threshold = sampleThreshold(config);
   // Requests and bytes before sampling, for SHARDS-adj's correction below.
   const counts: FilterCounts = { zeroSize: 0, requests: 0, bytes: 0 };
+  let noInsertRequests = 0;
   while (reader.read(batch) > 0) {
-    filterBatch(batch, threshold, counts);
+    const flags = reader.noInsert;
+    filterBatch(batch, threshold, counts, flags);
     normalize?.apply(batch);
     const n = batch.n;
     const ids = batch.id;
     const sz = batch.size;
     const next = nextAccess ? nextAccess.subarray(requests, requests + n) : batch.nextAccess;
     for (let i = 0; i < n; i++) requestBytes += sz[i]!;
+    let lookupsOnly = 0;
+    if (flags) for (let i = 0; i < n; i++) lookupsOnly += flags[i]!;
+    noInsertRequests += lookupsOnly;
     for (const r of runs) {
       const t0 = performance.now();
       const cache = r.cache;
       let misses = 0;
       let byteMisses = 0;
-      if (r.oracle) {
+      if (lookupsOnly > 0) {
+        // As RocksDB's cache simulator: a no_insert lookup that misses inserts nothing.
+        for (let i = 0; i < n; i++) {
+          r.oracle?.setNextAccess(next[i]!);
+          if (cache.find(ids[i]!)) continue;
+          misses++;
+          byteMisses += sz[i]!;
+          if (!flags![i]) cache.insert(ids[i]!, sz[i]!);
+        }
+      } else if (r.oracle) {
         const oracle = r.oracle;
         for (let i = 0; i < n; i++) {
           oracle.setNextAccess(next[i]!);
@@ -388,6 +405,7 @@ function run(reader: TraceReader, config: ReplayConfig, policies: string[], size
     rows: runs.map((r) => r.row),
     requests,
     skippedZeroSize,
+    noInsertRequests,
     ...(workingSet ? { workingSet } : {}),
     wallSeconds: (performance.now() - started) / 1000,
   };

@@ -36,6 +36,11 @@ export interface TraceReader {
   readonly format: TraceFormat;
   /** True when records carry the next access time (oracleGeneral). */
   readonly hasNextAccess: boolean;
+  /**
+   * Where the format has them (RocksDB's block-cache traces): the last batch's
+   * no_insert flags, 1 for a lookup that must not insert the block on a miss.
+   */
+  readonly noInsert?: Uint8Array;
   /** File bytes consumed so far and in total, for progress. */
   readonly bytesRead: number;
   readonly totalBytes: number;

@@ -17,8 +17,9 @@
  *
  * no_insert = 1 marks a lookup whose block must not be inserted on a miss (e.g. a
  * read with fill_cache = false). A TraceBatch has no field for it, so the reader keeps
- * the flags of the last batch beside it in `noInsert` (hasNoInsert is true); replay
- * that ignores them admits those blocks like any other miss.
+ * the flags of the last batch beside it in `noInsert` (hasNoInsert is true); the
+ * replay looks such a block up and, on a miss, does not insert it (as RocksDB's cache
+ * simulator, CacheSimulator::Access).
  *
  * Like RocksDB's own reader, every line must have exactly 21 fields; blank lines are
  * skipped, and so is a first line that is a header (its first field `timestamp`).
