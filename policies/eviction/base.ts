@@ -23,6 +23,11 @@ export abstract class CacheBase implements EvictionCache {
   get usedBytes(): number { return this.used; }
   get objectCount(): number { return this.count; }
 
+  /** True if `id` has an entry (for the queue caches: is cached); changes nothing. */
+  contains(id: number): boolean {
+    return this.index.get(id) >= 0;
+  }
+
   abstract find(id: number): boolean;
   abstract insert(id: number, size: number): boolean;
   abstract remove(id: number): boolean;
@@ -98,12 +103,13 @@ export abstract class QueueCache extends ResidentCache {
   /** Inserts `id`, known to be absent, at the front, evicting as needed. */
   private admit(id: number, size: number): boolean {
     if (size > this.capacityBytes) return false;
-    while (this.used + size > this.capacityBytes) this.evict();
+    while (this.used + size > this.capacityBytes) this.evictOne();
     this.slots.links.pushFront(this.queue, this.remember(id, size));
     return true;
   }
 
-  private evict(): void {
+  /** Evicts the victim the algorithm picks (QD-LP-FIFO's main cache is told to). */
+  evictOne(): void {
     const s = this.victim();
     const id = this.slots.ids[s]!;
     const size = this.slots.sizes[s]!;

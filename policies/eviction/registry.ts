@@ -11,6 +11,7 @@ import { GdsfCache } from './gdsf.ts';
 import { LfuCache } from './lfu.ts';
 import { LirsCache } from './lirs.ts';
 import { LruCache } from './lru.ts';
+import { QdlpCache } from './qdlp.ts';
 import { S3FifoCache } from './s3fifo.ts';
 import { SieveCache } from './sieve.ts';
 import { SlruCache } from './slru.ts';
@@ -24,6 +25,7 @@ export const EVICTION_ALGORITHMS: Readonly<Record<string, EvictionFactory>> = {
   clock: (c, o) => new ClockCache(c, o),
   sieve: (c, o) => new SieveCache(c, o),
   s3fifo: (c, o) => new S3FifoCache(c, o),
+  qdlp: (c, o) => new QdlpCache(c, o),
   arc: (c, o) => new ArcCache(c, o),
   twoq: (c, o) => new TwoQCache(c, o),
   lfu: (c, o) => new LfuCache(c, o),
@@ -35,7 +37,7 @@ export const EVICTION_ALGORITHMS: Readonly<Record<string, EvictionFactory>> = {
 };
 
 /** Other spellings users write, → the registry's name. */
-const ALIASES: Readonly<Record<string, string>> = { '2q': 'twoq', 's3-fifo': 's3fifo', opt: 'belady', 'w-tinylfu': 'wtinylfu', tinylfu: 'wtinylfu' };
+const ALIASES: Readonly<Record<string, string>> = { '2q': 'twoq', 's3-fifo': 's3fifo', opt: 'belady', 'w-tinylfu': 'wtinylfu', 'qd-lp-fifo': 'qdlp', tinylfu: 'wtinylfu' };
 
 /** The registry's name for `name`, or an InputError naming the known ones. */
 export function evictionAlgorithmName(name: string): string {

@@ -15,7 +15,7 @@ import { writeZipfTrace } from './zipf-trace.ts';
 
 /** Algorithms with a speed target (the issue's ≥ 10M requests per second), then the rest. */
 const TARGETED = ['fifo', 'clock', 'sieve', 's3fifo'];
-const OTHERS = ['lru', 'arc', 'twoq', 'lfu', 'lirs', 'slru', 'gdsf', 'wtinylfu'];
+const OTHERS = ['lru', 'qdlp', 'arc', 'twoq', 'lfu', 'lirs', 'slru', 'gdsf', 'wtinylfu'];
 /**
  * Not run in cachesim here: its W-TinyLFU sizes a counting Bloom filter by the cache's
  * bytes (14.4 four-byte counters a byte, capped at 2^31: 8 GiB at this size).

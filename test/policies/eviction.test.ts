@@ -516,6 +516,46 @@ test('cloudPhysicsIO: W-TinyLFU matches libCacheSim exactly, with its window at 
   assert.deepEqual(got, windows.map((w) => table[w]));
 });
 
+test('QD-LP-FIFO: the small FIFO fills the cache, a requested object moves to main, a ghost hit goes there directly', () => {
+  // 10 bytes of 1-byte objects; the small FIFO admits objects up to 2 bytes (20%) but
+  // holds everything until the cache is full; main is a 2-bit CLOCK of 8 bytes.
+  const cache = makeEvictionCache('qdlp', 10, { smallRatio: 0.2 });
+  const evicted: number[] = [];
+  cache.onEvict = (id) => evicted.push(id);
+  for (let id = 1; id <= 10; id++) cache.access(id, 1);
+  assert.equal(cache.access(1, 1), true); // counted in the small FIFO
+  // 11: the small FIFO's oldest, 1, was requested: it moves to main (room there), and
+  // the cache is still full; the next, 2, was not: it leaves, its id to the ghost.
+  cache.access(11, 1);
+  assert.deepEqual(evicted, [2]);
+  // 2 again: a ghost hit. Room is made as before (3 leaves) and 2 enters main.
+  assert.equal(cache.access(2, 1), false);
+  assert.deepEqual(evicted, [2, 3]);
+  cache.access(12, 1);
+  assert.deepEqual(evicted, [2, 3, 4]);
+  assert.deepEqual([1, 2, 3, 4, 5].map((id) => cache.find(id)), [true, true, false, false, true]);
+  // An object exactly the small FIFO's size: room is made for it (5, found just now,
+  // moves to main; 6 and 7 leave), then it is refused, as libCacheSim's QDLP does.
+  assert.equal(cache.insert(20, 2), false);
+  assert.deepEqual(evicted, [2, 3, 4, 6, 7]);
+  assert.equal(cache.find(20), false);
+});
+
+test('cloudPhysicsIO: QD-LP-FIFO matches libCacheSim exactly, by default and with options', () => {
+  // cachesim (aa0fc40) `cloudPhysicsIO.oracleGeneral.bin oracleGeneral qdlp 16mb,64mb,256mb,1gb [-e ...]`.
+  const runs: [EvictionOptions | undefined, number[][]][] = [
+    [undefined, [[0.8226, 0.9772], [0.8097, 0.9585], [0.7081, 0.8301], [0.5657, 0.6176]]],
+    [{ moveToMainThreshold: 2 }, [[0.8236, 0.9774], [0.8126, 0.9614], [0.7235, 0.8479], [0.6178, 0.6821]]], // move-to-main-threshold=2
+    [{ ghostRatio: 0.5, mainBits: 3 }, [[0.8231, 0.9777], [0.8130, 0.9640], [0.7174, 0.8410], [0.5652, 0.6172]]], // ghost-size-ratio=0.5,main-cache=clock3
+  ];
+  const results = replayShared(runs.flatMap(([o]) => MIB.map((m) => makeEvictionCache('qdlp', m * 2 ** 20, o))));
+  const got = runs.map((_r, a) => MIB.map((_, s) => {
+    const r = results[a * MIB.length + s]!;
+    return [Number(r.missRatio.toFixed(4)), Number(r.byteMissRatio.toFixed(4))];
+  }));
+  assert.deepEqual(got, runs.map(([, t]) => t));
+});
+
 test('cloudPhysicsIO: ARC with libCacheSim\'s adaptation step (a bare ratio, in bytes) matches its table exactly', () => {
   const caches = MIB.map((m) => makeEvictionCache('arc', m * 2 ** 20, { stepBySize: 0 }));
   const results = replayShared(caches);

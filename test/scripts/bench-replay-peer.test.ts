@@ -49,7 +49,7 @@ test('with a peer, every algorithm is replayed beside it: its rate, the ratio an
       return f.value;
     };
     // W-TinyLFU is timed but not run in the peer (its filter there is sized by the cache's bytes).
-    const algorithms = ['fifo', 'clock', 'sieve', 's3fifo', 'lru', 'arc', 'twoq', 'lfu', 'lirs', 'slru', 'gdsf'];
+    const algorithms = ['fifo', 'clock', 'sieve', 's3fifo', 'lru', 'qdlp', 'arc', 'twoq', 'lfu', 'lirs', 'slru', 'gdsf'];
     value('replay wtinylfu, 1M-req zipf: requests per wall s');
     assert.equal(figures.some((f) => f.name.includes('cachesim wtinylfu')), false);
     // The peer ran once per algorithm, on the same trace and cache size.

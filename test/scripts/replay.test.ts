@@ -141,7 +141,7 @@ test('CLI: unknown format and unknown policy exit 2 naming the known ones', () =
   assert.match(f.stderr, /^tiersim: --format: unknown trace format 'parquet' \(known: oracleGeneral, vscsi, csv, txt, rocksdb-block-csv, cachelib-kvcache, cachelib-block\)\n$/);
   const p = tiersim('replay', '--trace', `${SHARED}.vscsi`, '--policy', 'lru,mru', '--size', '1MiB');
   assert.equal(p.status, 2);
-  assert.match(p.stderr, /^tiersim: unknown eviction algorithm 'mru' \(known: lru, fifo, clock, sieve, s3fifo, arc, twoq, lfu, lirs, slru, gdsf, wtinylfu, belady\)\n$/);
+  assert.match(p.stderr, /^tiersim: unknown eviction algorithm 'mru' \(known: lru, fifo, clock, sieve, s3fifo, qdlp, arc, twoq, lfu, lirs, slru, gdsf, wtinylfu, belady\)\n$/);
 });
 
 test('CLI: --params builds every algorithm with those options (cachesim\'s -e) and labels the rows', () => {
