@@ -28,6 +28,7 @@ import { isOracle, type EvictionCache, type EvictionOptions, type OracleEviction
 import { newBatch, type TraceBatch, type TraceReader } from '../workloads/traces/batch.ts';
 import { openTrace } from '../workloads/traces/formats.ts';
 import { writeFileAtomic } from '../reports/atomic.ts';
+import { ReplayClock } from './lib/replay-clock.ts';
 
 export interface ReplayConfig {
   trace: string;
@@ -40,6 +41,13 @@ export interface ReplayConfig {
   /** libCacheSim-style reader parameters for csv (and obj-id-is-num for txt). */
   csv?: string;
   keepSizeChanges?: boolean;
+  /**
+   * As cachesim's --warmup-sec, in the trace's time unit (seconds for oracleGeneral and
+   * vscsi) from its first request: requests up to then warm the caches uncounted.
+   */
+  warmup?: number;
+  /** As cachesim's --report-interval: a miss-ratio report per this much trace time after the warm-up. */
+  interval?: number;
   /** The algorithms' options, as cachesim's `-e`: "segments=8" or "smallRatio=0.2,moveToMainThreshold=2"; every policy named must know every key. */
   params?: string;
   /**
@@ -66,6 +74,16 @@ export interface ReplayRow {
   byteMissRatio: number;
   /** Wall time spent in this cache. */
   wallSeconds: number;
+  /** With an interval: the counts so far at each report (trace time from the first request). */
+  intervals?: ReplayInterval[];
+}
+
+export interface ReplayInterval {
+  time: number;
+  requests: number;
+  requestBytes: number;
+  misses: number;
+  byteMisses: number;
 }
 
 export interface ReplayReport {
@@ -237,6 +255,11 @@ export function replayTrace(config: ReplayConfig): ReplayReport {
   for (const policy of policies) makeEvictionCache(policy, 0, options);
   if (sizes.length === 0) throw new InputError('--size: give at least one cache size');
   if (config.sample !== undefined && !(config.sample > 0 && config.sample <= 1)) throw new InputError(`--sample: ${config.sample} must be in (0, 1]`);
+  if (config.warmup !== undefined && !(config.warmup >= 0 && Number.isFinite(config.warmup))) throw new InputError(`--warmup: ${config.warmup} must be a time >= 0 (the trace's unit)`);
+  if (config.interval !== undefined && !(config.interval > 0 && Number.isFinite(config.interval))) throw new InputError(`--interval: ${config.interval} must be a time > 0 (the trace's unit)`);
+  if (config.sample !== undefined && (config.warmup !== undefined || config.interval !== undefined)) {
+    throw new InputError('--sample with --warmup or --interval: a sample\'s miss ratios are corrected over the whole trace; use one or the other');
+  }
   const reader = openTrace(config.trace, config.format, config.csv === undefined ? {} : { csv: config.csv });
   // oracleGeneral files are written with sizes already made constant (traceConv), and
   // cachesim takes them as they are: so does tiersim, without a lookup per request.
@@ -288,6 +311,36 @@ function firstPass(reader: TraceReader, config: ReplayConfig, needNext: boolean,
   return { workingSet: { objects, bytes }, nextAccess: needNext ? next : undefined };
 }
 
+/**
+ * Requests [from, to) of the batch through one run's cache; misses and missed bytes
+ * to out[0] and out[1]. `noInsert`: RocksDB's flags, when the segment has any: a
+ * flagged lookup that misses inserts nothing (as RocksDB's cache simulator).
+ */
+function play(r: Run, batch: TraceBatch, next: Float64Array, noInsert: Uint8Array | undefined, from: number, to: number, out: Float64Array): void {
+  const cache = r.cache;
+  const ids = batch.id;
+  const sz = batch.size;
+  if (noInsert || r.oracle) {
+    let misses = 0;
+    let byteMisses = 0;
+    for (let i = from; i < to; i++) {
+      r.oracle?.setNextAccess(next[i]!);
+      if (noInsert) {
+        if (cache.find(ids[i]!)) continue;
+        if (!noInsert[i]) cache.insert(ids[i]!, sz[i]!);
+      } else if (cache.access(ids[i]!, sz[i]!)) continue;
+      misses++;
+      byteMisses += sz[i]!;
+    }
+    out[0] = misses;
+    out[1] = byteMisses;
+  } else if (from === 0 && to === batch.n) {
+    r.loop(cache, ids, sz, to, out);
+  } else {
+    r.loop(cache, ids.subarray(from, to), sz.subarray(from, to), to - from, out);
+  }
+}
+
 function run(reader: TraceReader, config: ReplayConfig, policies: string[], sizes: SizeSpec[], started: number): ReplayReport {
   const needWorkingSet = sizes.some((s) => s.fraction !== undefined);
   // A sampled trace's next accesses are its own, not the file's.
@@ -329,7 +382,9 @@ function run(reader: TraceReader, config: ReplayConfig, policies: string[], size
   const batch = newBatch(config.batchSize);
   const counted = new Float64Array(2);
   const normalize = config.keepSizeChanges ? undefined : new FirstSizes();
-  let requests = 0;
+  const clock = config.warmup !== undefined || config.interval !== undefined ? new ReplayClock(config.warmup ?? 0, config.interval) : undefined;
+  let requests = 0; // read, warm-up included: the index into nextAccess
+  let measured = 0; // counted: after the warm-up
   let requestBytes = 0;
   const threshold = sampleThreshold(config);
   // Requests and bytes before sampling, for SHARDS-adj's correction below.
@@ -340,49 +395,42 @@ function run(reader: TraceReader, config: ReplayConfig, policies: string[], size
     filterBatch(batch, threshold, counts, flags);
     normalize?.apply(batch);
     const n = batch.n;
-    const ids = batch.id;
-    const sz = batch.size;
     const next = nextAccess ? nextAccess.subarray(requests, requests + n) : batch.nextAccess;
-    for (let i = 0; i < n; i++) requestBytes += sz[i]!;
-    let lookupsOnly = 0;
-    if (flags) for (let i = 0; i < n; i++) lookupsOnly += flags[i]!;
-    noInsertRequests += lookupsOnly;
-    for (const r of runs) {
-      const t0 = performance.now();
-      const cache = r.cache;
-      let misses = 0;
-      let byteMisses = 0;
-      if (lookupsOnly > 0) {
-        // As RocksDB's cache simulator: a no_insert lookup that misses inserts nothing.
-        for (let i = 0; i < n; i++) {
-          r.oracle?.setNextAccess(next[i]!);
-          if (cache.find(ids[i]!)) continue;
-          misses++;
-          byteMisses += sz[i]!;
-          if (!flags![i]) cache.insert(ids[i]!, sz[i]!);
-        }
-      } else if (r.oracle) {
-        const oracle = r.oracle;
-        for (let i = 0; i < n; i++) {
-          oracle.setNextAccess(next[i]!);
-          if (!oracle.access(ids[i]!, sz[i]!)) {
-            misses++;
-            byteMisses += sz[i]!;
-          }
-        }
-      } else {
-        r.loop(cache, ids, sz, n, counted);
-        misses = counted[0]!;
-        byteMisses = counted[1]!;
+    if (clock) clock.cut(batch.time, n);
+    const segments = clock ? clock.segments : 1;
+    for (let k = 0; k < segments; k++) {
+      const from = clock ? clock.start[k]! : 0;
+      const to = clock ? clock.end[k]! : n;
+      const isCounted = !clock || clock.counted[k] === 1;
+      let bytes = 0;
+      let lookupsOnly = 0;
+      for (let i = from; i < to; i++) {
+        bytes += batch.size[i]!;
+        if (flags) lookupsOnly += flags[i]!;
       }
-      r.row.misses += misses;
-      r.row.byteMisses += byteMisses;
-      r.row.wallSeconds += (performance.now() - t0) / 1000;
+      if (isCounted) {
+        measured += to - from;
+        requestBytes += bytes;
+        noInsertRequests += lookupsOnly;
+      }
+      for (const r of runs) {
+        const t0 = performance.now();
+        play(r, batch, next, lookupsOnly > 0 ? flags : undefined, from, to, counted);
+        if (isCounted) {
+          r.row.misses += counted[0]!;
+          r.row.byteMisses += counted[1]!;
+        }
+        if (clock?.report[k]) {
+          (r.row.intervals ??= []).push({ time: clock.reportTime[k]!, requests: measured, requestBytes, misses: r.row.misses, byteMisses: r.row.byteMisses });
+        }
+        r.row.wallSeconds += (performance.now() - t0) / 1000;
+      }
     }
     requests += n;
     progress(reader.bytesRead / Math.max(1, reader.totalBytes));
   }
   const skippedZeroSize = counts.zeroSize;
+  if (requests > 0 && measured === 0) throw new InputError(`${config.trace}: no requests after the warm-up (--warmup ${config.warmup} of the trace's time)`);
   if (requests === 0) {
     throw new InputError(config.sample !== undefined && counts.requests > 0
       ? `${config.trace}: no requests in a ${config.sample} sample (try a larger --sample)`
@@ -393,17 +441,17 @@ function run(reader: TraceReader, config: ReplayConfig, policies: string[], size
   // a heavy hitter fell in or out of it; the difference is counted as hits, so the
   // miss ratio is the sample's misses over rate × the trace's requests (and bytes).
   const sampled = threshold < ALL;
-  const perRequests = sampled ? config.sample! * counts.requests : requests;
+  const perRequests = sampled ? config.sample! * counts.requests : measured;
   const perBytes = sampled ? config.sample! * counts.bytes : requestBytes;
   for (const r of runs) {
-    r.row.requests = requests;
+    r.row.requests = measured;
     r.row.requestBytes = requestBytes;
     r.row.missRatio = Math.min(1, r.row.misses / perRequests);
     r.row.byteMissRatio = perBytes > 0 ? Math.min(1, r.row.byteMisses / perBytes) : 0;
   }
   return {
     rows: runs.map((r) => r.row),
-    requests,
+    requests: measured,
     skippedZeroSize,
     noInsertRequests,
     ...(workingSet ? { workingSet } : {}),
@@ -417,15 +465,44 @@ export function formatRow(row: ReplayRow): string {
   return `${row.policy} ${row.size} requests=${row.requests} missRatio=${row.missRatio.toFixed(4)} byteMissRatio=${row.byteMissRatio.toFixed(4)} mqps=${mqps.toFixed(2)}`;
 }
 
+/** With --interval: `<policy> <size> t=<time> requests=<n> missRatio=<cumulative> intervalMissRatio=<x>`, a line per report. */
+export function formatIntervals(row: ReplayRow): string[] {
+  let last: ReplayInterval = { time: 0, requests: 0, requestBytes: 0, misses: 0, byteMisses: 0 };
+  return (row.intervals ?? []).map((p) => {
+    const line = `${row.policy} ${row.size} t=${p.time} requests=${p.requests} missRatio=${(p.misses / p.requests).toFixed(4)} intervalMissRatio=${((p.misses - last.misses) / (p.requests - last.requests)).toFixed(4)}`;
+    last = p;
+    return line;
+  });
+}
+
+export const INTERVAL_COLUMNS = ['trace', 'policy', 'cacheSizeBytes', 'time', 'requests', 'missRatio', 'byteMissRatio', 'intervalRequests', 'intervalMissRatio', 'intervalByteMissRatio'] as const;
+
+/** One line per report of every row: the counts so far and those of the interval that ends there. */
+export function intervalsCsv(rows: ReplayRow[]): string {
+  const lines: (string | number)[][] = [];
+  for (const r of rows) {
+    let last: ReplayInterval = { time: 0, requests: 0, requestBytes: 0, misses: 0, byteMisses: 0 };
+    for (const p of r.intervals ?? []) {
+      const n = p.requests - last.requests;
+      const bytes = p.requestBytes - last.requestBytes;
+      lines.push([r.trace, r.policy, r.cacheSizeBytes, p.time, p.requests, p.misses / p.requests, p.byteMisses / p.requestBytes,
+        n, (p.misses - last.misses) / n, bytes > 0 ? (p.byteMisses - last.byteMisses) / bytes : 0]);
+      last = p;
+    }
+  }
+  return stringify(lines, { header: true, columns: [...INTERVAL_COLUMNS] });
+}
+
 export const RESULT_COLUMNS = ['trace', 'policy', 'cacheSizeBytes', 'requests', 'misses', 'missRatio', 'byteMisses', 'byteMissRatio', 'wallSeconds'] as const;
 
 export function resultsCsv(rows: ReplayRow[]): string {
   return stringify(rows.map((r) => RESULT_COLUMNS.map((c) => r[c])), { header: true, columns: [...RESULT_COLUMNS] });
 }
 
-/** Writes DIR/results.csv whole or not at all. */
+/** Writes DIR/results.csv (and, with reports, DIR/intervals.csv) whole or not at all. */
 export function writeResults(dir: string, rows: ReplayRow[]): string {
   const path = join(dir, 'results.csv');
+  if (rows.some((r) => r.intervals)) writeFileAtomic(join(dir, 'intervals.csv'), intervalsCsv(rows));
   writeFileAtomic(path, resultsCsv(rows));
   return path;
 }

@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { progressBar } from '../lib/progress.ts';
 import { EVICTION_ALGORITHMS } from '../../policies/eviction/registry.ts';
 import { TRACE_FORMATS } from '../../workloads/traces/formats.ts';
-import { formatRow, writeResults } from '../replay.ts';
+import { formatIntervals, formatRow, writeResults } from '../replay.ts';
 import { replayOnThreads } from '../lib/replay-threads.ts';
 import { readReplayResults } from '../../reports/read.ts';
 import { buildReport, writeReportFiles } from '../../reports/run-report.ts';
@@ -16,6 +16,8 @@ interface Args {
   out?: string;
   'keep-size-changes'?: boolean;
   params?: string;
+  warmup?: number;
+  interval?: number;
   sample?: number;
   workers: number;
 }
@@ -29,6 +31,8 @@ export const replayCommand: CommandModule<object, Args> = {
     .option('policy', { type: 'string', default: 'lru', describe: `comma-separated, or all: ${Object.keys(EVICTION_ALGORITHMS).join(', ')}` })
     .option('size', { type: 'string', demandOption: true, describe: 'comma-separated cache sizes: 16MiB, 1GiB, bytes, shares of the working set (0.01, 10%), or auto (cachesim\'s eight shares)' })
     .option('params', { alias: 'e', type: 'string', describe: 'the algorithms\' options, as cachesim\'s -e: "segments=8", "windowRatio=0.1"; every --policy must know them' })
+    .option('warmup', { type: 'number', describe: 'as cachesim\'s --warmup-sec: requests up to this trace time (from the first; seconds for oracleGeneral and vscsi) warm the caches, uncounted' })
+    .option('interval', { type: 'number', describe: 'as cachesim\'s --report-interval: a miss-ratio line per this much trace time (and intervals.csv with --out)' })
     .option('csv', { type: 'string', describe: 'csv column mapping, libCacheSim style: "time-col=2,obj-id-col=5,obj-size-col=4,has-header=true,delimiter=,"' })
     .option('out', { type: 'string', describe: 'directory for results.csv, the miss-ratio curve (charts/) and report.html' })
     .option('sample', { type: 'number', describe: 'replay a hashed share of the objects (SHARDS), cache sizes scaled by it, e.g. 0.1' })
@@ -48,6 +52,8 @@ export const replayCommand: CommandModule<object, Args> = {
         sizes: ([] as string[]).concat(args.size),
         ...(args.csv !== undefined ? { csv: args.csv } : {}),
         ...(args.params !== undefined ? { params: args.params } : {}),
+        ...(args.warmup !== undefined ? { warmup: args.warmup } : {}),
+        ...(args.interval !== undefined ? { interval: args.interval } : {}),
         ...(args['keep-size-changes'] !== undefined ? { keepSizeChanges: args['keep-size-changes'] } : {}),
         ...(args.sample !== undefined ? { sample: args.sample } : {}),
         onProgress: (done) => bar?.update(done),
@@ -55,6 +61,7 @@ export const replayCommand: CommandModule<object, Args> = {
     } finally {
       bar?.stop();
     }
+    for (const row of report.rows) for (const line of formatIntervals(row)) console.log(line);
     for (const row of report.rows) console.log(formatRow(row));
     if (args.out !== undefined) {
       // The results as `tiersim report` would show this directory: the miss-ratio curve and the page.

@@ -91,6 +91,8 @@ export const CASES: BadInput[] = [
   { name: 'replay: unknown format', files: { 't.bin': new Uint8Array(24) }, args: replay('t.bin', '--format', 'parquet'), expected: `--format: unknown trace format 'parquet' (known: ${Object.keys(TRACE_FORMATS).join(', ')})` },
   { name: 'replay: bad size', files: { 't.txt': '1\n' }, args: ['replay', '--trace', 't.txt', '--size', 'abc', '--out', 'out'], expected: "--size: 'abc' is not a size (expected e.g. 4096, 4KiB, 64MiB, 1GiB)" },
   { name: 'replay: unknown eviction policy', files: { 't.txt': '1\n' }, args: replay('t.txt', '--policy', 'mru'), expected: `unknown eviction algorithm 'mru' (known: ${Object.keys(EVICTION_ALGORITHMS).join(', ')})` },
+  { name: 'replay: --interval 0', files: { 't.txt': '1\n' }, args: replay('t.txt', '--interval', '0'), expected: "--interval: 0 must be a time > 0 (the trace's unit)" },
+  { name: 'replay: --warmup with --sample', files: { 't.txt': '1\n' }, args: replay('t.txt', '--warmup', '10', '--sample', '0.5'), expected: "--sample with --warmup or --interval: a sample's miss ratios are corrected over the whole trace; use one or the other" },
   { name: 'replay: --params not key=number', files: { 't.txt': '1\n' }, args: replay('t.txt', '--policy', 'slru', '--params', 'segments'), expected: "--params: 'segments' is not key=number (e.g. segments=8,windowRatio=0.1)" },
   { name: 'replay: --params unknown to a policy', files: { 't.txt': '1\n' }, args: replay('t.txt', '--policy', 's3fifo,lru', '--params', 'smallRatio=0.2'), expected: "lru: unknown option 'smallRatio' (it takes none)" },
   // ---- state traces (--workload trace)

@@ -160,6 +160,49 @@ test('CLI: --params builds every algorithm with those options (cachesim\'s -e) a
   assert.equal(bad.stderr, "tiersim: --params: 'segments=eight' is not key=number (e.g. segments=8,windowRatio=0.1)\n");
 });
 
+test('--warmup and --interval as cachesim\'s --warmup-sec and --report-interval: the same reports, any batch size, one or two threads', async () => {
+  // cachesim (aa0fc40) `cloudPhysicsIO.oracleGeneral.bin oracleGeneral lru|belady 64mb --warmup-sec 1800
+  // --report-interval 1200`: its INFO lines (hours, requests, miss ratio, interval miss ratio) and summary.
+  const cachesim = {
+    lru: [[3000, 33063, 0.8896, 0.8896], [4200, 40220, 0.8281, 0.5439], [5400, 44234, 0.7790, 0.2865], [6600, 90992, 0.8492, 0.9155]],
+    belady: [[3000, 33063, 0.7977, 0.7977], [4200, 40220, 0.7523, 0.5424], [5400, 44234, 0.7099, 0.2855], [6600, 90992, 0.7702, 0.8273]],
+  };
+  const config: ReplayConfig = { trace: `${SHARED}.oracleGeneral.bin`, policies: ['lru', 'belady'], sizes: ['64MiB'], warmup: 1800, interval: 1200 };
+  const reports = [replayTrace(config), replayTrace({ ...config, batchSize: 97 }), await replayOnThreads(config, 2)];
+  for (const r of reports) {
+    assert.equal(r.requests, 93055);
+    assert.deepEqual(r.rows.map((row) => [row.policy, row.requests, row.missRatio.toFixed(4)]), [['lru', 93055, '0.8368'], ['belady', 93055, '0.7596']]);
+    for (const row of r.rows) {
+      let last = { requests: 0, misses: 0 };
+      const got = row.intervals!.map((p) => {
+        const line = [p.time, p.requests, Number((p.misses / p.requests).toFixed(4)), Number(((p.misses - last.misses) / (p.requests - last.requests)).toFixed(4))];
+        last = p;
+        return line;
+      });
+      assert.deepEqual(got, cachesim[row.policy as 'lru' | 'belady'], row.policy);
+    }
+  }
+  // The command line prints a line per report and writes intervals.csv.
+  const out = join(dir, 'intervals-out');
+  const t = tiersim('replay', '--trace', `${SHARED}.oracleGeneral.bin`, '--policy', 'lru', '--size', '64MiB', '--warmup', '1800', '--interval', '1200', '--out', out);
+  assert.equal(t.status, 0, t.stderr);
+  assert.equal(t.stdout.split('\n')[1], 'lru 64MiB t=4200 requests=40220 missRatio=0.8281 intervalMissRatio=0.5439');
+  const csv = parse(readFileSync(join(out, 'intervals.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  assert.deepEqual(csv.map((r) => [r.time, r.requests, r.intervalRequests, Number(r.intervalMissRatio).toFixed(4)]),
+    [['3000', '33063', '33063', '0.8896'], ['4200', '40220', '7157', '0.5439'], ['5400', '44234', '4014', '0.2865'], ['6600', '90992', '46758', '0.9155']]);
+});
+
+test('--warmup and --interval: bad values and combinations are input errors', () => {
+  const base: ReplayConfig = { trace: `${SHARED}.oracleGeneral.bin`, policies: ['lru'], sizes: ['64MiB'] };
+  const cases: [Partial<ReplayConfig>, RegExp][] = [
+    [{ warmup: -1 }, /--warmup: -1 must be a time >= 0/],
+    [{ interval: 0 }, /--interval: 0 must be a time > 0/],
+    [{ interval: 60, sample: 0.1 }, /--sample with --warmup or --interval/],
+    [{ warmup: 1e9 }, /no requests after the warm-up \(--warmup 1000000000/],
+  ];
+  for (const [c, re] of cases) assert.throws(() => replayTrace({ ...base, ...c }), (e: unknown) => e instanceof InputError && re.test(e.message), JSON.stringify(c));
+});
+
 test('oracleGeneral sizes are taken as written unless keepSizeChanges is false', async () => {
   const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
