@@ -430,6 +430,28 @@ export function missRatioCurveSpec(rows: Pick<ReplayResult, 'trace' | 'policy' |
   });
 }
 
+/** The miss ratio of each interval of a replay (--interval) over trace time, per algorithm; a panel per cache size. */
+export function missRatioOverTimeSpec(rows: Pick<ReplayResult, 'trace' | 'policy' | 'cacheSizeBytes' | 'intervals'>[], trace: string): TopLevelSpec {
+  const mine = rows.filter((r) => r.trace === trace && r.intervals && r.intervals.length > 0);
+  const values = mine.flatMap((r) => r.intervals!.map((p) => ({
+    policy: r.policy, cache: `${(r.cacheSizeBytes / MIB).toFixed(r.cacheSizeBytes < 10 * MIB ? 2 : 0)} MiB`, bytes: r.cacheSizeBytes, time: p.time, ratio: p.missRatio,
+  })));
+  return top(`Miss ratio over time: ${trace}`, 'cache-only replay with --interval: the miss ratio of the requests of each interval, at the trace time it ends', {
+    data: { values },
+    facet: { column: { field: 'cache', type: 'nominal', title: null, sort: { field: 'bytes', op: 'min' }, header: { labelFontSize: 12 } } },
+    spec: {
+      width: PANEL_WIDTH, height: HEIGHT,
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: { field: 'time', type: 'quantitative', title: 'trace time (the trace\'s unit, from its first request)' },
+        y: { field: 'ratio', type: 'quantitative', title: 'miss ratio (%)', axis: { format: '%' }, scale: { zero: true } },
+        color: colorEncoding(mine.map((r) => r.policy)),
+        tooltip: [{ field: 'policy' }, { field: 'cache' }, { field: 'time' }, { field: 'ratio', format: '.4f' }],
+      },
+    },
+  });
+}
+
 // ---------------------------------------------------------------- bars
 
 export interface RunBar {
@@ -623,6 +645,14 @@ export function reportCharts(runs: CheckedRun[], replays: ReplayResult[] = []): 
       name: traces.length === 1 ? 'miss-ratio-curve' : `miss-ratio-curve-${i + 1}`, title: `Miss-ratio curve: ${trace}`,
       spec: missRatioCurveSpec(replays, trace),
       description: `Miss ratio (requests) and byte miss ratio by cache size per eviction algorithm, trace ${trace}.`,
+    });
+  });
+  const timed = traces.filter((t) => replays.some((r) => r.trace === t && r.intervals?.length));
+  timed.forEach((trace, i) => {
+    charts.push({
+      name: timed.length === 1 ? 'miss-ratio-over-time' : `miss-ratio-over-time-${i + 1}`, title: `Miss ratio over time: ${trace}`,
+      spec: missRatioOverTimeSpec(replays, trace),
+      description: `The miss ratio of each interval (replay --interval; intervals.csv) per eviction algorithm and cache size, trace ${trace}.`,
     });
   });
 

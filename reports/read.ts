@@ -5,7 +5,7 @@
  * file (and line, for CSV), so that a report is all or nothing.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { InputError } from '../sim/errors.ts';
@@ -66,6 +66,8 @@ export interface ReplayResult {
   byteMissRatio: number;
   wallSeconds: number;
   source?: string;
+  /** From intervals.csv beside results.csv (replay --interval): the miss ratio of each interval, by the trace time it ends at. */
+  intervals?: { time: number; missRatio: number }[];
 }
 
 /** Checks a summary; `where` names it in the message. */
@@ -140,7 +142,7 @@ export function readReplayResults(path: string, source?: string): ReplayResult[]
   const rows = parseCsv(readText(path), path);
   if (rows.length === 0) throw new InputError(`${path}: no result rows`);
   for (const c of REQUIRED) if (!(c in rows[0]!)) throw new InputError(`${path}: no '${c}' column`);
-  return rows.map((row, i) => {
+  const results = rows.map((row, i) => {
     const line = i + 2;
     const out: Record<string, unknown> = { trace: row.trace || 'trace', policy: row.policy };
     if (!row.policy) throw new InputError(`${path}: line ${line}: field 'policy' is empty`);
@@ -158,5 +160,22 @@ export function readReplayResults(path: string, source?: string): ReplayResult[]
     if (!((out.cacheSizeBytes as number) > 0)) throw new InputError(`${path}: line ${line}: field 'cacheSizeBytes' must be > 0`);
     if (source !== undefined) out.source = source;
     return out as unknown as ReplayResult;
+  });
+  const intervalsPath = join(dirname(path), 'intervals.csv');
+  if (existsSync(intervalsPath)) attachIntervals(results, intervalsPath);
+  return results;
+}
+
+/** intervals.csv (scripts/replay.ts INTERVAL_COLUMNS): each line to its result row, by trace, policy and size. */
+function attachIntervals(results: ReplayResult[], path: string): void {
+  const key = (trace: string, policy: string, bytes: number) => `${trace}\u0000${policy}\u0000${bytes}`;
+  const byKey = new Map(results.map((r) => [key(r.trace, r.policy, r.cacheSizeBytes), r]));
+  parseCsv(readText(path), path).forEach((row, i) => {
+    const time = Number(row.time);
+    const missRatio = Number(row.intervalMissRatio);
+    if (!Number.isFinite(time) || !Number.isFinite(missRatio)) throw new InputError(`${path}: line ${i + 2}: 'time' and 'intervalMissRatio' must be numbers`);
+    const r = byKey.get(key(row.trace || 'trace', row.policy ?? '', Number(row.cacheSizeBytes)));
+    if (!r) throw new InputError(`${path}: line ${i + 2}: no result in results.csv for ${row.policy} at ${row.cacheSizeBytes} bytes`);
+    (r.intervals ??= []).push({ time, missRatio });
   });
 }

@@ -7,6 +7,12 @@ import { InputError } from '../sim/errors.ts';
 import { commands } from './commands/index.ts';
 
 export async function main(argv: string[]): Promise<number> {
+  // A reader that stops early (`tiersim replay ... | head`) closes the pipe: stop
+  // quietly, as command-line tools do, instead of dying on EPIPE with a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   let cli = yargs(argv)
     .scriptName('tiersim')
     .usage('$0 <command> [options]')

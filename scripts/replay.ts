@@ -382,7 +382,7 @@ function run(reader: TraceReader, config: ReplayConfig, policies: string[], size
   const batch = newBatch(config.batchSize);
   const counted = new Float64Array(2);
   const normalize = config.keepSizeChanges ? undefined : new FirstSizes();
-  const clock = config.warmup !== undefined || config.interval !== undefined ? new ReplayClock(config.warmup ?? 0, config.interval) : undefined;
+  const clock = config.warmup !== undefined || config.interval !== undefined ? new ReplayClock(config.warmup ?? -1, config.interval) : undefined;
   let requests = 0; // read, warm-up included: the index into nextAccess
   let measured = 0; // counted: after the warm-up
   let requestBytes = 0;

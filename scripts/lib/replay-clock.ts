@@ -3,7 +3,9 @@
  * a request's time counts from the trace's first request; requests at or before
  * `warmup` go through the caches uncounted; after that, a report falls after the first
  * request at least `interval` past the last report (the first report counts from the
- * end of the warm-up), the request that crosses included.
+ * end of the warm-up), the request that crosses included, never at time 0. Without a
+ * warm-up, `warmup` is -1 (cachesim's default): nothing is skipped, and the first
+ * report comes at `interval` - 1.
  *
  * `cut` splits a batch into segments that share both: warmed or counted, and whether
  * a report follows. The arrays are reused from batch to batch.
@@ -36,7 +38,7 @@ export class ReplayClock {
         open = this.open(i, counted);
       }
       this.end[open] = i + 1;
-      if (counted && this.interval !== undefined && t - this.lastReport >= this.interval) {
+      if (counted && this.interval !== undefined && t - this.lastReport >= this.interval && t !== 0) {
         this.report[open] = 1;
         this.reportTime[open] = t;
         this.lastReport = t;

@@ -190,6 +190,23 @@ test('--warmup and --interval as cachesim\'s --warmup-sec and --report-interval:
   const csv = parse(readFileSync(join(out, 'intervals.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
   assert.deepEqual(csv.map((r) => [r.time, r.requests, r.intervalRequests, Number(r.intervalMissRatio).toFixed(4)]),
     [['3000', '33063', '33063', '0.8896'], ['4200', '40220', '7157', '0.5439'], ['5400', '44234', '4014', '0.2865'], ['6600', '90992', '46758', '0.9155']]);
+  // The chart of the interval miss ratios, in the replay's report and in tiersim report's.
+  const values = (dirPath: string) => JSON.parse(readFileSync(join(dirPath, 'charts', 'miss-ratio-over-time.vl.json'), 'utf8')).data.values
+    .map((v: { time: number; ratio: number }) => [v.time, Number(v.ratio.toFixed(4))]);
+  const points = [[3000, 0.8896], [4200, 0.5439], [5400, 0.2865], [6600, 0.9155]];
+  assert.deepEqual(values(out), points);
+  const report = join(dir, 'intervals-report');
+  const rep = tiersim('report', out, '--out', report);
+  assert.equal(rep.status, 0, rep.stderr);
+  assert.deepEqual(values(report), points);
+  assert.match(readFileSync(join(report, 'report.html'), 'utf8'), /Miss ratio over time/);
+});
+
+test('output cut short by its reader (| head) ends quietly, no EPIPE trace', () => {
+  // Many report lines (--interval 10 on a two-hour trace), of which head reads one.
+  const r = spawnSync('sh', ['-c', `${process.execPath} bin/tiersim.mjs replay --trace ${SHARED}.oracleGeneral.bin --policy lru,fifo --size 16MiB,64MiB --interval 10 | head -1; echo "status $?"`], { encoding: 'utf8' });
+  assert.equal(r.stderr, '');
+  assert.match(r.stdout, /^lru 16MiB t=9 requests=\d+ missRatio=[\d.]+ intervalMissRatio=[\d.]+\nstatus 0\n$/);
 });
 
 test('--warmup and --interval: bad values and combinations are input errors', () => {
