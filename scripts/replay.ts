@@ -93,6 +93,8 @@ export interface ReplayReport {
   skippedZeroSize: number;
   /** Lookups marked no_insert (RocksDB traces), replayed without inserting on a miss. */
   noInsertRequests: number;
+  /** Set when the trace's own next-access times proved wrong (why) and Belady ran on ones computed from its requests. */
+  nextAccessRecomputed?: string;
   /** Distinct objects and their bytes, when a first pass ran. */
   workingSet?: { objects: number; bytes: number };
   wallSeconds: number;
@@ -265,7 +267,14 @@ export function replayTrace(config: ReplayConfig): ReplayReport {
   // cachesim takes them as they are: so does tiersim, without a lookup per request.
   const keepSizeChanges = config.keepSizeChanges ?? reader.format === 'oracleGeneral';
   try {
-    return run(reader, { ...config, keepSizeChanges }, policies, sizes, started);
+    try {
+      return run(reader, { ...config, keepSizeChanges }, policies, sizes, started, false);
+    } catch (err) {
+      if (!(err instanceof NextAccessMismatch)) throw err;
+      // Belady needs true next accesses: computed from the requests, in a first pass.
+      reader.rewind();
+      return { ...run(reader, { ...config, keepSizeChanges }, policies, sizes, started, true), nextAccessRecomputed: err.message };
+    }
   } finally {
     reader.close();
   }
@@ -311,6 +320,13 @@ function firstPass(reader: TraceReader, config: ReplayConfig, needNext: boolean,
   return { workingSet: { objects, bytes }, nextAccess: needNext ? next : undefined };
 }
 
+/** The trace's next-access times contradict its requests (e.g. all -1, as some writers leave them). */
+class NextAccessMismatch extends Error {
+  constructor(readonly id: number) {
+    super(`object ${id} is requested again after a next access of -1 (none)`);
+  }
+}
+
 /**
  * Requests [from, to) of the batch through one run's cache; misses and missed bytes
  * to out[0] and out[1]. `noInsert`: RocksDB's flags, when the segment has any: a
@@ -324,7 +340,11 @@ function play(r: Run, batch: TraceBatch, next: Float64Array, noInsert: Uint8Arra
     let misses = 0;
     let byteMisses = 0;
     for (let i = from; i < to; i++) {
-      r.oracle?.setNextAccess(next[i]!);
+      if (r.oracle) {
+        // An object the trace said would never be requested again, requested: its next-access times are wrong.
+        if (r.oracle.nextAccessOf(ids[i]!) === Infinity) throw new NextAccessMismatch(ids[i]!);
+        r.oracle.setNextAccess(next[i]!);
+      }
       if (noInsert) {
         if (cache.find(ids[i]!)) continue;
         if (!noInsert[i]) cache.insert(ids[i]!, sz[i]!);
@@ -341,10 +361,10 @@ function play(r: Run, batch: TraceBatch, next: Float64Array, noInsert: Uint8Arra
   }
 }
 
-function run(reader: TraceReader, config: ReplayConfig, policies: string[], sizes: SizeSpec[], started: number): ReplayReport {
+function run(reader: TraceReader, config: ReplayConfig, policies: string[], sizes: SizeSpec[], started: number, recomputeNext: boolean): ReplayReport {
   const needWorkingSet = sizes.some((s) => s.fraction !== undefined);
   // A sampled trace's next accesses are its own, not the file's.
-  const needNext = policies.includes('belady') && (!reader.hasNextAccess || config.sample !== undefined);
+  const needNext = policies.includes('belady') && (!reader.hasNextAccess || config.sample !== undefined || recomputeNext);
   const passes = needWorkingSet || needNext ? 2 : 1;
   let passesDone = 0;
   const progress = (f: number) => config.onProgress?.((passesDone + f) / passes);

@@ -27,6 +27,11 @@ export class BeladyCache extends ResidentCache implements OracleEvictionCache {
     this.next = vtime;
   }
 
+  nextAccessOf(id: number): number {
+    const s = this.index.get(id);
+    return s < 0 ? NaN : this.key[s]!;
+  }
+
   find(id: number): boolean {
     const s = this.index.get(id);
     if (s < 0) return false;

@@ -43,6 +43,8 @@ export interface OracleEvictionCache extends EvictionCache {
   readonly offline: true;
   /** Virtual time (request index) of the next request to the object about to be accessed; Infinity if none. */
   setNextAccess(vtime: number): void;
+  /** The next access recorded for a cached object (Infinity: never again), NaN when not cached. */
+  nextAccessOf(id: number): number;
 }
 
 export function isOracle(cache: EvictionCache): cache is OracleEvictionCache {

@@ -61,6 +61,9 @@ export const replayCommand: CommandModule<object, Args> = {
     } finally {
       bar?.stop();
     }
+    if (report.nextAccessRecomputed) {
+      console.error(`tiersim: note: ${args.trace}: its next-access times are wrong (${report.nextAccessRecomputed}); belady ran on next accesses computed from the requests`);
+    }
     for (const row of report.rows) for (const line of formatIntervals(row)) console.log(line);
     for (const row of report.rows) console.log(formatRow(row));
     if (args.out !== undefined) {

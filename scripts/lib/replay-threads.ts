@@ -65,7 +65,8 @@ export async function replayOnThreads(config: ReplayConfig, threads: number): Pr
     const reports = [mine, ...await Promise.all(workers.map((x) => x.reply))];
     const order = (policy: string, size: string) => policies.indexOf(policy) * labels.length + labels.indexOf(size);
     const rows = reports.flatMap((r) => r.rows).sort((a, b) => order(a.policy, a.size) - order(b.policy, b.size));
-    return { ...mine, rows, wallSeconds: (performance.now() - started) / 1000 };
+    const recomputed = reports.find((r) => r.nextAccessRecomputed)?.nextAccessRecomputed;
+    return { ...mine, rows, wallSeconds: (performance.now() - started) / 1000, ...(recomputed ? { nextAccessRecomputed: recomputed } : {}) };
   } finally {
     for (const { w } of workers) void w.terminate();
   }

@@ -202,6 +202,25 @@ test('--warmup and --interval as cachesim\'s --warmup-sec and --report-interval:
   assert.match(readFileSync(join(report, 'report.html'), 'utf8'), /Miss ratio over time/);
 });
 
+test('Belady on a trace whose next-access times are all -1: computed from the requests instead, with a note', async () => {
+  const bytes = Buffer.from(readFileSync(`${SHARED}.oracleGeneral.bin`));
+  for (let off = 0; off < bytes.length; off += 24) bytes.fill(0xff, off + 16, off + 24);
+  const blank = join(dir, 'blank-next.oracleGeneral.bin');
+  writeFileSync(blank, bytes);
+  const right = replayTrace({ trace: `${SHARED}.oracleGeneral.bin`, policies: ['belady', 'lru'], sizes: ['64MiB'] });
+  assert.equal(right.nextAccessRecomputed, undefined);
+  for (const r of [replayTrace({ trace: blank, policies: ['belady', 'lru'], sizes: ['64MiB'] }), await replayOnThreads({ trace: blank, policies: ['lru', 'belady'], sizes: ['64MiB'] }, 2)]) {
+    assert.match(r.nextAccessRecomputed ?? '', /requested again after a next access of -1/);
+    const by = (rep: typeof right, p: string) => rep.rows.find((row) => row.policy === p)!.misses;
+    assert.equal(by(r, 'belady'), by(right, 'belady')); // 0.7531 (the shared table)
+    assert.equal(by(r, 'lru'), by(right, 'lru'));
+  }
+  const t = tiersim('replay', '--trace', blank, '--policy', 'belady', '--size', '64MiB');
+  assert.equal(t.status, 0, t.stderr);
+  assert.match(t.stderr, /^tiersim: note: .*its next-access times are wrong \(object \d+ is requested again after a next access of -1 \(none\)\); belady ran on next accesses computed from the requests\n$/);
+  assert.match(t.stdout, /^belady 64MiB requests=113872 missRatio=0\.7531 /);
+});
+
 test('output cut short by its reader (| head) ends quietly, no EPIPE trace', () => {
   // Many report lines (--interval 10 on a two-hour trace), of which head reads one.
   const r = spawnSync('sh', ['-c', `${process.execPath} bin/tiersim.mjs replay --trace ${SHARED}.oracleGeneral.bin --policy lru,fifo --size 16MiB,64MiB --interval 10 | head -1; echo "status $?"`], { encoding: 'utf8' });
