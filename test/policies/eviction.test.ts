@@ -430,6 +430,15 @@ function replayShared(caches: EvictionCache[]) {
   return caches.map((_, k) => ({ missRatio: misses[k]! / requests, byteMissRatio: byteMisses[k]! / bytes }));
 }
 
+/** Miss ratio and byte miss ratio to four places, at the four MIB sizes, for each option set of an algorithm. */
+function roundedTables(name: string, optionSets: (EvictionOptions | undefined)[]): number[][][] {
+  const results = replayShared(optionSets.flatMap((o) => MIB.map((m) => makeEvictionCache(name, m * 2 ** 20, o))));
+  return optionSets.map((_o, a) => MIB.map((_, s) => {
+    const r = results[a * MIB.length + s]!;
+    return [Number(r.missRatio.toFixed(4)), Number(r.byteMissRatio.toFixed(4))];
+  }));
+}
+
 test('cloudPhysicsIO: miss ratios match libCacheSim (README table)', () => {
   const names = Object.keys(TABLE);
   const caches = names.flatMap((n) => MIB.map((m) => makeEvictionCache(n, m * 2 ** 20)));
@@ -458,19 +467,13 @@ const SLRU_TABLE: Record<number, [number, number][]> = {
 
 test('cloudPhysicsIO: SLRU with 2, 4 and 8 segments matches libCacheSim exactly', () => {
   const segments = [2, 4, 8];
-  const results = replayShared(segments.flatMap((n) => MIB.map((m) => makeEvictionCache('slru', m * 2 ** 20, n === 4 ? undefined : { segments: n }))));
-  const got = segments.map((_n, a) => MIB.map((_, s) => {
-    const r = results[a * MIB.length + s]!;
-    return [Number(r.missRatio.toFixed(4)), Number(r.byteMissRatio.toFixed(4))];
-  }));
-  assert.deepEqual(got, segments.map((n) => SLRU_TABLE[n]));
+  assert.deepEqual(roundedTables('slru', segments.map((n) => (n === 4 ? undefined : { segments: n }))), segments.map((n) => SLRU_TABLE[n]));
 });
 
 test('cloudPhysicsIO: GDSF matches libCacheSim exactly', () => {
   // cachesim (aa0fc40) `cloudPhysicsIO.oracleGeneral.bin oracleGeneral gdsf 16mb,64mb,256mb,1gb`.
   const table = [[0.8214, 0.9797], [0.8085, 0.9748], [0.7443, 0.9288], [0.5157, 0.6130]];
-  const results = replayShared(MIB.map((m) => makeEvictionCache('gdsf', m * 2 ** 20)));
-  assert.deepEqual(results.map((r) => [Number(r.missRatio.toFixed(4)), Number(r.byteMissRatio.toFixed(4))]), table);
+  assert.deepEqual(roundedTables('gdsf', [undefined]), [table]);
 });
 
 test('W-TinyLFU: the window drains into the main cache, then the more frequent of the two victims stays', () => {
@@ -508,12 +511,7 @@ test('cloudPhysicsIO: W-TinyLFU matches libCacheSim exactly, with its window at 
     0.001: [[0.8134, 0.9805], [0.8159, 0.9696], [0.7430, 0.8566], [0.4704, 0.5196]],
   };
   const windows = [0.01, 0.1, 0.001];
-  const results = replayShared(windows.flatMap((w) => MIB.map((m) => makeEvictionCache('wtinylfu', m * 2 ** 20, w === 0.01 ? undefined : { windowRatio: w }))));
-  const got = windows.map((_w, a) => MIB.map((_, s) => {
-    const r = results[a * MIB.length + s]!;
-    return [Number(r.missRatio.toFixed(4)), Number(r.byteMissRatio.toFixed(4))];
-  }));
-  assert.deepEqual(got, windows.map((w) => table[w]));
+  assert.deepEqual(roundedTables('wtinylfu', windows.map((w) => (w === 0.01 ? undefined : { windowRatio: w }))), windows.map((w) => table[w]));
 });
 
 test('QD-LP-FIFO: the small FIFO fills the cache, a requested object moves to main, a ghost hit goes there directly', () => {
@@ -548,12 +546,7 @@ test('cloudPhysicsIO: QD-LP-FIFO matches libCacheSim exactly, by default and wit
     [{ moveToMainThreshold: 2 }, [[0.8236, 0.9774], [0.8126, 0.9614], [0.7235, 0.8479], [0.6178, 0.6821]]], // move-to-main-threshold=2
     [{ ghostRatio: 0.5, mainBits: 3 }, [[0.8231, 0.9777], [0.8130, 0.9640], [0.7174, 0.8410], [0.5652, 0.6172]]], // ghost-size-ratio=0.5,main-cache=clock3
   ];
-  const results = replayShared(runs.flatMap(([o]) => MIB.map((m) => makeEvictionCache('qdlp', m * 2 ** 20, o))));
-  const got = runs.map((_r, a) => MIB.map((_, s) => {
-    const r = results[a * MIB.length + s]!;
-    return [Number(r.missRatio.toFixed(4)), Number(r.byteMissRatio.toFixed(4))];
-  }));
-  assert.deepEqual(got, runs.map(([, t]) => t));
+  assert.deepEqual(roundedTables('qdlp', runs.map(([o]) => o)), runs.map(([, t]) => t));
 });
 
 test('cloudPhysicsIO: ARC with libCacheSim\'s adaptation step (a bare ratio, in bytes) matches its table exactly', () => {
