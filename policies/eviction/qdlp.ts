@@ -33,8 +33,6 @@ export class QdlpCache extends CacheBase {
   private readonly threshold: number;
   private smallUsed = 0;
   private ghostUsed = 0;
-  /** The id whose last find() took it out of the ghost, for the insert that follows. */
-  private ghostHit = -1;
 
   constructor(capacityBytes: number, options?: EvictionOptions) {
     super(capacityBytes);
@@ -57,32 +55,28 @@ export class QdlpCache extends CacheBase {
   override get objectCount(): number { return this.count + this.main.objectCount; }
 
   find(id: number): boolean {
-    this.ghostHit = -1;
     const s = this.index.get(id);
-    if (s >= 0) {
+    if (s >= 0 && this.slots.meta[s] !== IN_GHOST) {
       const m = this.slots.meta[s]!;
-      if (m !== IN_GHOST) {
-        if (m < MAX_COUNT) this.slots.meta[s] = m + 1;
-        return true;
-      }
-      this.dropGhost(s);
-      this.ghostHit = id;
+      if (m < MAX_COUNT) this.slots.meta[s] = m + 1;
+      return true;
     }
     return this.main.find(id);
   }
 
+  /**
+   * A ghost entry leaves the ghost when its object is inserted (libCacheSim takes it
+   * out at the lookup just before; the same in a replay, and a block cache may look
+   * other blocks up between a miss and its insert).
+   */
   insert(id: number, size: number): boolean {
     const s = this.index.get(id);
-    if ((s >= 0 && this.slots.meta[s] !== IN_GHOST) || this.main.contains(id)) return true;
-    if (s >= 0) {
-      this.dropGhost(s);
-      this.ghostHit = id;
-    }
-    const fromGhost = this.ghostHit === id;
-    this.ghostHit = -1;
+    const ghost = s >= 0 && this.slots.meta[s] === IN_GHOST;
+    if ((s >= 0 && !ghost) || this.main.contains(id)) return true;
+    if (ghost) this.dropGhost(s); // first, so that making room cannot drop it
     if (size > this.smallCap) return false;
     while (this.usedBytes + size > this.capacityBytes) this.makeRoom();
-    if (fromGhost) return this.main.insert(id, size);
+    if (ghost) return this.main.insert(id, size);
     if (size === this.smallCap) return false;
     this.slots.links.pushFront(this.small, this.remember(id, size, 0));
     this.smallUsed += size;

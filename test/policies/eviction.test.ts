@@ -539,6 +539,21 @@ test('QD-LP-FIFO: the small FIFO fills the cache, a requested object moves to ma
   assert.equal(cache.find(20), false);
 });
 
+test('QD-LP-FIFO: a ghost hit holds when other lookups come between the miss and its insert (a block cache\'s reads)', () => {
+  const play = (interleave: boolean) => {
+    const cache = makeEvictionCache('qdlp', 10, { smallRatio: 0.2 });
+    const evicted: number[] = [];
+    cache.onEvict = (id) => evicted.push(id);
+    for (const id of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1, 11]) cache.access(id, 1); // 2 is now a ghost
+    assert.equal(cache.find(2), false);
+    if (interleave) assert.equal(cache.find(99), false);
+    cache.insert(2, 1);
+    for (let i = 0; i < 40; i++) cache.access(12 + ((i * 7) % 15), 1);
+    return evicted;
+  };
+  assert.deepEqual(play(true), play(false));
+});
+
 test('cloudPhysicsIO: QD-LP-FIFO matches libCacheSim exactly, by default and with options', () => {
   // cachesim (aa0fc40) `cloudPhysicsIO.oracleGeneral.bin oracleGeneral qdlp 16mb,64mb,256mb,1gb [-e ...]`.
   const runs: [EvictionOptions | undefined, number[][]][] = [
