@@ -213,7 +213,9 @@ test('sweepSpeed: every cell once per round, and the cells\' own time fits in th
   if (process.platform === 'linux') {
     assert.ok(one.mainThreadCpuSeconds !== undefined);
     assert.ok(one.mainThreadCpuSeconds <= one.cpuSeconds + 0.02, `${one.mainThreadCpuSeconds} of ${one.cpuSeconds}`);
-    assert.ok(one.mainThreadCpuSeconds >= 0.5 * one.cellSeconds, `${one.mainThreadCpuSeconds} s of CPU for ${one.cellSeconds} s of cells`);
+    // CPU against CPU: the cells' wall seconds also count time the test runner's other
+    // processes held the cores (this failed on a loaded machine against cellSeconds).
+    assert.ok(one.mainThreadCpuSeconds >= 0.5 * one.cpuSeconds, `${one.mainThreadCpuSeconds} s of the main thread's CPU of ${one.cpuSeconds} s in all`);
   }
 });
 
