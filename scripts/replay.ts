@@ -443,7 +443,8 @@ function run(reader: TraceReader, config: ReplayConfig, policies: string[], size
         if (clock?.report[k]) {
           (r.row.intervals ??= []).push({ time: clock.reportTime[k]!, requests: measured, requestBytes, misses: r.row.misses, byteMisses: r.row.byteMisses });
         }
-        r.row.wallSeconds += (performance.now() - t0) / 1000;
+        // As cachesim's throughput, the warm-up's time is not counted.
+        if (isCounted) r.row.wallSeconds += (performance.now() - t0) / 1000;
       }
     }
     requests += n;
