@@ -208,14 +208,14 @@ test('sweepSpeed: every cell once per round, and the cells\' own time fits in th
     assert.ok(s.cellSeconds > 0 && s.cellSeconds <= threadSeconds + s.cells * 0.0005, `${s.workers}: ${s.cellSeconds} s of cells in ${threadSeconds} thread-seconds`);
     assert.ok(s.cpuSeconds > 0);
   }
-  // The main thread's own CPU (Linux): part of the process's, and on one worker it ran the cells.
+  // The main thread's own CPU (Linux, in clock ticks of 10 ms): some, and part of the
+  // process's. No share is asserted: on one worker the main thread had from 44% to 74% of
+  // the process's CPU in four rounds here, and 49% in a CI run that failed on a 50% floor
+  // (V8's compiler and collector threads take the rest); `tiersim bench` prints the share.
   const one = speeds[0]!;
   if (process.platform === 'linux') {
-    assert.ok(one.mainThreadCpuSeconds !== undefined);
+    assert.ok(one.mainThreadCpuSeconds !== undefined && one.mainThreadCpuSeconds > 0, `${one.mainThreadCpuSeconds}`);
     assert.ok(one.mainThreadCpuSeconds <= one.cpuSeconds + 0.02, `${one.mainThreadCpuSeconds} of ${one.cpuSeconds}`);
-    // CPU against CPU: the cells' wall seconds also count time the test runner's other
-    // processes held the cores (this failed on a loaded machine against cellSeconds).
-    assert.ok(one.mainThreadCpuSeconds >= 0.5 * one.cpuSeconds, `${one.mainThreadCpuSeconds} s of the main thread's CPU of ${one.cpuSeconds} s in all`);
   }
 });
 
