@@ -325,6 +325,90 @@ export function hitRatioOverTimeSpec(runs: TimelineRun[]): TopLevelSpec {
   });
 }
 
+// ---------------------------------------------------------------- the adaptive cache's boundary
+
+/** An adaptive run's timeline has these columns (policies/adaptive.ts). */
+export function hasAdaptiveTimeline(r: TimelineRun): boolean {
+  return r.timeline.some((row) => row.adaptiveFileTargetBytes !== undefined);
+}
+
+/** The adaptive-over-time chart draws at most this many runs (a row of panels each). */
+export const MAX_ADAPTIVE_RUNS = 6;
+
+const REGION_SERIES = ['file region target', 'file region', 'block region'];
+/** One legend for a panel's colour and dash (same field, same domain): line samples. */
+const seriesLegend = (columns: number) => ({ orient: 'top', columns, symbolType: 'stroke', symbolSize: 300, symbolStrokeWidth: 2 });
+const SIGNAL_SERIES = ['file ghost hits', 'block ghost hits', 'promotions', 'demotions'];
+
+/**
+ * Where an adaptive run's boundary stood each second and what moved it: the file
+ * region's target and both regions' bytes; the ghost hits (what a larger file or
+ * block region would have served), promotions and demotions; and the run's
+ * operations, so that a move can be read against what it did to throughput. One row
+ * of three panels per run.
+ */
+export function adaptiveOverTimeSpec(runs: TimelineRun[]): TopLevelSpec {
+  const width = Math.round(WIDTH * 0.6);
+  const height = Math.round(HEIGHT * 0.6);
+  const x = { ...timeX, axis: { ...timeX.axis, titleFontWeight: 'normal' } };
+  const rows = runs.map((r) => {
+    const buckets = fullBuckets(r);
+    const regions = buckets.flatMap((row) => [
+      { second: row.second, series: 'file region target', mib: (row.adaptiveFileTargetBytes ?? 0) / MIB },
+      { second: row.second, series: 'file region', mib: (row.adaptiveFileBytes ?? 0) / MIB },
+      { second: row.second, series: 'block region', mib: (row.adaptiveBlockBytes ?? 0) / MIB },
+    ]);
+    const signals = buckets.flatMap((row) => [
+      { second: row.second, series: 'file ghost hits', count: row.adaptiveFileGhostHits ?? 0 },
+      { second: row.second, series: 'block ghost hits', count: row.adaptiveBlockGhostHits ?? 0 },
+      { second: row.second, series: 'promotions', count: row.adaptivePromotions ?? 0 },
+      { second: row.second, series: 'demotions', count: row.adaptiveDemotions ?? 0 },
+    ]);
+    const ops = buckets.map((row) => ({ second: row.second, ops: row.ops ?? 0 }));
+    const mark = { type: 'line', strokeWidth: 1.75, ...(buckets.length <= 40 ? { point: { size: 12 } } : {}) };
+    return {
+      title: { text: r.name, anchor: 'start', fontSize: 12 },
+      // Each panel its own colours and dashes (concatenated views share scales by default).
+      resolve: { scale: { color: 'independent', strokeDash: 'independent', y: 'independent' } },
+      hconcat: [
+        {
+          width, height, data: { values: regions }, mark,
+          encoding: {
+            x,
+            y: { field: 'mib', type: 'quantitative', title: 'MiB' },
+            color: { field: 'series', type: 'nominal', title: null, legend: seriesLegend(3), scale: { domain: REGION_SERIES, range: ['#444444', POLICY_COLORS.file, POLICY_COLORS.block] } },
+            strokeDash: { field: 'series', type: 'nominal', title: null, legend: seriesLegend(3), scale: { domain: REGION_SERIES, range: [[5, 3], [1, 0], [1, 0]] } },
+            tooltip: [{ field: 'second', title: 'second' }, { field: 'series' }, { field: 'mib', title: 'MiB', format: ',.1f' }],
+          },
+        },
+        {
+          width, height, data: { values: signals }, mark,
+          encoding: {
+            x,
+            // symlog: a few promotions stay visible beside hundreds of ghost hits.
+            y: { field: 'count', type: 'quantitative', title: 'per simulated second (symlog)', scale: { type: 'symlog' } },
+            color: { field: 'series', type: 'nominal', title: null, legend: seriesLegend(4), scale: { domain: SIGNAL_SERIES, range: [POLICY_COLORS.file, POLICY_COLORS.block, '#6a3d9a', '#b15928'] } },
+            strokeDash: { field: 'series', type: 'nominal', title: null, legend: seriesLegend(4), scale: { domain: SIGNAL_SERIES, range: [[1, 0], [1, 0], [5, 3], [5, 3]] } },
+            tooltip: [{ field: 'second', title: 'second' }, { field: 'series' }, { field: 'count', format: ',.0f' }],
+          },
+        },
+        {
+          width, height, data: { values: ops }, mark: { ...mark, color: POLICY_COLORS.adaptive },
+          encoding: {
+            x,
+            y: { field: 'ops', type: 'quantitative', title: 'operations per second' },
+            tooltip: [{ field: 'second', title: 'second' }, { field: 'ops', title: 'operations', format: ',.0f' }],
+          },
+        },
+      ],
+    };
+  });
+  return top('The adaptive cache over time', 'per simulated second: the file region\'s target (dashed) and the bytes each region holds; the hits each ghost saw (a larger file or block region would have served them; block ghost hits estimated from its sample), promotions and demotions (dashed); the run\'s operations', {
+    vconcat: rows,
+    resolve: { scale: { color: 'independent', strokeDash: 'independent' } },
+  });
+}
+
 // ---------------------------------------------------------------- cache-size curves
 
 /**
@@ -614,6 +698,14 @@ export function reportCharts(runs: CheckedRun[], replays: ReplayResult[] = []): 
     charts.push({
       name: 'hit-ratio-over-time', title: 'Hits per tier over time', spec: hitRatioOverTimeSpec(timelines),
       description: 'memoryHits / blockReads and localHits / blockReads in each simulated second; after a restore the caches warm up again.',
+    });
+  }
+
+  const adaptive = timelines.filter(hasAdaptiveTimeline);
+  if (adaptive.length > 0 && adaptive.length <= MAX_ADAPTIVE_RUNS) {
+    charts.push({
+      name: 'adaptive-over-time', title: 'The adaptive cache over time', spec: adaptiveOverTimeSpec(adaptive),
+      description: `Per adaptive run and simulated second: the file region's target and both regions' bytes, the ghost hits, promotions and demotions, and the run's operations (timeline.csv adaptive* columns, ops); drawn for at most ${MAX_ADAPTIVE_RUNS} adaptive runs.`,
     });
   }
 

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  POLICY_COLORS, cdfFromSummary, colorEncoding, dfsBarsSpec, hitRatioOverTimeSpec, latencyCdfSpec, latencyOverTimeSpec,
+  MAX_ADAPTIVE_RUNS, MIB, POLICY_COLORS, adaptiveOverTimeSpec, cdfFromSummary, colorEncoding, dfsBarsSpec, hitRatioOverTimeSpec, latencyCdfSpec, latencyOverTimeSpec,
   lifecycleBarsSpec, missRatioCurveSpec, policyColor, reportCharts, throughputVsCacheSizeSpec, wrapLines,
 } from '../../reports/charts.ts';
 import { compileSpec } from '../../reports/render.ts';
@@ -121,6 +121,40 @@ test('latency and hits over time: lines per second, restores and checkpoints as 
   assert.equal(short.layer[0].data.values.length, 8);
   const idle = timeline(3).map((r) => (r.second === 1 ? { ...r, blockReads: 0 } : r));
   assert.equal((hitRatioOverTimeSpec([{ name: 'a', policy: 'file', timeline: idle }]) as Json).layer[0].data.values.length, 4);
+});
+
+test('the adaptive cache over time: a row per run, its split in MiB, its signals and its operations', () => {
+  const adaptiveTimeline = () => timeline(4).map((row, s) => ({
+    ...row, adaptiveFileTargetBytes: 2 * s * MIB, adaptiveFileBytes: s * MIB, adaptiveBlockBytes: (8 - s) * MIB,
+    adaptiveFileGhostHits: 10 * s, adaptiveBlockGhostHits: 40 - 10 * s, adaptivePromotions: s === 1 ? 3 : 0, adaptiveDemotions: s === 3 ? 1 : 0,
+  }));
+  const spec: Json = adaptiveOverTimeSpec([
+    { name: 'a', policy: 'adaptive', timeline: adaptiveTimeline(), seconds: 4 },
+    { name: 'b', policy: 'adaptive', timeline: adaptiveTimeline(), seconds: 3.2 },
+  ]);
+  assert.deepEqual(spec.vconcat.map((row: Json) => row.title.text), ['a', 'b']);
+  const [split, signals, ops] = spec.vconcat[0].hconcat;
+  const at = (values: Json[], second: number) => Object.fromEntries(values.filter((v) => v.second === second).map((v) => [v.series, v.mib ?? v.count]));
+  assert.deepEqual(at(split.data.values, 2), { 'file region target': 4, 'file region': 2, 'block region': 6 });
+  assert.deepEqual(at(signals.data.values, 3), { 'file ghost hits': 30, 'block ghost hits': 10, promotions: 0, demotions: 1 });
+  assert.deepEqual(at(signals.data.values, 1), { 'file ghost hits': 10, 'block ghost hits': 30, promotions: 3, demotions: 0 });
+  assert.deepEqual(ops.data.values.map((v: Json) => v.ops), [30_000, 30_000, 30_000, 30_000]);
+  assert.equal(spec.vconcat[1].hconcat[2].data.values.length, 3, 'a last bucket under half a second is left out');
+  // The panels of a row must not share colours: the split's and the signals' series differ.
+  assert.equal(spec.vconcat[0].resolve.scale.color, 'independent');
+  assert.equal(split.encoding.color.scale.range[1], POLICY_COLORS.file);
+  assert.equal(split.encoding.color.scale.range[2], POLICY_COLORS.block);
+  assert.equal(signals.encoding.y.scale.type, 'symlog');
+  assert.equal(compileSpec(spec).warnings.length, 0);
+
+  // In a report: only runs whose timeline has the adaptive columns, and only up to MAX_ADAPTIVE_RUNS of them.
+  const adaptiveRun = (name: string) => checked(run(name, { policy: 'adaptive' }, adaptiveTimeline()));
+  const names = (runs: ReturnType<typeof checked>[]) => reportCharts(runs).map((c) => c.name);
+  assert.ok(names([adaptiveRun('x'), checked(run('f', { policy: 'file' }))]).includes('adaptive-over-time'));
+  assert.ok(!names([checked(run('f', { policy: 'file' }))]).includes('adaptive-over-time'));
+  assert.ok(!names(Array.from({ length: MAX_ADAPTIVE_RUNS + 1 }, (_, i) => adaptiveRun(`x${i}`))).includes('adaptive-over-time'));
+  const chart = reportCharts([adaptiveRun('x'), checked(run('f', { policy: 'file' }))]).find((c) => c.name === 'adaptive-over-time')!;
+  assert.deepEqual((chart.spec as Json).vconcat.map((row: Json) => row.title.text), ['x']);
 });
 
 test('throughput by cache size and the miss-ratio curve: log x in binary units, one line per policy', () => {
