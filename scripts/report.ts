@@ -101,17 +101,38 @@ export interface ReportOutcome {
   verdict?: string;
 }
 
-export async function runReport(options: { dirs: string[]; out: string; title?: string; compare?: CompareOptions }): Promise<ReportOutcome> {
+/**
+ * The runs whose name matches `pattern` (a regular expression, unanchored): a few
+ * cells of a large sweep get the per-run charts that a whole sweep is too large for.
+ */
+export function selectRuns(runs: ReportRun[], pattern: string): ReportRun[] {
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern);
+  } catch (err) {
+    throw new InputError(`--runs: ${pattern} is not a regular expression (${(err as Error).message})`);
+  }
+  const kept = runs.filter((r) => re.test(r.name));
+  if (kept.length === 0 && runs.length > 0) {
+    const some = runs.slice(0, 3).map((r) => r.name).join(', ');
+    throw new InputError(`--runs: no run's name matches /${pattern}/ (${runs.length} runs, such as ${some})`);
+  }
+  return kept;
+}
+
+export async function runReport(options: { dirs: string[]; out: string; title?: string; compare?: CompareOptions; runs?: string }): Promise<ReportOutcome> {
   if (!options.out) throw new InputError('--out: a directory is required');
   if (existsSync(options.out) && !statSync(options.out).isDirectory()) throw new InputError(`--out: ${options.out} is not a directory`);
-  const { runs, replays } = readReportInputs(options.dirs);
+  const inputs = readReportInputs(options.dirs);
+  const replays = inputs.replays;
+  const runs = options.runs === undefined ? inputs.runs : selectRuns(inputs.runs, options.runs);
   // The renderer (Vega, resvg) loads once the input has been read and found good.
   const { buildReport, writeReportFiles } = await import('../reports/run-report.ts');
   const { files, charts, verdict } = await buildReport(runs, replays, {
     tables: true,
     ...(options.compare ? { compare: options.compare } : {}),
     ...(options.title !== undefined ? { title: options.title } : {}),
-    notes: [`from ${options.dirs.join(', ')}`],
+    notes: [`from ${options.dirs.join(', ')}${options.runs === undefined ? '' : `, the ${runs.length} runs whose name matches /${options.runs}/`}`],
   });
   const written = writeReportFiles(options.out, files);
   return { out: options.out, runs: runs.length, replayRows: replays.length, charts: charts.map((c) => c.name), files: written, ...(verdict ? { verdict } : {}) };

@@ -69,6 +69,42 @@ test('report files: all charts of a sweep and a replay, replays.csv beside table
   assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /<title>T &lt;b&gt;<\/title>/);
 });
 
+test('--runs: only the runs whose name matches; none matching or a bad expression is an input error', async () => {
+  const out = join(root, 'out-runs');
+  const r = await runReport({ dirs: [join(root, 'sweep'), join(root, 'replay')], out, runs: '-128MiB-' });
+  assert.equal(r.runs, 1);
+  assert.equal(r.replayRows, 9, 'replay rows are not runs: all stay');
+  const rows = parse(readFileSync(join(out, 'table.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  assert.deepEqual(rows.map((row) => row.run), ['kv-file-128MiB-hdfs-s1']);
+  assert.ok(!r.charts.includes('throughput-vs-cache-size'), 'one cache size left: no curve');
+  await assert.rejects(runReport({ dirs: [join(root, 'sweep')], out: join(root, 'never-runs'), runs: 'q20' }), (err: Error) => err instanceof InputError && /no run's name matches \/q20\/ \(2 runs, such as kv-file-32MiB-hdfs-s1/.test(err.message));
+  const bad = tiersim('report', join(root, 'sweep'), '--runs', '(', '--out', join(root, 'never-runs'));
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--runs: \( is not a regular expression/);
+  assert.ok(!existsSync(join(root, 'never-runs')));
+});
+
+test('an adaptive run: the adaptive-over-time chart holds its timeline.csv columns', async () => {
+  const dir = realRunDir(join(root, 'adaptive'), { policy: 'adaptive', cacheSize: 8 * 2 ** 20 });
+  const out = join(root, 'out-adaptive');
+  const r = await runReport({ dirs: [dir, b], out });
+  assert.ok(r.charts.includes('adaptive-over-time'), r.charts.join(' '));
+  const csv = parse(readFileSync(join(dir, 'timeline.csv'), 'utf8'), { columns: true, cast: true }) as Record<string, number>[];
+  const spec = JSON.parse(readFileSync(join(out, 'charts', 'adaptive-over-time.vl.json'), 'utf8'));
+  assert.equal(spec.vconcat.length, 1, 'one row: the local run has no adaptive columns');
+  const [split, signals, ops] = spec.vconcat[0].hconcat;
+  // A column that never had a value in this run is absent from timeline.csv, and 0 in the chart.
+  const second = csv.find((row) => row.adaptiveBlockBytes > 0)!;
+  assert.ok(second, 'the block region held something');
+  const pick = (values: Record<string, number | string>[], series: string) => values.find((v) => v.second === second.second && v.series === series)!;
+  assert.equal(pick(split.data.values, 'file region target').mib, (second.adaptiveFileTargetBytes ?? 0) / 2 ** 20);
+  assert.equal(pick(split.data.values, 'file region').mib, (second.adaptiveFileBytes ?? 0) / 2 ** 20);
+  assert.equal(pick(split.data.values, 'block region').mib, second.adaptiveBlockBytes / 2 ** 20);
+  assert.equal(pick(signals.data.values, 'file ghost hits').count, second.adaptiveFileGhostHits ?? 0);
+  assert.equal(pick(signals.data.values, 'block ghost hits').count, second.adaptiveBlockGhostHits ?? 0);
+  assert.equal(ops.data.values.find((v: Record<string, number>) => v.second === second.second).ops, second.ops);
+});
+
 test('bad input: one line naming the file, exit 2, nothing written', () => {
   const empty = join(root, 'empty');
   mkdirSync(empty, { recursive: true });
