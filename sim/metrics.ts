@@ -207,12 +207,19 @@ export class Timeline {
 
   /**
    * Starts the timeline at `timeUs`: whatever was recorded before (load, warm-up) is
-   * dropped, and later samples count from there.
+   * dropped, and later samples count from there. A gauge keeps its level: its last
+   * value stands in the first second until it is set again (a gauge set only when it
+   * changes would otherwise read 0 until its first change in the measured run).
    */
   startAt(timeUs: number): void {
     this.origin = timeUs;
     this.sums.clear();
-    this.gauges.clear();
+    for (const [name, arr] of this.gauges) {
+      let i = arr.length - 1;
+      while (i >= 0 && arr[i] === undefined) i--;
+      if (i < 0) this.gauges.delete(name);
+      else this.gauges.set(name, [arr[i]!]);
+    }
     this.latencies.clear();
     this.lastSecond = -1;
     this.lastLatencySeries = undefined;

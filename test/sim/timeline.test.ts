@@ -28,3 +28,27 @@ test('timeline latency percentiles per second equal histograms built per second,
   }
   assert.throws(() => t.latency('get', 0, 1), /after second/);
 });
+
+test('startAt drops sums and latencies of the load but a gauge keeps its level until set again', () => {
+  const t = new Timeline();
+  t.set('bytes', 0.5e6, 10);
+  t.set('bytes', 3.2e6, 70); // the level when the measured run starts
+  t.set('unset', 4e6, 5);
+  t.add('reads', 3e6, 4);
+  t.latency('get', 3e6, 100);
+  t.startAt(5e6);
+  t.add('reads', 5.1e6, 1);
+  t.add('reads', 7.5e6, 2);
+  t.set('unset', 6.4e6, 9);
+  assert.deepEqual(t.rows(), [
+    { second: 0, reads: 1, bytes: 70, unset: 5 },
+    { second: 1, reads: 0, bytes: 70, unset: 9 },
+    { second: 2, reads: 2, bytes: 70, unset: 9 },
+  ]);
+  // A gauge set in the first second replaces the carried level there.
+  const u = new Timeline();
+  u.set('bytes', 1e6, 3);
+  u.startAt(2e6);
+  u.set('bytes', 2.5e6, 8);
+  assert.deepEqual(u.rows(), [{ second: 0, bytes: 8 }]);
+});
