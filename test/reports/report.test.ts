@@ -93,7 +93,7 @@ test('an adaptive run: the adaptive-over-time chart holds its timeline.csv colum
   const spec = JSON.parse(readFileSync(join(out, 'charts', 'adaptive-over-time.vl.json'), 'utf8'));
   assert.equal(spec.vconcat.length, 1, 'one row: the local run has no adaptive columns');
   const [split, signals, ops] = spec.vconcat[0].hconcat;
-  // A column that never had a value in this run is absent from timeline.csv, and 0 in the chart.
+  // A counter that never counted in this run (a ghost with no hits) is absent from timeline.csv, and 0 in the chart.
   const second = csv.find((row) => row.adaptiveBlockBytes > 0)!;
   assert.ok(second, 'the block region held something');
   const pick = (values: Record<string, number | string>[], series: string) => values.find((v) => v.second === second.second && v.series === series)!;
