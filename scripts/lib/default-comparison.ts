@@ -11,6 +11,7 @@ import { formatBytes, formatDuration } from '../../sim/units.ts';
 import { readRunDir } from '../../reports/read.ts';
 import { cellDir, loadGrid, runSweep } from './sweep.ts';
 import { progressBar } from './progress.ts';
+import { localCacheNotes } from './run-notes.ts';
 
 /**
  * The built-in workload: Nexmark q20 (the bid ⋈ auction join, the heaviest I/O query
@@ -47,6 +48,7 @@ export function printSummary(s: Record<string, unknown>): void {
   if (cp) console.log(`  checkpoints: ${cp.count}, p50 ${cp.durationSeconds.p50.toFixed(3)} s, max ${cp.durationSeconds.max.toFixed(3)} s, uploaded ${formatBytes(cp.uploadedBytes)}`);
   const rs = s.restore as { durationSeconds: number; downloadedBytes: number } | undefined;
   if (rs) console.log(`  restore: ${rs.durationSeconds.toFixed(3)} s, downloaded ${formatBytes(rs.downloadedBytes)}`);
+  for (const note of localCacheNotes(s)) console.log(`  ${note}`);
   console.log(`  wall ${s.wallSeconds} s (${Math.round(s.simulatedOpsPerWallSecond as number)} simulated ops per wall second)`);
 }
 
