@@ -1,7 +1,8 @@
 /**
  * Notes printed under a run's figures when the summary shows a setup that cannot do
- * what it was likely meant to: a local cache that served no read, and the likely why. They read
- * the summary only, so they hold for a run directory read back as for a fresh run.
+ * what it was likely meant to: a local cache that served no read, and the likely why.
+ * They read the summary only, so they hold for a run directory read back as for a
+ * fresh run.
  */
 import { formatBytes } from '../../sim/units.ts';
 
