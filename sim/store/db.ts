@@ -223,6 +223,11 @@ export class Db implements StateStore {
     return this.seq - 1;
   }
 
+  /** Fills the bloom filters of every live file now rather than at their first probe. */
+  fillFilters(): void {
+    for (const files of this.versions.current.levels) for (const f of files) f.fillFilter();
+  }
+
   levels(): { level: number; files: number; bytes: number }[] {
     return this.versions.current.summary();
   }

@@ -179,9 +179,14 @@ export class SstFile extends SortedEntries implements SstParts {
   /** Filter / index partition of each data block. */
   readonly filterPartOf: Uint32Array;
   readonly indexPartOf: Uint32Array;
-  /** The bloom filter over all keys (partitions matter for I/O, not for answers). */
+  /**
+   * The bloom filter over all keys (partitions matter for I/O, not for answers),
+   * filled on the file's first probe (fillFilter): most files a load writes are
+   * compacted away before anything reads them, and never pay for it.
+   */
   readonly bloom: Uint32Array;
   readonly bloomK: number;
+  private bloomFilled = false;
   readonly dataBlockCount: number;
   readonly filterPartitionCount: number;
   readonly indexPartitionCount: number;
@@ -269,7 +274,18 @@ export class SstFile extends SortedEntries implements SstParts {
 
   /** The bloom filter's answer (true when the file has no filter). */
   mayContain(key: number): boolean {
-    return this.bloomK === 0 || bloomMayContain(this.bloom, this.bloomK, key);
+    if (this.bloomK === 0) return true;
+    if (!this.bloomFilled) this.fillFilter();
+    return bloomMayContain(this.bloom, this.bloomK, key);
+  }
+
+  /**
+   * Sets the bloom filter's bits from the keys, once. Copies of a file
+   * (withFileNumber) share its filter; filling it twice sets the same bits.
+   */
+  fillFilter(): void {
+    if (!this.bloomFilled && this.bloomK > 0) bloomAddAll(this.bloom, this.bloomK, this.keys);
+    this.bloomFilled = true;
   }
 
   /** The data block that would hold key; -1 outside [smallest, largest]. */
@@ -494,7 +510,6 @@ export class SstBuilder {
     const topLevelBytes = (F + I) * entryOfKey + FOOTER_BYTES;
 
     const bloomK = hasFilter ? bloomProbes(o.bloomBitsPerKey) : 0;
-    if (hasFilter) bloomAddAll(bloom, bloomK, keys);
     const file = new SstFile(fileNumber, {
       options: o, keys, seqs, types, sizes, tokens, blockHeads, radix, radixScale, filterFirstKeys, indexFirstKeys, blockOffsets,
       filterPartOf: filterPart, indexPartOf: indexPart, bloom, bloomK,

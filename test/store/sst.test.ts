@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { bloomAdd, bloomProbes, bloomWords } from '../../sim/store/bloom.ts';
 import { BLOCKS_PER_FILE, FOOTER_BYTES, SstBuilder, type SstFile } from '../../sim/store/sst.ts';
 import { DELETE, MERGE, PUT, encodedSize } from '../../sim/store/format.ts';
 import { storeOptions, type StoreOptions } from '../../sim/store/options.ts';
@@ -225,6 +226,23 @@ test('clip keeps the entries in [lo, hi) and renumbering shares the arrays', () 
   assert.equal(r.keys, f.keys);
   assert.equal(r.blockId(3), 12 * BLOCKS_PER_FILE + 3);
   assert.equal(r.fileSize, f.fileSize);
+});
+
+test('a filter filled on first probe answers as one built with the file, and its copies share it', () => {
+  const o = storeOptions();
+  const f = build(20_000, 300, o, 3);
+  assert.ok(f.bloom.every((w) => w === 0), 'nothing set before the first probe');
+  // The same filter built key by key, apart from the file.
+  const k = bloomProbes(o.bloomBitsPerKey);
+  const eager = new Uint32Array(bloomWords(f.entryCount, o.bloomBitsPerKey));
+  for (const key of f.keys) bloomAdd(eager, k, key);
+  const copy = f.withFileNumber(21); // taken before any probe: fills the shared bits itself
+  const probes = [...f.keys, ...f.keys.map((key) => key + 1)];
+  const answers = probes.map((key) => f.mayContain(key));
+  assert.deepEqual(f.bloom, eager);
+  assert.deepEqual(probes.map((key) => copy.mayContain(key)), answers);
+  assert.deepEqual(copy.bloom, eager, 'a second fill sets the same bits');
+  assert.ok(answers.slice(f.entryCount).some((a) => !a), 'the filter rules keys out');
 });
 
 test('the builder rejects keys out of order and empty files', () => {
