@@ -281,7 +281,8 @@ export class SstFile extends SortedEntries implements SstParts {
 
   /**
    * Sets the bloom filter's bits from the keys, once. Copies of a file
-   * (withFileNumber) share its filter; filling it twice sets the same bits.
+   * (withFileNumber) share its filter: one taken before the fill fills it again,
+   * which sets the same bits.
    */
   fillFilter(): void {
     if (!this.bloomFilled && this.bloomK > 0) bloomAddAll(this.bloom, this.bloomK, this.keys);
@@ -358,7 +359,9 @@ export class SstFile extends SortedEntries implements SstParts {
 
   /** The same file under another number (ingestion into another store); shares the arrays. */
   withFileNumber(fileNumber: number): SstFile {
-    return new SstFile(fileNumber, this);
+    const copy = new SstFile(fileNumber, this);
+    copy.bloomFilled = this.bloomFilled; // the bits are shared
+    return copy;
   }
 
   /** A new file of this file's entries with key in [lo, hi); null when none are. */
