@@ -64,6 +64,12 @@ export interface Workload {
    * starts): fills `rec` with puts and returns false when loading is done.
    */
   nextLoad?(rec: RecordBuf): boolean;
+  /**
+   * Share of the load handed out so far, 0 to 1, for a progress bar: exact where the
+   * load's size is a parameter, an estimate where it is not (a Nexmark query's bytes
+   * against its state target). Absent when the workload cannot tell.
+   */
+  loadProgress?(): number;
   /** Fills `rec` with the next record; false when the workload has no more. */
   next(rec: RecordBuf): boolean;
   /** Describes the workload's parameters for summary.json. */

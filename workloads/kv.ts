@@ -55,6 +55,8 @@ export class KvWorkload implements Workload {
     return true;
   }
 
+  loadProgress(): number { return this.params.keys > 0 ? this.loaded / this.params.keys : 1; }
+
   next(rec: RecordBuf): boolean {
     rec.reset(this.params.recordCpuUs);
     const key = this.chooser.next(this.rng);

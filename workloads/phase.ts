@@ -107,6 +107,8 @@ export class PhaseShiftWorkload implements Workload {
     return true;
   }
 
+  loadProgress(): number { return this.loaded / (this.params.keys * this.params.regions); } // keys ≥ 1, regions ≥ 2
+
   next(rec: RecordBuf): boolean {
     if (this.ops >= this.nextShift) {
       this.region = (this.region + 1) % this.params.regions;
@@ -231,6 +233,8 @@ export class PhaseGrowWorkload implements Workload {
     rec.push(OP_PUT, key, this.params.valueBytes, tokenOf(key, 0));
     return true;
   }
+
+  loadProgress(): number { return this.params.initialKeys > 0 ? this.loaded / this.params.initialKeys : 1; }
 
   private nextKeyNumber(): number {
     if (this.zipf) return this.zipf.next(this.rng);

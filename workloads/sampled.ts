@@ -60,6 +60,7 @@ export class SampledWorkload implements Workload {
   private heavySeen = 0;
   private readonly heavy: IdTable;
   readonly nextLoad?: (rec: RecordBuf) => boolean;
+  readonly loadProgress?: () => number;
 
   constructor(private readonly workload: Workload, readonly rate: number, heavy: Iterable<number> = []) {
     if (!(rate > 0 && rate <= 1)) throw new RangeError(`sample rate ${rate} is outside (0, 1]`);
@@ -69,6 +70,7 @@ export class SampledWorkload implements Workload {
     this.heavy = new IdTable(16);
     for (const k of heavy) this.heavy.set(k, 1);
     if (workload.nextLoad) this.nextLoad = (rec) => this.pull(rec, true);
+    if (workload.loadProgress) this.loadProgress = () => workload.loadProgress!();
   }
 
   /** Heavy keys given. */

@@ -70,6 +70,7 @@ export class StateTraceRecorder implements Workload {
   readonly keyBytes: number;
   readonly format: StateTraceFormat;
   nextLoad?: (rec: RecordBuf) => boolean;
+  loadProgress?: () => number;
   /** Records written so far. */
   records = 0;
   /** Operation lines written so far. */
@@ -93,6 +94,7 @@ export class StateTraceRecorder implements Workload {
         return true;
       };
     }
+    if (inner.loadProgress) this.loadProgress = () => inner.loadProgress!();
   }
 
   next(rec: RecordBuf): boolean {

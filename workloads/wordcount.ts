@@ -71,6 +71,8 @@ export class WordCountWorkload implements Workload {
     return true;
   }
 
+  loadProgress(): number { return this.params.preloadWords > 0 ? this.loaded / this.params.preloadWords : 1; }
+
   next(rec: RecordBuf): boolean {
     rec.reset(this.params.recordCpuUs);
     const key = hashedKey(this.chooser.next(this.rng));

@@ -173,6 +173,8 @@ export class YcsbWorkload implements Workload {
     return true;
   }
 
+  loadProgress(): number { return this.params.recordCount > 0 ? this.loaded / this.params.recordCount : 1; }
+
   /** CoreWorkload.nextKeynum: a key number that has been inserted. */
   private nextKeyNumber(): number {
     let n = this.chooser.next(this.rng);

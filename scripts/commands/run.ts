@@ -159,12 +159,12 @@ export const runCommand: CommandModule<object, Args> = {
     if (args['block-trace-tier'] && !args['block-trace']) throw new InputError('--block-trace-tier: give --block-trace too');
     const sink = args.record ? openTraceSink(args.record) : undefined; // a bad path fails before the run
     let blocks: OracleGeneralWriter | undefined;
-    const bar = progressBar('run');
+    const bar = progressBar(config.workload);
     let result;
     try {
       blocks = args['block-trace'] ? new OracleGeneralWriter(args['block-trace']) : undefined;
       result = simulate(config, undefined, {
-        onProgress: (f) => bar?.update(f),
+        onProgress: (f, phase) => bar?.update(f, phase === 'warmup' ? 'warm-up' : phase),
         ...(sink ? { wrapWorkload: (w) => recordingWorkload(w, sink.write, { format: stateTraceFormatFromPath(args.record!) }) } : {}),
         ...(blocks ? { blockReads: blockTraceObserver(blocks, args['block-trace-tier'] === 'local') } : {}),
       });

@@ -67,8 +67,12 @@ function runAll(scheduler: Scheduler, bodies: Sim<void>[]): void {
 }
 
 export interface SimulateHooks {
-  /** Called about once per simulated second with the fraction of the measured run done. */
-  onProgress?: (fraction: number) => void;
+  /**
+   * Called with the fraction of a phase done: the load's (every 1024 load records,
+   * where the workload can tell), the warm-up's and the measured run's (once per
+   * simulated second).
+   */
+  onProgress?: (fraction: number, phase: 'load' | 'warmup' | 'run') => void;
   /** Wraps each slot's workload (e.g. to record the state-access trace). */
   wrapWorkload?: (workload: Workload, slot: number) => Workload;
   /** Told of every foreground block read of slot 0 (a block-trace recorder; runs with one slot). */
@@ -144,7 +148,10 @@ export function simulate(fullConfig: RunConfig, wallClock: () => number = () => 
   hooks.onPhase?.('load');
   const devices = [dfs, disk, remoteDfs];
   for (const d of devices) d.instant = true;
-  runAll(scheduler, slots.map((s) => s.load()));
+  const loadTick = hooks.onProgress && slots.every((s) => s.workload.loadProgress)
+    ? () => hooks.onProgress!(slots.reduce((a, s) => a + s.workload.loadProgress!(), 0) / slots.length, 'load')
+    : undefined;
+  runAll(scheduler, slots.map((s) => s.load(loadTick)));
   for (const d of devices) d.instant = false;
   // Files fill their bloom filters on first probe; the loaded store's are filled now,
   // with the load, rather than by the first gets of the measured phases.
@@ -167,7 +174,23 @@ export function simulate(fullConfig: RunConfig, wallClock: () => number = () => 
   // Warm-up: the workload itself, unmeasured, so that caches reach their steady state.
   if (config.warmupOps > 0) {
     hooks.onPhase?.('warmup');
-    runAll(scheduler, slots.map((s, i) => task(s, s.env, bounded(i, Infinity, share(config.warmupOps, i)), new ExecStats())));
+    const stats = slots.map(() => new ExecStats());
+    let warming = true;
+    if (hooks.onProgress) {
+      // Reads counters once per simulated second and changes nothing: the run's
+      // order of events is the same with it or without.
+      new Process(scheduler, (function* progress(): Sim {
+        let second = scheduler.now;
+        while (warming) {
+          second = yield second + 1e6;
+          if (!warming) break;
+          const ops = samplers.length > 0 ? samplers.reduce((a, w) => a + w.innerOps, 0) : stats.reduce((a, s) => a + s.ops, 0);
+          hooks.onProgress!(ops / config.warmupOps, 'warmup');
+        }
+      })()).start();
+    }
+    runAll(scheduler, slots.map((s, i) => task(s, s.env, bounded(i, Infinity, share(config.warmupOps, i)), stats[i]!)));
+    warming = false;
   }
 
   // Measured phase.
@@ -212,7 +235,7 @@ export function simulate(fullConfig: RunConfig, wallClock: () => number = () => 
       if (hooks.onProgress) {
         const ops = samplers.length > 0 ? samplers.reduce((a, w) => a + w.innerOps, 0) : slots.reduce((a, s) => a + s.exec.ops, 0);
         const records = samplers.length > 0 ? samplers.reduce((a, w) => a + w.innerRecords, 0) : slots.reduce((a, s) => a + s.exec.records, 0);
-        hooks.onProgress(Math.max(opsLimit ? ops / opsLimit : 0, config.records ? records / config.records : 0));
+        hooks.onProgress(Math.max(opsLimit ? ops / opsLimit : 0, config.records ? records / config.records : 0), 'run');
       }
     }
   })()).start();

@@ -90,8 +90,11 @@ export class Slot {
     return this.fs.localSstBytesUsed + this.policy.usedBytes();
   }
 
-  /** Writes the state that exists when the job starts, then lets background work settle. */
-  *load(): Sim<void> {
+  /**
+   * Writes the state that exists when the job starts, then lets background work
+   * settle; `tick` is called every 1024 load records (for a progress bar).
+   */
+  *load(tick?: () => void): Sim<void> {
     const rec = new RecordBuf();
     const io: IoContext = { cpuPendingUs: 0, background: false };
     let n = 0;
@@ -101,7 +104,10 @@ export class Slot {
           const store: StateStore = this.store;
           if (!store.tryPut?.(io, rec.keys[i]!, rec.sizes[i]!, rec.tokens[i]!)) yield* store.put(io, rec.keys[i]!, rec.sizes[i]!, rec.tokens[i]!);
         }
-        if (++n % 1024 === 0) yield* this.fs.chargeCpu(io);
+        if (++n % 1024 === 0) {
+          yield* this.fs.chargeCpu(io);
+          tick?.();
+        }
       }
     }
     yield* this.fs.chargeCpu(io);

@@ -328,6 +328,11 @@ export abstract class NexmarkQuery implements Workload {
     return true;
   }
 
+  /** The bytes loaded against the state target: the load writes about that much. */
+  loadProgress(): number {
+    return this.loadDone ? 1 : Math.min(1, this.loadedBytes / this.targetBytes);
+  }
+
   /** Runs the rest of the load without handing out its puts (the trackers still advance). */
   private drainLoad(): void {
     while (!this.loadDone) {
