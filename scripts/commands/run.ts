@@ -160,11 +160,13 @@ export const runCommand: CommandModule<object, Args> = {
     const sink = args.record ? openTraceSink(args.record) : undefined; // a bad path fails before the run
     let blocks: OracleGeneralWriter | undefined;
     const bar = progressBar(config.workload);
+    const at: Partial<Record<'load' | 'warmup' | 'run' | 'end', number>> = {};
     let result;
     try {
       blocks = args['block-trace'] ? new OracleGeneralWriter(args['block-trace']) : undefined;
       result = simulate(config, undefined, {
         onProgress: (f, phase) => bar?.update(f, phase === 'warmup' ? 'warm-up' : phase),
+        onPhase: (phase) => { at[phase] = performance.now(); },
         ...(sink ? { wrapWorkload: (w) => recordingWorkload(w, sink.write, { format: stateTraceFormatFromPath(args.record!) }) } : {}),
         ...(blocks ? { blockReads: blockTraceObserver(blocks, args['block-trace-tier'] === 'local') } : {}),
       });
@@ -184,7 +186,11 @@ export const runCommand: CommandModule<object, Args> = {
       await writeRunCharts(args.out, [{ name: basename(args.out), summary: result.summary, timeline: result.timeline }]);
     }
     if (args.json) console.log(JSON.stringify(result.summary, null, 2));
-    else printSummary(result.summary);
+    else {
+      const load = ((at.warmup ?? at.run!) - at.load!) / 1000;
+      const warmup = at.warmup === undefined ? 0 : (at.run! - at.warmup) / 1000;
+      printSummary(result.summary, { load, warmup, run: (at.end! - at.run!) / 1000 });
+    }
     if (args.out) (args.json ? console.error : console.log)(`wrote ${args.out}/summary.json and ${join(args.out, 'report.html')}`);
     if (blocks) (args.json ? console.error : console.log)(`wrote ${blocks.records} block reads to ${blocks.path}`);
   },

@@ -33,7 +33,14 @@ export const DEFAULT_GRID = {
   dfs: ['hdfs'],
 };
 
-export function printSummary(s: Record<string, unknown>): void {
+/** Wall seconds of a run's phases, as `simulate`'s onPhase saw them. */
+export interface PhaseWallSeconds {
+  load: number;
+  warmup: number;
+  run: number;
+}
+
+export function printSummary(s: Record<string, unknown>, phases?: PhaseWallSeconds): void {
   const lat = s.latencyUs as Record<string, { p50: number; p99: number }>;
   const hr = s.hitRatio as Record<string, number>;
   console.log(`${s.workload} ${s.placement} policy=${s.policy} dfs=${s.dfsDevice}: ${s.ops} ops in ${(s.simulatedSeconds as number).toFixed(2)} simulated s`);
@@ -50,6 +57,10 @@ export function printSummary(s: Record<string, unknown>): void {
   if (rs) console.log(`  restore: ${rs.durationSeconds.toFixed(3)} s, downloaded ${formatBytes(rs.downloadedBytes)}`);
   for (const note of localCacheNotes(s)) console.log(`  ${note}`);
   console.log(`  wall ${s.wallSeconds} s (${Math.round(s.simulatedOpsPerWallSecond as number)} simulated ops per wall second)`);
+  // The load often takes most of it: say what the measured run itself took.
+  if (phases) {
+    console.log(`  wall by phase: load ${phases.load.toFixed(2)} s, warm-up ${phases.warmup.toFixed(2)} s, measured run ${phases.run.toFixed(2)} s (${Math.round((s.ops as number) / Math.max(phases.run, 1e-9))} ops per wall second)`);
+  }
 }
 
 export async function runDefaultComparison(out = 'runs/default-comparison'): Promise<void> {
