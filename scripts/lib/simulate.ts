@@ -171,6 +171,12 @@ export function simulate(fullConfig: RunConfig, wallClock: () => number = () => 
     return { records: Infinity, ops: Infinity };
   };
 
+  // Records and operations of the workload run so far in a phase whose executors keep
+  // `stats`; a sampled run counts the full stream its samplers consumed.
+  const done = (stats: ExecStats[]) => samplers.length > 0
+    ? { ops: samplers.reduce((a, w) => a + w.innerOps, 0), records: samplers.reduce((a, w) => a + w.innerRecords, 0) }
+    : { ops: stats.reduce((a, x) => a + x.ops, 0), records: stats.reduce((a, x) => a + x.records, 0) };
+
   // Warm-up: the workload itself, unmeasured, so that caches reach their steady state.
   if (config.warmupOps > 0) {
     hooks.onPhase?.('warmup');
@@ -184,8 +190,7 @@ export function simulate(fullConfig: RunConfig, wallClock: () => number = () => 
         while (warming) {
           second = yield second + 1e6;
           if (!warming) break;
-          const ops = samplers.length > 0 ? samplers.reduce((a, w) => a + w.innerOps, 0) : stats.reduce((a, s) => a + s.ops, 0);
-          hooks.onProgress!(ops / config.warmupOps, 'warmup');
+          hooks.onProgress!(done(stats).ops / config.warmupOps, 'warmup');
         }
       })()).start();
     }
@@ -233,8 +238,7 @@ export function simulate(fullConfig: RunConfig, wallClock: () => number = () => 
       yield second - 1;
       sample(second - 1);
       if (hooks.onProgress) {
-        const ops = samplers.length > 0 ? samplers.reduce((a, w) => a + w.innerOps, 0) : slots.reduce((a, s) => a + s.exec.ops, 0);
-        const records = samplers.length > 0 ? samplers.reduce((a, w) => a + w.innerRecords, 0) : slots.reduce((a, s) => a + s.exec.records, 0);
+        const { ops, records } = done(slots.map((s) => s.exec));
         hooks.onProgress(Math.max(opsLimit ? ops / opsLimit : 0, config.records ? records / config.records : 0), 'run');
       }
     }
