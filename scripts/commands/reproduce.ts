@@ -22,7 +22,7 @@ export const reproduceCommand: CommandModule<object, Args> = {
     const bar = progressBar('reproduce');
     let results;
     try {
-      results = await reproduce({ rows, ...(args.workers ? { workers: args.workers } : {}), onRun: (d, t) => bar?.update(d / t) });
+      results = await reproduce({ rows, ...(args.workers ? { workers: args.workers } : {}), ...(bar ? { onRun: (d: number, t: number) => bar.update(d / t) } : {}) });
     } finally {
       bar?.stop();
     }

@@ -23,7 +23,7 @@ export const sweepCommand: CommandModule<object, Args> = {
     .example('$0 sweep --grid grid.yaml --shard 2/4 --out /results', 'the third of four shards'),
   handler: async (args) => {
     const bar = process.stderr.isTTY
-      ? new cliProgress.SingleBar({ stream: process.stderr, format: 'sweep [{bar}] {value}/{total} cells{left}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
+      ? new cliProgress.SingleBar({ stream: process.stderr, format: 'sweep [{bar}] {cells}/{total} cells{left}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
       : undefined;
     // A line per cell; above the bar when both go to the terminal.
     const line = (text: string) => {
@@ -31,14 +31,16 @@ export const sweepCommand: CommandModule<object, Args> = {
       if (bar && process.stdout.isTTY) {
         bar.stop();
         console.log(text);
-        bar.start(barTotal, barValue, { left: left() });
+        bar.start(barTotal, barValue, { cells: finished, left: left() });
       } else {
         console.log(text);
       }
     };
     let barTotal = 0;
+    // Cells done, counting those under way by their progress (the bar), and those finished.
     let barValue = 0;
-    // The time left from the mean time per finished cell (the bar's own estimate restarts with each line).
+    let finished = 0;
+    // The time left from the mean time per cell done (the bar's own estimate restarts with each line).
     const started = performance.now();
     const left = () => (barValue === 0 ? '' : `, about ${Math.ceil((performance.now() - started) / 1000 / barValue * (barTotal - barValue))} s left`);
     let result: SweepResult;
@@ -54,13 +56,20 @@ export const sweepCommand: CommandModule<object, Args> = {
             const shard = p.shard.count > 1 ? `, shard ${p.shard.index}/${p.shard.count}: ${p.shardCells}` : '';
             console.log(`${p.gridCells} cells${shard}; ${p.skipped} already done, ${p.toRun} to run on ${p.workers} worker${p.workers === 1 ? '' : 's'}`);
           }
-          if (p.toRun > 0) bar?.start(p.toRun, 0, { left: '' });
+          if (p.toRun > 0) bar?.start(p.toRun, 0, { cells: 0, left: '' });
         },
         onCell: (c) => {
-          barValue = c.done;
+          finished = c.done;
+          barValue = Math.max(barValue, c.done);
           line(`${c.id}  ${String(c.summary.opsPerSecond)} ops/s`);
-          bar?.update(c.done, { left: left() });
+          bar?.update(barValue, { cells: finished, left: left() });
         },
+        ...(bar ? {
+          onProgress: (done: number) => {
+            barValue = Math.max(barValue, done); // a cell between its thread's last report and its result counts once
+            bar.update(barValue, { cells: finished, left: left() });
+          },
+        } : {}),
       });
     } finally {
       bar?.stop();

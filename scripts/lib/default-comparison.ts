@@ -78,8 +78,13 @@ export async function runDefaultComparison(out = 'runs/default-comparison'): Pro
   const sweepDir = join(out, '.sweep');
   rmSync(sweepDir, { recursive: true, force: true });
   const bar = progressBar('default comparison');
+  let shown = 0;
   try {
-    await runSweep({ grid, gridName: 'the default comparison', out: sweepDir, onCell: (c) => bar?.update(c.done / c.toRun) });
+    await runSweep({
+      grid, gridName: 'the default comparison', out: sweepDir,
+      // Cells under way count by their progress; never backwards (see onProgress).
+      ...(bar ? { onProgress: (done: number) => bar.update((shown = Math.max(shown, done / cells.length))) } : {}),
+    });
   } finally {
     bar?.stop();
   }

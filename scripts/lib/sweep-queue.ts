@@ -8,10 +8,48 @@
  * one cell more per other thread.
  */
 import type { RunConfig } from './config.ts';
+import type { SimulateHooks } from './simulate.ts';
 
 export interface CellQueue {
   cells: { id: string; config: RunConfig }[];
   queue: Int32Array;
+  /** Shared: one slot per thread (0: the main thread), the fraction done of the cell it runs (cellFraction), 0 between cells. */
+  progress: Float64Array;
+}
+
+/** What a worker thread is sent once: the queue, and its slot in `progress`. */
+export interface WorkerStart extends CellQueue {
+  thread: number;
+}
+
+/**
+ * How far a cell is, from its phase's fraction (simulate's onProgress): the load
+ * counts as the first half of a cell — about its share of a matrix cell's time —
+ * and the warm-up, when there is one, and the measured run share the rest.
+ */
+export function cellFraction(fraction: number, phase: 'load' | 'warmup' | 'run', warmup: boolean): number {
+  const f = Math.min(1, Math.max(0, fraction));
+  if (phase === 'load') return 0.5 * f;
+  if (!warmup) return 0.5 + 0.5 * f;
+  return phase === 'warmup' ? 0.5 + 0.25 * f : 0.75 + 0.25 * f;
+}
+
+/** Hooks that keep `progress[thread]` at the fraction done of a cell run with `config`; `onTick` after each update. */
+export function progressHooks(progress: Float64Array, thread: number, config: RunConfig, onTick?: () => void): SimulateHooks {
+  const warmup = config.warmupOps > 0;
+  return {
+    onProgress: (fraction, phase) => {
+      progress[thread] = cellFraction(fraction, phase, warmup);
+      onTick?.();
+    },
+  };
+}
+
+/** The sum of the cells under way's fractions. */
+export function partialCells(progress: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < progress.length; i++) sum += progress[i]!;
+  return sum;
 }
 
 /** When a thread ran a cell: milliseconds since the epoch (performance.timeOrigin + performance.now()), comparable across threads. */
@@ -54,6 +92,11 @@ export function takeCell(queue: Int32Array): number {
 /** Counts a cell as finished (its result is on its way). */
 export function finishCell(queue: Int32Array): void {
   Atomics.add(queue, FINISHED, 1);
+}
+
+/** Cells finished so far. */
+export function finishedCells(queue: Int32Array): number {
+  return Atomics.load(queue, FINISHED);
 }
 
 /** No cell is taken after this; those taken still finish. */

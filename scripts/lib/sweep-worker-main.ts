@@ -5,21 +5,22 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { simulate } from './simulate.ts';
-import { epochMs, finishCell, takeCell, type CellQueue, type CellReply } from './sweep-queue.ts';
+import { epochMs, finishCell, progressHooks, takeCell, type CellReply, type WorkerStart } from './sweep-queue.ts';
 
 const port = parentPort;
 if (!port) throw new Error('sweep-worker-main.ts runs inside a worker thread');
-port.once('message', ({ cells, queue }: CellQueue) => {
+port.once('message', ({ cells, queue, progress, thread }: WorkerStart) => {
   for (let i = takeCell(queue); i >= 0; i = takeCell(queue)) {
     let reply: CellReply;
     const startedAt = epochMs();
     try {
-      const { summary, timeline } = simulate(cells[i]!.config);
+      const { summary, timeline } = simulate(cells[i]!.config, undefined, progressHooks(progress, thread, cells[i]!.config));
       reply = { index: i, ok: true, summary, timeline, times: { startedAt, endedAt: epochMs() } };
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
       reply = { index: i, ok: false, error: { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) } };
     }
+    progress[thread] = 0;
     finishCell(queue);
     port.postMessage(reply);
   }

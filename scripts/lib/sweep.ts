@@ -19,7 +19,10 @@ import { summaryRow } from '../../reports/flatten.ts';
 import { simulate, TIERSIM_VERSION } from './simulate.ts';
 import { workerBundle } from './worker-bundle.ts';
 import { expandGrid, parseShard, readGridFile, shardCells, type Cell, type Shard } from './sweep-grid.ts';
-import { epochMs, finishCell, newQueue, stopQueue, takeCell, type CellQueue, type CellReply, type CellTimes } from './sweep-queue.ts';
+import {
+  epochMs, finishCell, finishedCells, newQueue, partialCells, progressHooks, stopQueue, takeCell,
+  type CellQueue, type CellReply, type CellTimes, type WorkerStart,
+} from './sweep-queue.ts';
 
 export { parseShard, expandGrid } from './sweep-grid.ts';
 
@@ -42,6 +45,12 @@ export interface SweepOptions {
   onPlan?: (plan: SweepPlan) => void;
   /** Called after each cell directory is in place. */
   onCell?: (cell: FinishedCell) => void;
+  /**
+   * Called a few times a second with the cells to run that are done, fractionally:
+   * those finished plus how far each thread's current cell is (cellFraction), for a
+   * progress bar that moves while cells run.
+   */
+  onProgress?: (cellsDone: number) => void;
 }
 
 export interface SweepPlan {
@@ -134,8 +143,24 @@ export function writeSweepCsv(out: string, cells: Cell[]): number {
 /** A finished cell's result, with the thread that ran it (0: this one) and when. */
 type OnResult = (cell: Cell, summary: Record<string, unknown>, timeline: Record<string, number>[], thread: number, times: CellTimes) => void;
 
-/** Runs `cells`, handing no more out once `stopAfter` have finished (Infinity: all). */
-type Run = (cells: Cell[], onResult: OnResult, stopAfter: number) => Promise<void>;
+/**
+ * Runs `cells`, handing no more out once `stopAfter` have finished (Infinity: all),
+ * telling `onProgress` the cells done (fractionally) at most every PROGRESS_MS.
+ */
+type Run = (cells: Cell[], onResult: OnResult, stopAfter: number, onProgress?: (cellsDone: number) => void) => Promise<void>;
+
+const PROGRESS_MS = 200;
+
+/** `report` at most every PROGRESS_MS, called or not. */
+function throttled(report: () => void): () => void {
+  let last = -Infinity;
+  return () => {
+    const now = performance.now();
+    if (now - last < PROGRESS_MS) return;
+    last = now;
+    report();
+  };
+}
 
 /** The error of a failed cell, naming the cell: an InputError stays one (exit status 2). */
 function cellError(id: string, error: { name: string; message: string; stack?: string }): Error {
@@ -145,15 +170,20 @@ function cellError(id: string, error: { name: string; message: string; stack?: s
   return e;
 }
 
-const inThisThread: Run = async (cells, onResult, stopAfter) => {
+const inThisThread: Run = async (cells, onResult, stopAfter, onProgress) => {
+  const progress = new Float64Array(1);
+  let done = 0;
+  const tick = onProgress && throttled(() => onProgress(done + progress[0]!));
   for (const cell of cells.slice(0, Math.min(stopAfter, cells.length))) {
     let result;
     const startedAt = epochMs();
     try {
-      result = simulate(cell.config);
+      result = simulate(cell.config, undefined, tick ? progressHooks(progress, 0, cell.config, tick) : {});
     } catch (err) {
       throw err instanceof Error ? cellError(cell.id, err) : err;
     }
+    progress[0] = 0;
+    done++;
     onResult(cell, result.summary, result.timeline, 0, { startedAt, endedAt: epochMs() });
   }
 };
@@ -165,8 +195,13 @@ const inThisThread: Run = async (cells, onResult, stopAfter) => {
  * cells here as well spares one thread's start-up (loading the simulator).
  */
 function onThreads(n: number): Run {
-  return async (cells, onResult, stopAfter) => {
+  return async (cells, onResult, stopAfter, onProgress) => {
     const queue = newQueue(cells.length, stopAfter);
+    const threadCount = Math.min(n - 1, cells.length) + 1;
+    const progress = new Float64Array(new SharedArrayBuffer(8 * threadCount));
+    // Told while this thread simulates (from its cell's hooks) and, while it waits, by a timer.
+    const tick = onProgress && throttled(() => onProgress(finishedCells(queue) + partialCells(progress)));
+    const timer = tick && setInterval(tick, PROGRESS_MS);
     let failure: Error | undefined;
     const fail = (err: Error) => {
       failure ??= err;
@@ -181,7 +216,7 @@ function onThreads(n: number): Run {
     };
     const workers: Promise<void>[] = [];
     const threads: Worker[] = [];
-    const shared: CellQueue = { cells: cells.map((c) => ({ id: c.id, config: c.config })), queue };
+    const shared: CellQueue = { cells: cells.map((c) => ({ id: c.id, config: c.config })), queue, progress };
     const bundle = workerBundle(new URL('./sweep-worker-main.ts', import.meta.url));
     for (let i = 0; i < Math.min(n - 1, cells.length); i++) {
       const w = bundle
@@ -200,7 +235,7 @@ function onThreads(n: number): Run {
         w.on('error', (err) => { fail(err); end(); });
         w.on('exit', (code) => { if (!finished) { fail(new Error(`sweep worker exited with code ${code}`)); end(); } });
       }));
-      w.postMessage(shared);
+      w.postMessage({ ...shared, thread: i + 1 } satisfies WorkerStart);
     }
     try {
       for (let i = takeCell(queue); i >= 0; i = takeCell(queue)) {
@@ -208,17 +243,19 @@ function onThreads(n: number): Run {
         let result;
         const startedAt = epochMs();
         try {
-          result = simulate(cell.config);
+          result = simulate(cell.config, undefined, tick ? progressHooks(progress, 0, cell.config, tick) : {});
         } catch (err) {
           fail(err instanceof Error ? cellError(cell.id, err) : err as Error);
           break;
         }
+        progress[0] = 0;
         finishCell(queue);
         handle(cell, result.summary, result.timeline, 0, { startedAt, endedAt: epochMs() });
         await new Promise(setImmediate); // take in the workers' replies
       }
       await Promise.all(workers);
     } finally {
+      if (timer) clearInterval(timer);
       for (const w of threads) void w.terminate();
     }
     if (failure) throw failure;
@@ -229,9 +266,10 @@ function onThreads(n: number): Run {
  * Simulates `cells` on `workers` threads (1: in this thread) and calls `onResult` as
  * each finishes; for commands that assemble their own cells (reproduce). Nothing is written.
  */
-export function runCells(cells: Cell[], workers: number, onResult: (cell: Cell, summary: Record<string, unknown>, timeline: Record<string, number>[]) => void): Promise<void> {
+export function runCells(cells: Cell[], workers: number, onResult: (cell: Cell, summary: Record<string, unknown>, timeline: Record<string, number>[]) => void,
+  onProgress?: (cellsDone: number) => void): Promise<void> {
   const run = workers <= 1 ? inThisThread : onThreads(workers);
-  return run(cells, onResult, Infinity);
+  return run(cells, onResult, Infinity, onProgress);
 }
 
 /** Loads, validates and expands a grid; nothing is written. */
@@ -279,7 +317,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       writeCell(options.out, cell, summary, timeline);
       ran.push(cell.id);
       options.onCell?.({ id: cell.id, labels: cell.labels, summary, done: ran.length, toRun: todo.length });
-    }, options.stopAfter ?? Infinity);
+    }, options.stopAfter ?? Infinity, options.onProgress);
   } finally {
     writeSweepCsv(options.out, cells);
   }

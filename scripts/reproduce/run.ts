@@ -67,15 +67,18 @@ export function selectRows(only?: string): Row[] {
 
 const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(3));
 
+/** `onRun`: the runs done so far (fractionally, counting those under way by their progress) and the number to run. */
 export async function reproduce(options: { rows: Row[]; workers?: number; onRun?: (done: number, total: number) => void }): Promise<ReproducedRow[]> {
   const needs = new Map<string, Need>();
   for (const row of options.rows) for (const n of row.needs) needs.set(needKey(n), n);
   const cells: Cell[] = [...needs.entries()].map(([id, n]) => ({ id, labels: { run: id }, config: runConfig.parse(needConfig(n)) }));
   const results = new Map<string, Record<string, unknown>>();
+  let shown = 0;
+  const onRun = (done: number) => options.onRun?.((shown = Math.max(shown, done)), cells.length);
   await runCells(cells, options.workers ?? Math.min(cells.length, availableParallelism()), (cell, summary) => {
     results.set(cell.id, summary);
-    options.onRun?.(results.size, cells.length);
-  });
+    onRun(results.size);
+  }, options.onRun && onRun);
   return options.rows.map((row) => {
     const simulated = row.compute(results as Results);
     const [lo, hi] = row.band;

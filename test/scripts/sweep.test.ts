@@ -13,7 +13,7 @@ import { stringify as toYaml } from 'yaml';
 import { InputError } from '../../sim/errors.ts';
 import { expandGrid, parseShard, readGridFile, shardCells } from '../../scripts/lib/sweep-grid.ts';
 import { runSweep, sweepSpeed } from '../../scripts/lib/sweep.ts';
-import { finishCell, newQueue, stopQueue, takeCell } from '../../scripts/lib/sweep-queue.ts';
+import { cellFraction, finishCell, newQueue, stopQueue, takeCell } from '../../scripts/lib/sweep-queue.ts';
 import type { PolicyFactory } from '../../sim/local-cache.ts';
 
 const made: string[] = [];
@@ -333,4 +333,34 @@ test('a policy\'s option defaults are part of a cell\'s id: a changed default ma
   assert.equal(changed.length, 4, changed.join(' '));
   assert.ok(changed.every((id) => id.startsWith('kv-file-')), changed.join(' '));
   assert.deepEqual(expandGrid(grid, 'g').cells.map((c) => c.id), before, 'the default restored, the ids are back');
+});
+
+test('cellFraction: the load is a cell\'s first half, then the warm-up (if any) and the run', () => {
+  assert.equal(cellFraction(0, 'load', true), 0);
+  assert.equal(cellFraction(1, 'load', false), 0.5);
+  assert.equal(cellFraction(0.5, 'warmup', true), 0.625);
+  assert.equal(cellFraction(0.5, 'run', true), 0.875);
+  assert.equal(cellFraction(0.5, 'run', false), 0.75);
+  assert.equal(cellFraction(2, 'run', false), 1);
+});
+
+test('progress while cells run: fractional counts within [0, cells] that pass the first cell; the cells equal a sweep without it', async () => {
+  // Two cells of about a second each, so that the threads report while they run.
+  const g = {
+    base: { workloadParams: { keys: 60_000, valueBytes: 400 }, ops: 60_000, warmupOps: 20_000, managedMemory: 2 ** 20, store: tinyBase.store },
+    workloads: ['kv'], placements: ['disaggregated'], policies: ['file'], cacheSizes: ['4MiB'], dfs: ['hdfs'], seeds: [1, 2],
+  };
+  const plain = tmp('progress-plain');
+  await runSweep({ grid: g, out: plain, workers: 1 });
+  for (const workers of [1, 2]) {
+    const out = tmp(`progress-${workers}`);
+    const seen: number[] = [];
+    const finished: number[] = [];
+    await runSweep({ grid: g, out, workers, onProgress: (d) => seen.push(d), onCell: (c) => finished.push(c.done) });
+    assertSameCells(plain, out);
+    assert.ok(seen.every((d) => d >= 0 && d <= 2 + 1e-9), `${workers} threads: ${seen.join(' ')}`);
+    assert.ok(seen.some((d) => d > 0 && !Number.isInteger(d)), `${workers} threads: a cell under way counts in part: ${seen.join(' ')}`);
+    assert.ok(Math.max(...seen) > 1, `${workers} threads: reports reach past the first cell: ${seen.join(' ')}`);
+    assert.deepEqual(finished, [1, 2]);
+  }
 });
