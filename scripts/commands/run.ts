@@ -10,6 +10,7 @@ import { OracleGeneralWriter } from '../../workloads/traces/oracle-general-write
 import { SERVED_MEMORY, type BlockReadObserver } from '../../sim/fs.ts';
 import { readConfigFile, validateConfig } from '../lib/load-config.ts';
 import { printSummary, runDefaultComparison } from '../lib/default-comparison.ts';
+import { lifecycleNotes } from '../lib/run-notes.ts';
 import { WORKLOADS } from '../../workloads/registry.ts';
 import { POLICY_NAMES } from '../../policies/registry.ts';
 
@@ -189,7 +190,7 @@ export const runCommand: CommandModule<object, Args> = {
     else {
       const load = ((at.warmup ?? at.run!) - at.load!) / 1000;
       const warmup = at.warmup === undefined ? 0 : (at.run! - at.warmup) / 1000;
-      printSummary(result.summary, { load, warmup, run: (at.end! - at.run!) / 1000 });
+      printSummary(result.summary, { load, warmup, run: (at.end! - at.run!) / 1000 }, lifecycleNotes(result.summary, config));
     }
     if (args.out) (args.json ? console.error : console.log)(`wrote ${args.out}/summary.json and ${join(args.out, 'report.html')}`);
     if (blocks) (args.json ? console.error : console.log)(`wrote ${blocks.records} block reads to ${blocks.path}`);

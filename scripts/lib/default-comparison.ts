@@ -40,7 +40,8 @@ export interface PhaseWallSeconds {
   run: number;
 }
 
-export function printSummary(s: Record<string, unknown>, phases?: PhaseWallSeconds): void {
+/** Prints a run's figures; `notes` (lines starting `note:`) follow the local cache's own. */
+export function printSummary(s: Record<string, unknown>, phases?: PhaseWallSeconds, notes: string[] = []): void {
   const lat = s.latencyUs as Record<string, { p50: number; p99: number }>;
   const hr = s.hitRatio as Record<string, number>;
   console.log(`${s.workload} ${s.placement} policy=${s.policy} dfs=${s.dfsDevice}: ${s.ops} ops in ${(s.simulatedSeconds as number).toFixed(2)} simulated s`);
@@ -55,7 +56,7 @@ export function printSummary(s: Record<string, unknown>, phases?: PhaseWallSecon
   if (cp) console.log(`  checkpoints: ${cp.count}, p50 ${cp.durationSeconds.p50.toFixed(3)} s, max ${cp.durationSeconds.max.toFixed(3)} s, uploaded ${formatBytes(cp.uploadedBytes)}`);
   const rs = s.restore as { durationSeconds: number; downloadedBytes: number } | undefined;
   if (rs) console.log(`  restore: ${rs.durationSeconds.toFixed(3)} s, downloaded ${formatBytes(rs.downloadedBytes)}`);
-  for (const note of localCacheNotes(s)) console.log(`  ${note}`);
+  for (const note of [...localCacheNotes(s), ...notes]) console.log(`  ${note}`);
   console.log(`  wall ${s.wallSeconds} s (${Math.round(s.simulatedOpsPerWallSecond as number)} simulated ops per wall second)`);
   // The load often takes most of it: say what the measured run itself took.
   if (phases) {

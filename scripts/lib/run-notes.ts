@@ -27,3 +27,20 @@ export function localCacheNotes(s: Record<string, unknown>): string[] {
   }
   return notes.map((n) => `note: ${n}`);
 }
+
+/**
+ * Lifecycle events asked for that the measured run ended before: a checkpoint
+ * interval or a failure time past its end is simulated as asked, and so never happens.
+ */
+export function lifecycleNotes(s: Record<string, unknown>, asked: { checkpointEverySeconds?: number | undefined; restoreAtSeconds?: number | undefined }): string[] {
+  const seconds = s.simulatedSeconds as number;
+  const lasted = `the measured run lasted ${seconds.toFixed(2)} simulated s`;
+  const notes: string[] = [];
+  if (asked.checkpointEverySeconds !== undefined && s.checkpoint === undefined) {
+    notes.push(`no checkpoint was taken: ${lasted}, less than --checkpoint-every ${asked.checkpointEverySeconds}; give more --ops or a shorter interval`);
+  }
+  if (asked.restoreAtSeconds !== undefined && s.restore === undefined) {
+    notes.push(`no failure and restore: ${lasted}, less than --restore-at ${asked.restoreAtSeconds}; give more --ops or an earlier time`);
+  }
+  return notes.map((n) => `note: ${n}`);
+}

@@ -1,8 +1,10 @@
-/** The notes under a run's figures: why a local cache served no read. */
+/** The notes under a run's figures: why a local cache served no read; lifecycle events the run ended before. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { localCacheNotes } from '../../scripts/lib/run-notes.ts';
+import { lifecycleNotes, localCacheNotes } from '../../scripts/lib/run-notes.ts';
+import { runConfig } from '../../scripts/lib/config.ts';
+import { simulate } from '../../scripts/lib/simulate.ts';
 
 const MiB = 2 ** 20;
 
@@ -58,4 +60,28 @@ test('run prints the note under a store whose memory keeps what its local cache 
   assert.equal(small.status, 0, small.stderr);
   assert.doesNotMatch(small.stdout, /local 0\.000/);
   assert.doesNotMatch(small.stdout, /note:/);
+});
+
+test('checkpoints and a restore asked for past the run\'s end get a note each; those that happened get none', () => {
+  // WordCount without a load: 100,000 operations take about a third of a simulated second.
+  const base = { workload: 'wordcount', workloadParams: { uniqueWords: 200_000 }, ops: 100_000, cacheSize: '64MiB', seed: 2 };
+  const late = runConfig.parse({ ...base, checkpointEverySeconds: 2, restoreAtSeconds: 5 });
+  const s = simulate(late, () => 0).summary;
+  const seconds = s.simulatedSeconds as number;
+  assert.ok(seconds < 2, `the run lasts ${seconds} s`);
+  assert.equal(s.checkpoint, undefined);
+  assert.equal(s.restore, undefined);
+  const notes = lifecycleNotes(s, late);
+  assert.equal(notes.length, 2);
+  assert.match(notes[0]!, new RegExp(`^note: no checkpoint was taken: the measured run lasted ${seconds.toFixed(2)} simulated s, less than --checkpoint-every 2`));
+  assert.match(notes[1]!, /^note: no failure and restore: .* less than --restore-at 5/);
+
+  // Inside the run: both happen, and nothing is said.
+  const inside = runConfig.parse({ ...base, checkpointEverySeconds: seconds / 4, restoreAtSeconds: seconds / 2 });
+  const t = simulate(inside, () => 0).summary;
+  assert.ok((t.checkpoint as { count: number }).count >= 1);
+  assert.notEqual(t.restore, undefined);
+  assert.deepEqual(lifecycleNotes(t, inside), []);
+  // Nothing asked, nothing said.
+  assert.deepEqual(lifecycleNotes(s, runConfig.parse(base)), []);
 });
