@@ -3,6 +3,9 @@
  * included, one thread) per eviction algorithm, on a 10M-request zipfian oracleGeneral
  * trace; with --peer-cachesim PATH, libCacheSim's cachesim on the same file and cache
  * size beside it, algorithm by algorithm (its own reported throughput and miss ratio).
+ * Each rate is the faster of ROUNDS rounds over every algorithm (the peer's too, its
+ * rounds taken in turn with tiersim's), as the sweep section takes the better of two:
+ * a replay lasts a second or two, and this host's speed can halve for a minute.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +25,7 @@ const OTHERS = ['lru', 'qdlp', 'arc', 'twoq', 'lfu', 'lirs', 'slru', 'gdsf', 'wt
  */
 const NOT_IN_PEER = ['wtinylfu'];
 const TARGET = 10_000_000;
+const ROUNDS = 2;
 
 export interface PeerResult {
   missRatio: number;
@@ -53,12 +57,25 @@ export const replaySection: BenchSection = {
       writeZipfTrace(trace, requests, objects);
       const replay = (policy: string) => replayTrace({ trace, format: 'oracleGeneral', policies: [policy], sizes: [String(cacheBytes)] });
       const measured = new Map<string, { rate: number; missRatio: number }>();
-      for (const policy of [...TARGETED, ...OTHERS]) {
-        const r = replay(policy);
-        const rate = r.requests / r.wallSeconds;
+      const peerRates = new Map<string, PeerResult>();
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const policy of [...TARGETED, ...OTHERS]) {
+          const r = replay(policy);
+          const rate = r.requests / r.wallSeconds;
+          const missRatio = r.rows[0]!.missRatio;
+          const before = measured.get(policy);
+          if (before && before.missRatio !== missRatio) throw new Error(`bench replay: ${policy}'s miss ratio changed between rounds (${before.missRatio}, ${missRatio})`);
+          if (!before || rate > before.rate) measured.set(policy, { rate, missRatio });
+          if (peerCachesim && !NOT_IN_PEER.includes(policy)) {
+            const peer = runCachesim(peerCachesim, trace, policy, cacheBytes);
+            const had = peerRates.get(policy);
+            if (!had || peer.requestsPerSecond > had.requestsPerSecond) peerRates.set(policy, peer);
+          }
+        }
+      }
+      for (const [policy, { rate }] of measured) {
         const name = `replay ${policy}, ${label}: requests per wall s`;
         figures.push(TARGETED.includes(policy) ? atLeast(name, rate, 'req/s', TARGET, 0) : info(name, rate, 'req/s', 0));
-        measured.set(policy, { rate, missRatio: r.rows[0]!.missRatio });
       }
       const lru = measured.get('lru');
       // Spatial sampling: the LRU miss ratio of hashed samples against the full replay.
@@ -69,7 +86,7 @@ export const replaySection: BenchSection = {
         }
       }
       if (peerCachesim && lru) {
-        const peer = runCachesim(peerCachesim, trace, 'lru', cacheBytes);
+        const peer = peerRates.get('lru')!;
         figures.push(info('  cachesim lru on the same trace and size: requests per wall s', peer.requestsPerSecond, 'req/s', 0));
         figures.push(atLeast('  tiersim lru / cachesim lru, requests per wall s', lru.rate / peer.requestsPerSecond, 'x', 1));
         figures.push(info('  lru miss ratio, tiersim', lru.missRatio, '', 4));
@@ -77,7 +94,7 @@ export const replaySection: BenchSection = {
         // The other algorithms, each beside libCacheSim's own implementation of it.
         for (const [policy, ours] of measured) {
           if (policy === 'lru' || NOT_IN_PEER.includes(policy)) continue;
-          const other = runCachesim(peerCachesim, trace, policy, cacheBytes);
+          const other = peerRates.get(policy)!;
           figures.push(info(`  cachesim ${policy}: requests per wall s`, other.requestsPerSecond, 'req/s', 0));
           figures.push(info(`  tiersim ${policy} / cachesim ${policy}, requests per wall s`, ours.rate / other.requestsPerSecond, 'x'));
           figures.push(info(`  ${policy} miss ratio, tiersim minus cachesim (${other.missRatio.toFixed(4)})`, ours.missRatio - other.missRatio, 'abs', 4));
