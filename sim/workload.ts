@@ -70,6 +70,13 @@ export interface Workload {
    * against its state target). Absent when the workload cannot tell.
    */
   loadProgress?(): number;
+  /**
+   * Bytes of state the workload keeps, as its parameters declare them: the keys and
+   * values of its live entries (those its load writes, or those a growing state grows
+   * to). A cache size given as a share of the state (`--cache-size 40%`) is a share of
+   * this. Absent where the parameters do not say (a recorded trace).
+   */
+  stateBytes?(): number;
   /** Fills `rec` with the next record; false when the workload has no more. */
   next(rec: RecordBuf): boolean;
   /** Describes the workload's parameters for summary.json. */

@@ -65,6 +65,8 @@ export class KvWorkload implements Workload {
     return true;
   }
 
+  stateBytes(): number { return this.params.keys * (this.keyBytes + this.params.valueBytes); }
+
   describe(): Record<string, unknown> {
     return { name: this.name, ...this.params };
   }

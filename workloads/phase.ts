@@ -122,6 +122,9 @@ export class PhaseShiftWorkload implements Workload {
     return true;
   }
 
+  /** Every region's keys: the load writes them all. */
+  stateBytes(): number { return this.params.keys * this.params.regions * (this.keyBytes + this.params.valueBytes); }
+
   describe(): Record<string, unknown> {
     return { name: this.name, ...this.params };
   }
@@ -258,6 +261,9 @@ export class PhaseGrowWorkload implements Workload {
     else rec.push(OP_GET, key);
     return true;
   }
+
+  /** What the state grows to: growToBytes, in whole keys. */
+  stateBytes(): number { return this.targetKeys * (this.keyBytes + this.params.valueBytes); }
 
   describe(): Record<string, unknown> {
     return { name: this.name, ...this.params, targetKeys: this.targetKeys };

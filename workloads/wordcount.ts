@@ -81,6 +81,9 @@ export class WordCountWorkload implements Workload {
     return true;
   }
 
+  /** Every word counted: what the state holds once each has been seen (the load may preload fewer). */
+  stateBytes(): number { return this.params.uniqueWords * (this.keyBytes + this.params.valueBytes); }
+
   describe(): Record<string, unknown> {
     return { name: this.name, ...this.params };
   }

@@ -216,6 +216,9 @@ export class YcsbWorkload implements Workload {
     return true;
   }
 
+  /** The records the load writes (YCSB-D's and E's inserts add to them as the run goes). */
+  stateBytes(): number { return this.params.recordCount * (this.keyBytes + this.valueBytes); }
+
   describe(): Record<string, unknown> {
     const m = this.mix;
     return {

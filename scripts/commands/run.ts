@@ -11,6 +11,7 @@ import { SERVED_MEMORY, type BlockReadObserver } from '../../sim/fs.ts';
 import { readConfigFile, validateConfig } from '../lib/load-config.ts';
 import { printSummary, runDefaultComparison } from '../lib/default-comparison.ts';
 import { lifecycleNotes } from '../lib/run-notes.ts';
+import { parseStateShare } from '../lib/config.ts';
 import { WORKLOADS } from '../../workloads/registry.ts';
 import { POLICY_NAMES } from '../../policies/registry.ts';
 
@@ -62,6 +63,16 @@ function parseParam(text: string, flag = '--param'): [string, unknown] {
   return [key, raw !== '' && Number.isFinite(n) ? n : raw];
 }
 
+/** --cache-size in bytes; its error names the other form too. */
+function cacheSizeBytes(text: string): number {
+  try {
+    return parseSize(text, '--cache-size');
+  } catch (err) {
+    if (err instanceof InputError) throw new InputError(err.message.replace(/\)$/, ', or a share of the state such as 40%)'));
+    throw err;
+  }
+}
+
 /** Flags over the config file over the defaults. */
 export function configFromArgs(args: Args): Record<string, unknown> {
   const c: Record<string, unknown> = args.config ? readConfigFile(args.config) : {};
@@ -75,7 +86,9 @@ export function configFromArgs(args: Args): Record<string, unknown> {
   set('disk', args.disk);
   set('diskSize', args['disk-size'] !== undefined ? parseSize(args['disk-size'], '--disk-size') : undefined);
   set('policy', args.policy);
-  set('cacheSize', args['cache-size'] !== undefined ? parseSize(args['cache-size'], '--cache-size') : undefined);
+  const cacheSize = args['cache-size'];
+  // A share of the state ("40%") stays text until the run resolves it (cache-share.ts).
+  set('cacheSize', cacheSize === undefined ? undefined : parseStateShare(cacheSize) ? cacheSize : cacheSizeBytes(cacheSize));
   set('managedMemory', args['managed-memory'] !== undefined ? parseSize(args['managed-memory'], '--managed-memory') : undefined);
   set('seed', args.seed);
   set('slots', args.slots);
@@ -129,7 +142,7 @@ export const runCommand: CommandModule<object, Args> = {
     .option('disk-size', { type: 'string', describe: 'local disk size' })
     .option('policy', { type: 'string', describe: `local-disk cache policy: ${POLICY_NAMES.join(', ')}` })
     .option('policy-option', { type: 'string', array: true, describe: 'policy option key=value (repeatable), e.g. refill=false' })
-    .option('cache-size', { type: 'string', describe: 'local-disk cache size' })
+    .option('cache-size', { type: 'string', describe: 'local-disk cache size: bytes (64MiB) or a share of the workload\'s state (40%)' })
     .option('managed-memory', { type: 'string', describe: 'Flink managed memory (block cache + write buffers)' })
     .option('remote-compaction', { type: 'boolean', describe: 'compaction off the task (FLIP-430)' })
     .option('exec', { type: 'string', choices: ['sync', 'async'], describe: 'execution model' })

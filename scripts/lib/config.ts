@@ -17,6 +17,43 @@ export const sizeField = z.union([z.number(), z.string()]).transform((v, ctx) =>
   }
 });
 
+/** A cache size as a share of the workload's declared state ("40%"), before it is resolved to bytes (cache-share.ts). */
+export interface StateShare {
+  /** The share, e.g. 0.4. */
+  share: number;
+  /** As written, e.g. "40%". */
+  text: string;
+}
+
+/** "N%" as a share of the state; false when the text is not a percentage. */
+export function parseStateShare(text: string): StateShare | false {
+  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*%\s*$/.exec(text);
+  if (!m) return false;
+  return { share: Number(m[1]) / 100, text: `${Number(m[1])}%` };
+}
+
+/**
+ * A cache size: bytes or text ("64MiB") as sizeField, or a share of the state, kept
+ * as its text ("40%") so that a config still reads back and crosses to worker threads
+ * as it was written; a run resolves it to bytes (cache-share.ts).
+ */
+export const cacheSizeField = z.union([z.number(), z.string()]).transform((v, ctx): number | string => {
+  const share = typeof v === 'string' && parseStateShare(v);
+  if (share) {
+    if (!(share.share > 0)) {
+      ctx.addIssue({ code: 'custom', message: `'${v}' must be a share above 0%` });
+      return z.NEVER;
+    }
+    return share.text;
+  }
+  try {
+    return parseSize(v);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^size: /, '').replace(/\)$/, ', or a share of the state such as 40%)') });
+    return z.NEVER;
+  }
+});
+
 export const storeOptions = z.object({
   keyBytes: z.number().int().positive().optional(),
   blockSize: sizeField.default(4096),
@@ -49,8 +86,11 @@ export const runConfig = z.object({
   disk: z.union([z.string(), deviceSpec]).default('nvme'),
   diskSize: sizeField.default(100 * 2 ** 30),
   policy: z.string().default('file'),
-  /** The local-disk cache size (the policy's size limit). */
-  cacheSize: sizeField.default(2 ** 30),
+  /**
+   * The local-disk cache size (the policy's size limit): bytes, or a share of the
+   * workload's declared state ("40%"), which a run resolves to bytes (cache-share.ts).
+   */
+  cacheSize: cacheSizeField.default(2 ** 30),
   policyOptions: z.record(z.string(), z.unknown()).default({}),
   /** Task slots on the machine; each has its own state backend, caches and workload stream. */
   slots: z.number().int().positive().default(1),
@@ -81,4 +121,6 @@ export const runConfig = z.object({
 }).strict();
 
 export type RunConfig = z.output<typeof runConfig>;
+/** A run config whose cache size is bytes (cache-share.ts), with the share it came from when it was one. */
+export type ResolvedRunConfig = Omit<RunConfig, 'cacheSize'> & { cacheSize: number; cacheShare?: StateShare & { stateBytes: number } };
 export type RunConfigInput = z.input<typeof runConfig>;

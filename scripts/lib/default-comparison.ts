@@ -12,6 +12,7 @@ import { readRunDir } from '../../reports/read.ts';
 import { cellDir, loadGrid, runSweep } from './sweep.ts';
 import { progressBar } from './progress.ts';
 import { localCacheNotes } from './run-notes.ts';
+import { describeCacheSize } from './cache-share.ts';
 
 /**
  * The built-in workload: Nexmark q20 (the bid ⋈ auction join, the heaviest I/O query
@@ -44,7 +45,10 @@ export interface PhaseWallSeconds {
 export function printSummary(s: Record<string, unknown>, phases?: PhaseWallSeconds, notes: string[] = []): void {
   const lat = s.latencyUs as Record<string, { p50: number; p99: number }>;
   const hr = s.hitRatio as Record<string, number>;
-  console.log(`${s.workload} ${s.placement} policy=${s.policy} dfs=${s.dfsDevice}: ${s.ops} ops in ${(s.simulatedSeconds as number).toFixed(2)} simulated s`);
+  // A cache given as a share of the state says what that came to.
+  const share = s.cacheShareOfState as { share: number; stateBytes: number } | undefined;
+  const cache = share ? ` cache=${describeCacheSize(s.cacheSizeBytes as number, { share: share.share, text: `${+(share.share * 100).toFixed(6)}%`, stateBytes: share.stateBytes })}` : '';
+  console.log(`${s.workload} ${s.placement} policy=${s.policy}${cache} dfs=${s.dfsDevice}: ${s.ops} ops in ${(s.simulatedSeconds as number).toFixed(2)} simulated s`);
   console.log(`  ${(s.opsPerSecond as number).toFixed(0)} ops/s; hit ratio memory ${hr.memory!.toFixed(3)} local ${hr.localDisk!.toFixed(3)} overall ${hr.overall!.toFixed(3)}`);
   for (const [op, l] of Object.entries(lat)) console.log(`  ${op}: p50 ${formatDuration(l.p50)} p99 ${formatDuration(l.p99)}`);
   const v = s.verify as { reads: number; mismatches: number; firstMismatches: { op: string; key: number; expected: string; got: string }[] } | undefined;

@@ -19,7 +19,7 @@
  * hit ratios) and latencies compare with the full run directly.
  */
 import { parseSize } from '../../sim/units.ts';
-import type { RunConfig } from './config.ts';
+import type { ResolvedRunConfig } from './config.ts';
 
 const FORST_RESERVE_DEFAULT = 256 * 2 ** 20;
 const RESERVE_KEYS = ['reserve', 'state.backend.forst.cache.reserve-size'];
@@ -29,7 +29,7 @@ const RESERVE_KEYS = ['reserve', 'state.backend.forst.cache.reserve-size'];
  * Sizes scale by `stateFraction`, the share of the state the sample holds (by default
  * the rate; simulate passes the share of the loaded bytes), times by the rate.
  */
-export function sampledConfig(config: RunConfig, stateFraction = config.sample): RunConfig {
+export function sampledConfig(config: ResolvedRunConfig, stateFraction = config.sample): ResolvedRunConfig {
   const rate = config.sample;
   if (rate === undefined || rate === 1 || stateFraction === undefined) return config;
   const scale = (bytes: number) => Math.max(1, Math.round(bytes * stateFraction));

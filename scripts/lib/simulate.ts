@@ -22,6 +22,7 @@ import type { RunConfig } from './config.ts';
 import { resolveDevice } from './devices.ts';
 import { Slot, blockCacheCapacity } from './slot.ts';
 import { sampledConfig } from './sample.ts';
+import { resolveCacheSize } from './cache-share.ts';
 import { SampledWorkload, findHeavyKeys, loadFraction } from '../../workloads/sampled.ts';
 
 export { blockCacheCapacity };
@@ -81,8 +82,10 @@ export interface SimulateHooks {
   onPhase?: (phase: 'load' | 'warmup' | 'run' | 'end') => void;
 }
 
-export function simulate(fullConfig: RunConfig, wallClock: () => number = () => performance.now(), hooks: SimulateHooks = {}): RunResult {
+export function simulate(input: RunConfig, wallClock: () => number = () => performance.now(), hooks: SimulateHooks = {}): RunResult {
   const wallStart = wallClock();
+  // A cache size given as a share of the state, in bytes from here on.
+  const fullConfig = resolveCacheSize(input);
   const slotSeed = (i: number) => (i === 0 ? fullConfig.seed : fullConfig.seed + i * 1_000_003);
   const share = (total: number | undefined, i: number) =>
     total === undefined ? Infinity : Math.floor(total / fullConfig.slots) + (i < total % fullConfig.slots ? 1 : 0);
@@ -318,6 +321,7 @@ export function simulate(fullConfig: RunConfig, wallClock: () => number = () => 
     dfsDevice: dfsSpec.name,
     diskDevice: diskSpec.name,
     cacheSizeBytes: fullConfig.cacheSize,
+    ...(fullConfig.cacheShare ? { cacheShareOfState: { share: fullConfig.cacheShare.share, stateBytes: fullConfig.cacheShare.stateBytes } } : {}),
     seed,
     exec: config.exec.mode,
     slots: config.slots,

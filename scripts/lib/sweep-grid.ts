@@ -15,7 +15,8 @@ import { formatBytes } from '../../sim/units.ts';
 import { makePolicy } from '../../policies/registry.ts';
 import { WORKLOADS } from '../../workloads/registry.ts';
 import { parseWorkloadParams } from '../../workloads/common.ts';
-import { runConfig, sizeField, type RunConfig } from './config.ts';
+import { cacheSizeField, parseStateShare, runConfig, type RunConfig, type StateShare } from './config.ts';
+import { declaredStateBytes, shareBytes } from './cache-share.ts';
 import { resolveDevice } from './devices.ts';
 import { zodMessage } from './zod-message.ts';
 
@@ -40,7 +41,7 @@ export const gridSchema = z.object({
     z.string(),
     z.object({ name: z.string(), options: params.default({}), label }).strict(),
   ])).min(1).optional(),
-  cacheSizes: z.array(sizeField).min(1).optional(),
+  cacheSizes: z.array(cacheSizeField).min(1).optional(),
   /** DFS presets (hdfs, oss, s3, ...) or paths of device files. */
   dfs: z.array(z.string()).min(1).optional(),
   seeds: z.array(z.number().int().nonnegative()).min(1).optional(),
@@ -159,6 +160,23 @@ export function expandGrid(data: unknown, where: string): ExpandedGrid {
     return { name: entry.name.trim().toLowerCase(), options: { ...base.policyOptions, ...entry.options }, label: entry.label ?? entry.name.trim().toLowerCase() };
   });
   const sizes = grid.cacheSizes ?? [base.cacheSize];
+  // Each workload's cache sizes in bytes: a share of the state ("40%") is of the state
+  // that workload declares (cache-share.ts); the cell keeps the share, its labels and id
+  // the bytes.
+  const sizesOf = new Map(workloads.map((w) => {
+    let state: number | undefined;
+    return [w, sizes.map((given, j) => {
+      if (typeof given === 'number') return given;
+      const size = parseStateShare(given) as StateShare;
+      try {
+        state ??= declaredStateBytes(w.name, w.params, base.seed, `${grid.cacheSizes ? `cacheSizes.${j}` : 'base.cacheSize'} (${size.text})`);
+      } catch (err) {
+        if (err instanceof InputError) fail(`workloads.${workloads.indexOf(w)}`, err.message);
+        throw err;
+      }
+      return shareBytes(size, state);
+    })] as const;
+  }));
   const dfsList = (grid.dfs ?? [base.dfs]).map((d, i) => {
     if (typeof d !== 'string') return { value: d, label: safe(d.name) };
     try {
@@ -172,15 +190,20 @@ export function expandGrid(data: unknown, where: string): ExpandedGrid {
 
   // Policies are checked with their options at every cache size, where they will run.
   if (placements.includes('disaggregated')) {
-    policies.forEach((p, i) => sizes.forEach((size, j) => {
+    const checked = new Set<string>();
+    policies.forEach((p, i) => workloads.forEach((w) => sizesOf.get(w)!.forEach((size, j) => {
+      if (checked.has(`${i} ${size}`)) return;
+      checked.add(`${i} ${size}`);
       try {
         makePolicy(p.name, p.name === 'none' ? p.options : { ...p.options, sizeLimit: p.options.sizeLimit ?? size });
       } catch (err) {
         if (!(err instanceof InputError)) throw err;
         // An error that depends on the size names it; one at the first size is the policy's own.
-        fail(grid.policies ? `policies.${i}` : 'base.policy', `${err.message}${j > 0 ? ` (at cache size ${formatBytes(size)}, cacheSizes.${j})` : ''}`);
+        const given = sizes[j]!;
+        const at = typeof given === 'number' ? formatBytes(size) : `${formatBytes(size)}, ${given} of ${w.label}'s state`;
+        fail(grid.policies ? `policies.${i}` : 'base.policy', `${err.message}${j > 0 || typeof given !== 'number' ? ` (at cache size ${at}, cacheSizes.${j})` : ''}`);
       }
-    }));
+    })));
   }
 
   // A policy's option defaults (policies/*.ts) are part of what a cell runs: a cell
@@ -190,7 +213,10 @@ export function expandGrid(data: unknown, where: string): ExpandedGrid {
   const noneOptions = canonicalJson(makePolicy('none').options);
   const extra = Object.entries(grid.axes);
   const cells = new Map<string, { cell: Cell; key: string }>();
-  for (const w of workloads) for (const placement of placements) for (const p of policies) for (const size of sizes) for (const d of dfsList) for (const seed of seeds) for (const combo of product(extra.map(([, values]) => values))) {
+  const sizeIndices = sizes.map((_, j) => j);
+  for (const w of workloads) for (const placement of placements) for (const p of policies) for (const j of sizeIndices) for (const d of dfsList) for (const seed of seeds) for (const combo of product(extra.map(([, values]) => values))) {
+    const given = sizes[j]!;
+    const size = sizesOf.get(w)![j]!;
     const input: Record<string, unknown> = structuredClone(grid.base);
     Object.assign(input, { workload: w.name, workloadParams: w.params, placement, dfs: d.value, seed });
     // A local cell keeps every file on local disk: no cache policy, no cache size. It is one cell
@@ -198,7 +224,7 @@ export function expandGrid(data: unknown, where: string): ExpandedGrid {
     // Likewise policy `none` has no size: one cell whatever the cache sizes.
     const sized = placement !== 'local' && p.name !== 'none';
     if (placement === 'local') Object.assign(input, { policy: 'none', policyOptions: {}, cacheSize: 0 });
-    else Object.assign(input, { policy: p.name, policyOptions: p.options, cacheSize: sized ? size : 0 });
+    else Object.assign(input, { policy: p.name, policyOptions: p.options, cacheSize: sized ? given : 0 });
     extra.forEach(([path], k) => setPath(input, path, combo[k]));
     const labels: Record<string, string | number> = { workload: w.label, placement, policy: placement === 'local' ? 'none' : p.label, cacheSize: sized ? size : 0, dfs: d.label, seed };
     extra.forEach(([path], k) => { labels[path] = axisLabel(path, combo[k]); });

@@ -46,7 +46,7 @@ export const CASES: BadInput[] = [
   { name: 'flag: --block-trace not oracleGeneral', args: run('--block-trace', 'blocks.csv'), expected: 'blocks.csv: a block trace is written as plain oracleGeneral; name it *.oracleGeneral.bin (its next-access times are filled in place, so it cannot be compressed as it is written)' },
   { name: 'config: unknown policy', files: { 'c.json': '{"policy": "mru"}' }, args: run('--config', 'c.json'), expected: `unknown local cache policy 'mru' (known: ${POLICY_NAMES.join(', ')})` },
   { name: 'config: unknown DFS preset', files: { 'c.json': '{"dfs": "ceph"}' }, args: run('--config', 'c.json'), expected: "--dfs: unknown device 'ceph' (presets: nvme, hdfs, oss, s3, s3-express, memory; or a path to a device file)" },
-  { name: 'config: bad size', files: { 'c.json': '{"cacheSize": "12 parsecs"}' }, args: run('--config', 'c.json'), expected: "c.json: cacheSize: '12 parsecs' is not a size (expected e.g. 4096, 4KiB, 64MiB, 1GiB)" },
+  { name: 'config: bad size', files: { 'c.json': '{"cacheSize": "12 parsecs"}' }, args: run('--config', 'c.json'), expected: "c.json: cacheSize: '12 parsecs' is not a size (expected e.g. 4096, 4KiB, 64MiB, 1GiB, or a share of the state such as 40%)" },
   { name: 'config: unknown workload parameter', files: { 'c.json': '{"workload": "ycsb-a", "workloadParams": {"recordz": 5}}' }, args: run('--config', 'c.json'), expected: "workload ycsb-a: unknown parameter(s) recordz (known: recordCount, operationCount, fieldCount, fieldLength, requestDistribution, zipfianConstant, hotspotDataFraction, hotspotOpnFraction, insertOrder, maxScanLength, scanLengthDistribution, keyBytes, recordCpuUs, load)" },
   { name: 'config: negative store size', files: { 'c.json': '{"store": {"writeBufferSize": -1}}' }, args: run('--config', 'c.json'), expected: "c.json: store.writeBufferSize: -1 is not a size in bytes (must be >= 0)" },
   // ---- flags
@@ -56,7 +56,7 @@ export const CASES: BadInput[] = [
   { name: 'flag: --sample above 1', args: run('--sample', '2'), expected: "flags: sample: Too big: expected number to be <=1" },
   { name: 'flag: --slots 0', args: run('--slots', '0'), expected: "flags: slots: Too small: expected number to be >0" },
   { name: 'flag: --param without =', args: run('--param', 'scale'), expected: "--param: 'scale' is not key=value" },
-  { name: 'flag: --cache-size not a size', args: run('--cache-size', 'lots'), expected: "--cache-size: 'lots' is not a size (expected e.g. 4096, 4KiB, 64MiB, 1GiB)" },
+  { name: 'flag: --cache-size not a size', args: run('--cache-size', 'lots'), expected: "--cache-size: 'lots' is not a size (expected e.g. 4096, 4KiB, 64MiB, 1GiB, or a share of the state such as 40%)" },
   { name: 'flag: unknown command', args: ['frobnicate'], expected: "Unknown argument: frobnicate" },
   { name: 'flag: bench --only unknown', args: ['bench', '--only', 'warp'], expected: `unknown bench section warp; sections: ${SECTIONS.map((x) => x.name).join(', ')}` },
   // Reported by the section's own process (each section runs apart), said once.

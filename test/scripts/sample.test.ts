@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runConfig, type RunConfigInput } from '../../scripts/lib/config.ts';
 import { sampledConfig } from '../../scripts/lib/sample.ts';
+import { resolveCacheSize } from '../../scripts/lib/cache-share.ts';
 import { simulate } from '../../scripts/lib/simulate.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -13,7 +14,7 @@ type Summary = Record<string, any>;
 const run = (c: RunConfigInput): Summary => simulate(runConfig.parse(c), () => 0).summary as Summary;
 
 test('sizes that grow with the state scale by the rate; sizes of single requests do not', () => {
-  const full = runConfig.parse({ policy: 'file', managedMemory: '512MiB', cacheSize: '1GiB', checkpointEverySeconds: 10 });
+  const full = resolveCacheSize(runConfig.parse({ policy: 'file', managedMemory: '512MiB', cacheSize: '1GiB', checkpointEverySeconds: 10 }));
   const s = sampledConfig({ ...full, sample: 0.01 });
   assert.equal(s.managedMemory, Math.round(512 * 2 ** 20 * 0.01));
   assert.equal(s.cacheSize, Math.round(2 ** 30 * 0.01));

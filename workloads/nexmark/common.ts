@@ -356,6 +356,9 @@ export abstract class NexmarkQuery implements Workload {
     return true;
   }
 
+  /** The state the query's load builds and its retention then holds (stateBytes × scale). */
+  stateBytes(): number { return this.targetBytes; }
+
   describe(): Record<string, unknown> {
     return { name: this.name, ...this.common, stateBytes: this.targetBytes / this.common.scale, targetBytes: this.targetBytes, ...this.derived() };
   }
