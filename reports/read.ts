@@ -22,6 +22,8 @@ export const summarySchema = z.looseObject({
   placement: z.string().optional(),
   dfsDevice: z.string().optional(),
   cacheSizeBytes: num.optional(),
+  /** A cache size given as a share of the workload's declared state. */
+  cacheShareOfState: z.looseObject({ share: num, stateBytes: num }).optional(),
   seed: num.optional(),
   opsPerSecond: num,
   simulatedSeconds: num.optional(),

@@ -13,6 +13,8 @@ export interface TableRow {
   placement: string | undefined;
   dfs: string | undefined;
   cacheSizeBytes: number | undefined;
+  /** The share of the declared state the cache size was given as (display only). */
+  cacheShare: number | undefined;
   seed: number | undefined;
   opsPerSecond: number;
   getP50Us: number | undefined;
@@ -44,6 +46,7 @@ export function tableRow(r: CheckedRun): TableRow {
     placement: s.placement,
     dfs: s.dfsDevice,
     cacheSizeBytes: s.cacheSizeBytes,
+    cacheShare: s.cacheShareOfState?.share,
     seed: s.seed,
     opsPerSecond: s.opsPerSecond,
     getP50Us: s.latencyUs?.get?.p50,
@@ -99,7 +102,8 @@ export function runsDisplay(rows: TableRow[]): DisplayTable {
     ['policy', false, (r) => r.policy],
     ['placement', false, (r) => r.placement ?? ''],
     ['DFS', false, (r) => r.dfs ?? ''],
-    ['local cache', true, (r) => (r.placement === 'local' || r.policy === 'none' || !r.cacheSizeBytes ? '—' : formatBytes(r.cacheSizeBytes))],
+    ['local cache', true, (r) => (r.placement === 'local' || r.policy === 'none' || !r.cacheSizeBytes ? '—'
+      : formatBytes(r.cacheSizeBytes) + (r.cacheShare === undefined ? '' : ` (${+(r.cacheShare * 100).toFixed(4)}% of state)`))],
     ['seed', true, (r) => (r.seed === undefined ? '' : String(r.seed))],
     ['ops/s', true, (r) => grouped(r.opsPerSecond)],
     ['get p50 µs', true, (r) => micro(r.getP50Us)],

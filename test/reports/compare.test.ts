@@ -7,7 +7,7 @@ import type { TableRow } from '../../reports/table.ts';
 
 function row(run: string, workload: string, policy: string, opsPerSecond: number, getP99Us?: number, dfsReads?: number): TableRow {
   return {
-    run, workload, policy, placement: 'disaggregated', dfs: 'hdfs', cacheSizeBytes: 2 ** 20, seed: 1, opsPerSecond,
+    run, workload, policy, placement: 'disaggregated', dfs: 'hdfs', cacheSizeBytes: 2 ** 20, cacheShare: undefined, seed: 1, opsPerSecond,
     getP50Us: undefined, getP99Us, memoryHitRatio: undefined, localDiskHitRatio: undefined, overallHitRatio: undefined,
     dfsReads, dfsCostUsd: undefined, cpuUsPerOp: undefined, checkpointP50Seconds: undefined,
     checkpointMaxSeconds: undefined, restoreSeconds: undefined, source: undefined,

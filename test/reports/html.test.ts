@@ -62,11 +62,14 @@ test('the people\'s table: units, no cache size where none applies, unused colum
   const rows = [
     tableRow(checked(run('a', { cacheSizeBytes: 2 ** 27 }))),
     tableRow(checked(run('b', { placement: 'local', policy: 'none' }))),
+    tableRow(checked(run('c', { cacheSizeBytes: 2 ** 27, cacheShareOfState: { share: 0.125, stateBytes: 2 ** 30 } }))),
   ];
   const t = runsDisplay(rows);
   const col = (label: string) => t.columns.findIndex((c) => c.label === label);
   assert.equal(t.rows[0]![col('local cache')], '128 MiB');
   assert.equal(t.rows[1]![col('local cache')], '—');
+  // A size given as a share of the state says so.
+  assert.equal(t.rows[2]![col('local cache')], '128 MiB (12.5% of state)');
   assert.equal(t.rows[0]![col('ops/s')], '30,000');
   assert.equal(col('restore s'), -1, 'no run restored');
 });
