@@ -28,6 +28,8 @@ export interface CompareRow {
   workload: string;
   dfs: string | undefined;
   cacheSizeBytes: number | undefined;
+  /** The share of the declared state the cache size was given as, when it was. */
+  cacheShare: number | undefined;
   seed: number | undefined;
   opsPerSecond: number;
   getP99Us: number | undefined;
@@ -107,6 +109,7 @@ export function comparePolicies(rows: TableRow[], options: CompareOptions): Comp
       workload: mine.workload,
       dfs: mine.dfs,
       cacheSizeBytes: mine.cacheSizeBytes,
+      cacheShare: mine.cacheShare,
       seed: mine.seed,
       opsPerSecond: mine.opsPerSecond,
       getP99Us: mine.getP99Us,
@@ -161,7 +164,7 @@ export function compareDisplay(c: Comparison): DisplayTable {
     columns: ['setup', 'DFS', 'local cache', 'seed', `${c.options.policy} ops/s`, 'best', 'best ops/s', 'ratio', 'p99 ratio', 'DFS reads', 'versus each', 'meets']
       .map((label) => ({ label, numeric: !['setup', 'DFS', 'best', 'versus each', 'meets'].includes(label) })),
     rows: rows.map((r) => [
-      r.setup, r.dfs ?? '', r.cacheSizeBytes ? formatBytes(r.cacheSizeBytes) : '—', r.seed === undefined ? '' : String(r.seed),
+      r.setup, r.dfs ?? '', r.cacheSizeBytes ? formatBytes(r.cacheSizeBytes) + (r.cacheShare === undefined ? '' : ` (${+(r.cacheShare * 100).toFixed(4)}% of state)`) : '—', r.seed === undefined ? '' : String(r.seed),
       Math.round(r.opsPerSecond).toLocaleString('en-US'), r.best, Math.round(r.bestOpsPerSecond).toLocaleString('en-US'),
       r.throughputRatio.toFixed(3), r.p99Ratio.toFixed(2), `${count(r.dfsReads)} / ${count(r.bestDfsReads)}`, r.versus, r.meets ? 'yes' : 'NO',
     ]),
@@ -178,15 +181,28 @@ export function compareVerdict(c: Comparison): string {
     + (c.incomplete.length > 0 ? `; ${c.incomplete.length} setups lack a policy and were not compared` : '');
 }
 
+/** A log axis of shares of the state in percent, ticked at the shares there are. */
+function shareAxis(percents: number[]) {
+  const ticks = [...new Set(percents)].sort((a, b) => a - b);
+  return { ...(ticks.length <= 12 ? { values: ticks } : {}), labelExpr: "format(datum.value, '.3~g') + '%'", labelOverlap: 'greedy' };
+}
+
 /**
  * The throughput ratio by cache size, a line per workload (the geometric mean over
  * seeds), a panel per DFS; rules at 1 and at the bar.
  */
 export function compareRatioChart(c: Comparison): Chart {
-  const values = c.rows.filter((r) => r.cacheSizeBytes !== undefined && r.cacheSizeBytes > 0).map((r) => ({
-    workload: r.workload, dfs: r.dfs ?? '', cacheSizeMiB: r.cacheSizeBytes! / MIB,
+  const sized = c.rows.filter((r) => r.cacheSizeBytes !== undefined && r.cacheSizeBytes > 0);
+  // Sizes given as shares of each workload's state line the workloads up by share.
+  const byShare = sized.length > 0 && sized.every((r) => r.cacheShare !== undefined);
+  const xField = byShare ? 'cacheSharePercent' : 'cacheSizeMiB';
+  const values = sized.map((r) => ({
+    workload: r.workload, dfs: r.dfs ?? '', [xField]: byShare ? r.cacheShare! * 100 : r.cacheSizeBytes! / MIB,
     logRatio: Math.log(Math.max(r.throughputRatio, 1e-9)), setup: r.setup,
   }));
+  const x = byShare
+    ? { ...sizeAxisX(xField, 'local cache, % of the state (log scale)', values.map((v) => v[xField] as number)), axis: shareAxis(values.map((v) => v[xField] as number)) }
+    : sizeAxisX(xField, 'local cache size (log scale)', values.map((v) => v[xField] as number));
   const { policy, against, minRatio } = c.options;
   const ratios = c.rows.map((r) => r.throughputRatio).filter((v) => v > 0 && Number.isFinite(v));
   const lo = Math.min(minRatio, ...ratios);
@@ -204,15 +220,15 @@ export function compareRatioChart(c: Comparison): Chart {
         layer: [
           {
             transform: [
-              { aggregate: [{ op: 'mean', field: 'logRatio', as: 'meanLog' }], groupby: ['workload', 'cacheSizeMiB'] },
+              { aggregate: [{ op: 'mean', field: 'logRatio', as: 'meanLog' }], groupby: ['workload', xField] },
               { calculate: 'exp(datum.meanLog)', as: 'ratio' },
             ],
             mark: { type: 'line', point: true },
             encoding: {
-              x: sizeAxisX('cacheSizeMiB', 'local cache size (log scale)', values.map((v) => v.cacheSizeMiB)),
+              x,
               y,
               color: { field: 'workload', type: 'nominal', title: 'workload', scale: { scheme: 'tableau20' } },
-              tooltip: [{ field: 'workload' }, { field: 'cacheSizeMiB', title: 'cache (MiB)', format: ',.0f' }, { field: 'ratio', format: '.3f' }],
+              tooltip: [{ field: 'workload' }, byShare ? { field: xField, title: 'cache (% of state)', format: '.3~g' } : { field: xField, title: 'cache (MiB)', format: ',.0f' }, { field: 'ratio', format: '.3f' }],
             },
           },
           { data: { values: [{ ratio: 1 }] }, mark: { type: 'rule', color: '#444444' }, encoding: { y: { field: 'ratio', type: 'quantitative' } } },

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError } from '../../sim/errors.ts';
-import { compareByWorkload, compareCsv, compareDisplay, comparePolicies, compareVerdict, setupName } from '../../reports/compare.ts';
+import { compareByWorkload, compareCsv, compareDisplay, comparePolicies, compareRatioChart, compareVerdict, setupName } from '../../reports/compare.ts';
+import { compileSpec } from '../../reports/render.ts';
 import type { TableRow } from '../../reports/table.ts';
 
 function row(run: string, workload: string, policy: string, opsPerSecond: number, getP99Us?: number, dfsReads?: number): TableRow {
@@ -71,4 +72,31 @@ test('bad comparisons are InputErrors naming what is missing', () => {
   assert.throws(() => comparePolicies(rows, { policy: 'adaptive', against: ['file'] }), (e: Error) => e instanceof InputError && /no run of policy 'adaptive' \(the runs have: block, file\)/.test(e.message));
   assert.throws(() => comparePolicies(rows, { policy: 'file', against: [] }), InputError);
   assert.throws(() => comparePolicies(rows, { policy: 'file', against: ['file', 'block'] }), /with itself/);
+});
+
+test('sizes given as shares of the state: the chart lines workloads up by share, the table says so', () => {
+  // Workload a's state is 100 MiB, b's 200 MiB: 10% is 10 MiB for one and 20 MiB for the other.
+  const MiB = 2 ** 20;
+  const sized = (r: TableRow, bytes: number, share: number): TableRow => ({ ...r, cacheSizeBytes: bytes, cacheShare: share });
+  const rows = [
+    sized(row('a-file-10MiB-hdfs-s1', 'a', 'file', 1000), 10 * MiB, 0.1),
+    sized(row('a-block-10MiB-hdfs-s1', 'a', 'block', 800), 10 * MiB, 0.1),
+    sized(row('a-adaptive-10MiB-hdfs-s1', 'a', 'adaptive', 1100), 10 * MiB, 0.1),
+    sized(row('b-file-20MiB-hdfs-s1', 'b', 'file', 500), 20 * MiB, 0.1),
+    sized(row('b-block-20MiB-hdfs-s1', 'b', 'block', 600), 20 * MiB, 0.1),
+    sized(row('b-adaptive-20MiB-hdfs-s1', 'b', 'adaptive', 660), 20 * MiB, 0.1),
+  ];
+  const c = comparePolicies(rows, { policy: 'adaptive', against: ['file', 'block'] });
+  const chart = compareRatioChart(c) as { spec: Record<string, any> };
+  const values = chart.spec.data.values as Record<string, number | string>[];
+  assert.deepEqual(values.map((v) => [v.workload, v.cacheSharePercent]), [['a', 10], ['b', 10]]);
+  const x = chart.spec.spec.layer[0].encoding.x;
+  assert.equal(x.field, 'cacheSharePercent');
+  assert.match(x.title, /% of the state/);
+  assert.deepEqual(compileSpec(chart.spec as never).warnings, []);
+  // Sizes in bytes (no share) keep the MiB axis.
+  const plain = compareRatioChart(comparePolicies(rows.map((r) => ({ ...r, cacheShare: undefined })), { policy: 'adaptive', against: ['file', 'block'] })) as { spec: Record<string, any> };
+  assert.equal(plain.spec.spec.layer[0].encoding.x.field, 'cacheSizeMiB');
+  const table = compareDisplay(c);
+  assert.ok(table.rows.some((r) => r.includes('10 MiB (10% of state)')), JSON.stringify(table.rows));
 });
