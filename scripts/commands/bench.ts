@@ -80,11 +80,23 @@ export const benchCommand: CommandModule<object, Args> = {
       return;
     }
     const figures: Figure[] = [];
+    const chosen = SECTIONS.filter((s) => !wanted || wanted.has(s.name));
+    // On a terminal, a line on stderr says which section runs (a section takes up to
+    // minutes and prints its figures at the end); erased before they print.
+    const status = process.stderr.isTTY
+      ? (text: string) => process.stderr.write(text ? `\r\x1b[K${text}` : '\r\x1b[K')
+      : () => undefined;
     console.log('figure'.padEnd(NAME_WIDTH) + 'value'.padStart(VALUE_WIDTH) + '  unit      target     meets' + (repeat > 1 ? `  range of ${repeat} runs` : ''));
-    for (const section of SECTIONS) {
-      if (wanted && !wanted.has(section.name)) continue;
+    for (const [k, section] of chosen.entries()) {
       const runs: Figure[][] = [];
-      for (let i = 0; i < repeat; i++) runs.push(runApart(section.name, args));
+      for (let i = 0; i < repeat; i++) {
+        status(`bench: section ${section.name} (${k + 1} of ${chosen.length}${repeat > 1 ? `, run ${i + 1} of ${repeat}` : ''}) …`);
+        try {
+          runs.push(runApart(section.name, args));
+        } finally {
+          status('');
+        }
+      }
       for (const f of medianOfRuns(runs)) {
         figures.push(f);
         // A name longer than its column takes from the value's padding, so values stay aligned.
