@@ -8,7 +8,7 @@
  * its get p99 at most `maxP99Ratio` of that one's.
  */
 import { geometricMean } from 'simple-statistics';
-import { formatBytes } from '../sim/units.ts';
+import { formatBytes, formatShare } from '../sim/units.ts';
 import { InputError } from '../sim/errors.ts';
 import { MIB, sizeAxisX, top, type Chart } from './charts.ts';
 import { toCsv } from './csv.ts';
@@ -164,7 +164,7 @@ export function compareDisplay(c: Comparison): DisplayTable {
     columns: ['setup', 'DFS', 'local cache', 'seed', `${c.options.policy} ops/s`, 'best', 'best ops/s', 'ratio', 'p99 ratio', 'DFS reads', 'versus each', 'meets']
       .map((label) => ({ label, numeric: !['setup', 'DFS', 'best', 'versus each', 'meets'].includes(label) })),
     rows: rows.map((r) => [
-      r.setup, r.dfs ?? '', r.cacheSizeBytes ? formatBytes(r.cacheSizeBytes) + (r.cacheShare === undefined ? '' : ` (${+(r.cacheShare * 100).toFixed(4)}% of state)`) : '—', r.seed === undefined ? '' : String(r.seed),
+      r.setup, r.dfs ?? '', r.cacheSizeBytes ? formatBytes(r.cacheSizeBytes) + (r.cacheShare === undefined ? '' : ` (${formatShare(r.cacheShare)} of state)`) : '—', r.seed === undefined ? '' : String(r.seed),
       Math.round(r.opsPerSecond).toLocaleString('en-US'), r.best, Math.round(r.bestOpsPerSecond).toLocaleString('en-US'),
       r.throughputRatio.toFixed(3), r.p99Ratio.toFixed(2), `${count(r.dfsReads)} / ${count(r.bestDfsReads)}`, r.versus, r.meets ? 'yes' : 'NO',
     ]),

@@ -2,7 +2,7 @@
  * The summary table of a report: one row per run (table.csv raw, table.md and
  * report.html formatted for people), and the replay results beside it.
  */
-import { formatBytes } from '../sim/units.ts';
+import { formatBytes, formatShare } from '../sim/units.ts';
 import { toCsv } from './csv.ts';
 import type { CheckedRun, ReplayResult } from './read.ts';
 
@@ -103,7 +103,7 @@ export function runsDisplay(rows: TableRow[]): DisplayTable {
     ['placement', false, (r) => r.placement ?? ''],
     ['DFS', false, (r) => r.dfs ?? ''],
     ['local cache', true, (r) => (r.placement === 'local' || r.policy === 'none' || !r.cacheSizeBytes ? '—'
-      : formatBytes(r.cacheSizeBytes) + (r.cacheShare === undefined ? '' : ` (${+(r.cacheShare * 100).toFixed(4)}% of state)`))],
+      : formatBytes(r.cacheSizeBytes) + (r.cacheShare === undefined ? '' : ` (${formatShare(r.cacheShare)} of state)`))],
     ['seed', true, (r) => (r.seed === undefined ? '' : String(r.seed))],
     ['ops/s', true, (r) => grouped(r.opsPerSecond)],
     ['get p50 µs', true, (r) => micro(r.getP50Us)],

@@ -54,6 +54,11 @@ export function formatBytes(bytes: number): string {
   return `${text} ${units[i]}`;
 }
 
+/** A share as a percentage for people: 0.4 → "40%", 0.125 → "12.5%". */
+export function formatShare(share: number): string {
+  return `${+(share * 100).toFixed(4)}%`;
+}
+
 /** Formats microseconds for people: 68 µs, 1.50 ms, 2.00 s. */
 export function formatDuration(us: number): string {
   if (us < 1000) return `${us.toFixed(us < 10 ? 2 : 0)} µs`;

@@ -8,7 +8,7 @@
  * so the cache has its size from the first file the load writes.
  */
 import { InputError } from '../../sim/errors.ts';
-import { formatBytes } from '../../sim/units.ts';
+import { formatBytes, formatShare } from '../../sim/units.ts';
 import { makeWorkload } from '../../workloads/registry.ts';
 import { parseStateShare, type ResolvedRunConfig, type RunConfig, type StateShare } from './config.ts';
 
@@ -41,6 +41,6 @@ export function resolveCacheSize(config: RunConfig): ResolvedRunConfig {
 }
 
 /** "78.1 MiB (40% of 195.3 MiB of state)", or the bytes alone. */
-export function describeCacheSize(bytes: number, share?: StateShare & { stateBytes: number }): string {
-  return share ? `${formatBytes(bytes)} (${share.text} of ${formatBytes(share.stateBytes)} of state)` : formatBytes(bytes);
+export function describeCacheSize(bytes: number, share?: { share: number; stateBytes: number }): string {
+  return share ? `${formatBytes(bytes)} (${formatShare(share.share)} of ${formatBytes(share.stateBytes)} of state)` : formatBytes(bytes);
 }

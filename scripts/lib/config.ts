@@ -29,6 +29,7 @@ export interface StateShare {
 export function parseStateShare(text: string): StateShare | false {
   const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*%\s*$/.exec(text);
   if (!m) return false;
+  // The text keeps the number as written (it is parsed again when the run resolves it).
   return { share: Number(m[1]) / 100, text: `${Number(m[1])}%` };
 }
 

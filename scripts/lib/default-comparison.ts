@@ -47,7 +47,7 @@ export function printSummary(s: Record<string, unknown>, phases?: PhaseWallSecon
   const hr = s.hitRatio as Record<string, number>;
   // A cache given as a share of the state says what that came to.
   const share = s.cacheShareOfState as { share: number; stateBytes: number } | undefined;
-  const cache = share ? ` cache=${describeCacheSize(s.cacheSizeBytes as number, { share: share.share, text: `${+(share.share * 100).toFixed(6)}%`, stateBytes: share.stateBytes })}` : '';
+  const cache = share ? ` cache=${describeCacheSize(s.cacheSizeBytes as number, share)}` : '';
   console.log(`${s.workload} ${s.placement} policy=${s.policy}${cache} dfs=${s.dfsDevice}: ${s.ops} ops in ${(s.simulatedSeconds as number).toFixed(2)} simulated s`);
   console.log(`  ${(s.opsPerSecond as number).toFixed(0)} ops/s; hit ratio memory ${hr.memory!.toFixed(3)} local ${hr.localDisk!.toFixed(3)} overall ${hr.overall!.toFixed(3)}`);
   for (const [op, l] of Object.entries(lat)) console.log(`  ${op}: p50 ${formatDuration(l.p50)} p99 ${formatDuration(l.p99)}`);
