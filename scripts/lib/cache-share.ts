@@ -37,7 +37,7 @@ export function resolveCacheSize(config: RunConfig): ResolvedRunConfig {
   const size = parseStateShare(config.cacheSize);
   if (!size) throw new InputError(`cache size: '${config.cacheSize}' is neither bytes nor a share of the state`);
   const stateBytes = declaredStateBytes(config.workload, config.workloadParams, config.seed, `cache size ${size.text}`);
-  return { ...config, cacheSize: shareBytes(size, stateBytes), cacheShare: { ...size, stateBytes } };
+  return { ...config, cacheSize: shareBytes(size, stateBytes), cacheShare: { share: size.share, stateBytes } };
 }
 
 /** "78.1 MiB (40% of 195.3 MiB of state)", or the bytes alone. */

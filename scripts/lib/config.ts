@@ -123,5 +123,5 @@ export const runConfig = z.object({
 
 export type RunConfig = z.output<typeof runConfig>;
 /** A run config whose cache size is bytes (cache-share.ts), with the share it came from when it was one. */
-export type ResolvedRunConfig = Omit<RunConfig, 'cacheSize'> & { cacheSize: number; cacheShare?: StateShare & { stateBytes: number } };
+export type ResolvedRunConfig = Omit<RunConfig, 'cacheSize'> & { cacheSize: number; cacheShare?: { share: number; stateBytes: number } };
 export type RunConfigInput = z.input<typeof runConfig>;

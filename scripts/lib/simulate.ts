@@ -321,7 +321,7 @@ export function simulate(input: RunConfig, wallClock: () => number = () => perfo
     dfsDevice: dfsSpec.name,
     diskDevice: diskSpec.name,
     cacheSizeBytes: fullConfig.cacheSize,
-    ...(fullConfig.cacheShare ? { cacheShareOfState: { share: fullConfig.cacheShare.share, stateBytes: fullConfig.cacheShare.stateBytes } } : {}),
+    ...(fullConfig.cacheShare ? { cacheShareOfState: fullConfig.cacheShare } : {}),
     seed,
     exec: config.exec.mode,
     slots: config.slots,
