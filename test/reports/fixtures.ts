@@ -1,14 +1,11 @@
 /** Runs for report tests: synthetic ones (fast, exact) and small real simulations written as run directories. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { checkRun, type CheckedRun, type ReplayResult, type ReportRun } from '../../reports/read.ts';
 import { writeRunDir } from '../../reports/run-dir.ts';
 import { runConfig, type RunConfigInput } from '../../scripts/lib/config.ts';
 import { simulate } from '../../scripts/lib/simulate.ts';
 
-export const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), `tiersim-${prefix}-`));
+export { tempDir as tmp } from '../temp-dir.ts';
 
 /** A summary with the fields reports read; `over` replaces any of them. */
 export function summary(over: Record<string, unknown> = {}): Record<string, unknown> {

@@ -6,12 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { replayTrace } from '../../scripts/replay.ts';
+import { tempDir } from '../temp-dir.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'tiersim-btrace-'));
+const dir = tempDir('btrace');
 
 function tiersim(...args: string[]) {
   return spawnSync(process.execPath, ['bin/tiersim.mjs', ...args], { encoding: 'utf8' });

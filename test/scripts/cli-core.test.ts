@@ -2,13 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Device } from '../../sim/device.ts';
 import { PRESETS } from '../../sim/presets.ts';
 import { Rng } from '../../sim/random.ts';
 import { LogNormal } from '../../sim/distributions.ts';
+import { tempDir } from '../temp-dir.ts';
 
 function tiersim(...args: string[]) {
   const r = spawnSync(process.execPath, ['bin/tiersim.mjs', ...args], { encoding: 'utf8' });
@@ -63,7 +63,7 @@ for (const [what, args, message] of bad) {
 }
 
 test('calibrate recovers a known lognormal and writes a device file that probe accepts', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tiersim-cal-'));
+  const dir = tempDir('cal');
   const truth = new LogNormal(900, 4000);
   const rng = Rng.stream(1, 'samples');
   const lines = ['latency_us'];
@@ -80,7 +80,7 @@ test('calibrate recovers a known lognormal and writes a device file that probe a
 });
 
 test('calibrate: a non-numeric row names file and line, exit 2, no output file', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tiersim-cal-'));
+  const dir = tempDir('cal');
   writeFileSync(join(dir, 'bad.csv'), 'latency_us\n10\n12\nfast\n');
   const out = join(dir, 'bad.json');
   const r = tiersim('calibrate', '--samples', join(dir, 'bad.csv'), '--out', out);

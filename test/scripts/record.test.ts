@@ -2,9 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../temp-dir.ts';
 
 function tiersim(...args: string[]) {
   return spawnSync(process.execPath, ['bin/tiersim.mjs', ...args], { encoding: 'utf8' });
@@ -12,7 +12,7 @@ function tiersim(...args: string[]) {
 
 for (const ext of ['csv', 'jsonl']) {
   test(`record to .${ext}, replay: same state operations, same results`, () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tiersim-rec-'));
+    const dir = tempDir('rec');
     const trace = join(dir, `t.${ext}`);
     const a = tiersim('run', '--workload', 'kv', '--keys', '5000', '--ops', '20000', '--write-ratio', '0.3', '--record', trace, '--json');
     assert.equal(a.status, 0, a.stderr);
@@ -26,7 +26,7 @@ for (const ext of ['csv', 'jsonl']) {
 
 test('--record to an unwritable path fails before the run, exit 2', () => {
   // A path below a regular file cannot be created, even by root.
-  const dir = mkdtempSync(join(tmpdir(), 'tiersim-rec-'));
+  const dir = tempDir('rec');
   const file = join(dir, 'plain');
   writeFileSync(file, 'x');
   const r = tiersim('run', '--workload', 'kv', '--keys', '1000', '--ops', '1000', '--record', join(file, 't.csv'));

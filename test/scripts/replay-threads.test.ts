@@ -2,12 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../sim/errors.ts';
 import { replayTrace, splitList, type ReplayConfig } from '../../scripts/replay.ts';
 import { replayOnThreads, shareRuns } from '../../scripts/lib/replay-threads.ts';
+import { tempDir } from '../temp-dir.ts';
 
 const TRACE = '../shared/traces/cloudPhysicsIO.oracleGeneral.bin';
 const withoutTime = <T extends { wallSeconds: number }>(rows: T[]) => rows.map(({ wallSeconds: _, ...rest }) => rest);
@@ -47,7 +47,7 @@ test('input errors come before any thread starts, and a worker\'s input error st
   await assert.rejects(replayOnThreads({ trace: TRACE, policies: ['lru', 'nope'], sizes: ['1MiB'] }, 2), /unknown eviction algorithm 'nope'/);
   await assert.rejects(replayOnThreads({ trace: TRACE, policies: ['lru'], sizes: ['1MiB', '-3'] }, 2), InputError);
   // A trace that fails part-way: each thread meets the bad line; the error is the same InputError.
-  const dir = mkdtempSync(join(tmpdir(), 'tiersim-replay-threads-'));
+  const dir = tempDir('replay-threads');
   const lines = ['version,time,op,size,lbn'];
   for (let i = 0; i < 5000; i++) lines.push(`1,${100 + i},2a,${i === 4000 ? 'abc' : 512},${1000 + (i % 300)}`);
   const trace = join(dir, 'bad.csv');

@@ -2,18 +2,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../../sim/errors.ts';
 import { formatRow, parseCacheSize, replayTrace, type ReplayConfig } from '../../scripts/replay.ts';
 import { replayOnThreads } from '../../scripts/lib/replay-threads.ts';
 import { EVICTION_ALGORITHMS } from '../../policies/eviction/registry.ts';
+import { tempDir } from '../temp-dir.ts';
 
 const SHARED = '../shared/traces/cloudPhysicsIO';
 const CSV_MAPPING = 'time-col=2,obj-id-col=5,obj-size-col=4,has-header=true,delimiter=,';
-const dir = mkdtempSync(join(tmpdir(), 'tiersim-replay-'));
+const dir = tempDir('replay');
 
 function tiersim(...args: string[]) {
   const r = spawnSync(process.execPath, ['bin/tiersim.mjs', ...args], { encoding: 'utf8' });
@@ -239,31 +239,24 @@ test('--warmup and --interval: bad values and combinations are input errors', ()
   for (const [c, re] of cases) assert.throws(() => replayTrace({ ...base, ...c }), (e: unknown) => e instanceof InputError && re.test(e.message), JSON.stringify(c));
 });
 
-test('oracleGeneral sizes are taken as written unless keepSizeChanges is false', async () => {
-  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
-  const dir = mkdtempSync(join(tmpdir(), 'tiersim-og-'));
-  try {
-    // Object 1 at 100 bytes, object 2 at 100, then object 1 again at 250: in a 300-byte
-    // LRU cache the grown object 1 evicts object 2 only if its new size is used.
-    const reqs: [number, number][] = [[1, 100], [2, 100], [1, 250], [2, 100]];
-    const buf = Buffer.alloc(24 * reqs.length);
-    reqs.forEach(([id, size], i) => {
-      buf.writeUInt32LE(i, 24 * i);
-      buf.writeBigUInt64LE(BigInt(id), 24 * i + 4);
-      buf.writeUInt32LE(size, 24 * i + 12);
-      buf.writeBigInt64LE(-1n, 24 * i + 16);
-    });
-    const trace = join(dir, 't.oracleGeneral.bin');
-    writeFileSync(trace, buf);
-    const asWritten = replayTrace({ trace, policies: ['lru'], sizes: ['300'] });
-    const first = replayTrace({ trace, policies: ['lru'], sizes: ['300'], keepSizeChanges: false });
-    // As written, a hit does not resize an object in the cache (libCacheSim): 2 misses either way on this
-    // trace, but the bytes requested differ.
-    assert.equal(asWritten.rows[0]!.requestBytes, 550);
-    assert.equal(first.rows[0]!.requestBytes, 400);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+test('oracleGeneral sizes are taken as written unless keepSizeChanges is false', () => {
+  const dir = tempDir('og');
+  // Object 1 at 100 bytes, object 2 at 100, then object 1 again at 250: in a 300-byte
+  // LRU cache the grown object 1 evicts object 2 only if its new size is used.
+  const reqs: [number, number][] = [[1, 100], [2, 100], [1, 250], [2, 100]];
+  const buf = Buffer.alloc(24 * reqs.length);
+  reqs.forEach(([id, size], i) => {
+    buf.writeUInt32LE(i, 24 * i);
+    buf.writeBigUInt64LE(BigInt(id), 24 * i + 4);
+    buf.writeUInt32LE(size, 24 * i + 12);
+    buf.writeBigInt64LE(-1n, 24 * i + 16);
+  });
+  const trace = join(dir, 't.oracleGeneral.bin');
+  writeFileSync(trace, buf);
+  const asWritten = replayTrace({ trace, policies: ['lru'], sizes: ['300'] });
+  const first = replayTrace({ trace, policies: ['lru'], sizes: ['300'], keepSizeChanges: false });
+  // As written, a hit does not resize an object in the cache (libCacheSim): 2 misses either way on this
+  // trace, but the bytes requested differ.
+  assert.equal(asWritten.rows[0]!.requestBytes, 550);
+  assert.equal(first.rows[0]!.requestBytes, 400);
 });

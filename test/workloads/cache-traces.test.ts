@@ -7,8 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../sim/errors.ts';
 import { newBatch, type TraceReader } from '../../workloads/traces/batch.ts';
@@ -16,12 +15,13 @@ import { CacheLibBlockReader, CacheLibKvcacheReader } from '../../workloads/trac
 import { openTrace } from '../../workloads/traces/formats.ts';
 import { RocksDbBlockCsvReader } from '../../workloads/traces/rocksdb-block-csv.ts';
 import { replayTrace } from '../../scripts/replay.ts';
+import { tempDir } from '../temp-dir.ts';
 
 const FIX = 'test/fixtures/traces';
 const ROCKSDB = `${FIX}/rocksdb-block.csv`;
 const KVCACHE = `${FIX}/cachelib-kvcache.csv`;
 const BLOCK = `${FIX}/cachelib-block.csv`;
-const dir = mkdtempSync(join(tmpdir(), 'tiersim-cache-traces-'));
+const dir = tempDir('cache-traces');
 
 function readAll(reader: TraceReader, batchSize = 4096) {
   const batch = newBatch(batchSize);

@@ -2,15 +2,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { InputError } from '../../sim/errors.ts';
 import { newBatch } from '../../workloads/traces/batch.ts';
 import { OracleGeneralReader } from '../../workloads/traces/oracle-general.ts';
 import { OracleGeneralWriter } from '../../workloads/traces/oracle-general-writer.ts';
+import { tempDir } from '../temp-dir.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'tiersim-ogw-'));
+const dir = tempDir('ogw');
 
 function readBack(path: string) {
   const reader = new OracleGeneralReader(path);

@@ -6,8 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { InputError } from '../../sim/errors.ts';
@@ -18,8 +17,9 @@ import { StateTraceWorkload } from '../../workloads/state-trace.ts';
 import { openTraceSink, recordingWorkload, stateTraceFormatFromPath, type StateTraceFormat } from '../../workloads/state-trace-writer.ts';
 import { runConfig, type RunConfigInput } from '../../scripts/lib/config.ts';
 import { simulate } from '../../scripts/lib/simulate.ts';
+import { tempDir } from '../temp-dir.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'tiersim-state-trace-'));
+const dir = tempDir('state-trace');
 
 interface Rec { cpuUs: number; timeUs: number; ops: [number, number, number, number][] }
 

@@ -4,8 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { InputError } from '../../sim/errors.ts';
@@ -14,10 +13,11 @@ import { parseCsvOptions } from '../../workloads/traces/csv.ts';
 import { FileChunks } from '../../workloads/traces/file-chunks.ts';
 import { openTrace } from '../../workloads/traces/formats.ts';
 import { VscsiReader } from '../../workloads/traces/vscsi.ts';
+import { tempDir } from '../temp-dir.ts';
 
 const SHARED = '../shared/traces/cloudPhysicsIO';
 const CSV_MAPPING = 'time-col=2,obj-id-col=5,obj-size-col=4,has-header=true,delimiter=,';
-const dir = mkdtempSync(join(tmpdir(), 'tiersim-traces-'));
+const dir = tempDir('traces');
 
 function readAll(reader: TraceReader, batchSize = 4096) {
   const batch = newBatch(batchSize);
