@@ -65,6 +65,7 @@ import { Process, type Sim } from '../sim/process.ts';
 import { BlockRegion } from './adaptive-blocks.ts';
 import { BlockGhost, FileGhost } from './adaptive-ghosts.ts';
 import { LostBlocks } from './adaptive-lost.ts';
+import { FileList } from './file-list.ts';
 import { GHOST_ENTRY_BYTES } from './miss-ghost.ts';
 import { parsePolicyOptions, sizeOption } from './options.ts';
 
@@ -217,40 +218,6 @@ export class AdaptiveFile {
   constructor(readonly fileNumber: number, readonly size: number) {}
 }
 
-/** The file region's LRU list: front = most recent. */
-class FileList {
-  readonly head = new AdaptiveFile(-1, 0);
-  count = 0;
-
-  pushFront(e: AdaptiveFile): void {
-    const first = this.head.next;
-    e.prev = this.head;
-    e.next = first;
-    first.prev = e;
-    this.head.next = e;
-    this.count++;
-  }
-
-  unlink(e: AdaptiveFile): void {
-    e.prev.next = e.next;
-    e.next.prev = e.prev;
-    e.prev = e;
-    e.next = e;
-    this.count--;
-  }
-
-  moveToFront(e: AdaptiveFile): void {
-    if (this.head.next === e) return;
-    this.unlink(e);
-    this.pushFront(e);
-  }
-
-  back(): AdaptiveFile | undefined {
-    const last = this.head.prev;
-    return last === this.head ? undefined : last;
-  }
-}
-
 /**
  * Gauges of every adaptive cache writing to one timeline, keyed by the slot's seed:
  * a timeline gauge keeps one value per second, so each write is the sum over slots.
@@ -268,7 +235,7 @@ export class AdaptiveCache implements LocalCachePolicy {
   /** Whether the boundary has been placed (at the first time the cache was full). */
   private targetSet: boolean;
   private readonly files = new Map<number, AdaptiveFile>();
-  private readonly fileList = new FileList();
+  private readonly fileList = new FileList(new AdaptiveFile(-1, 0)); // the file region, front = most recent
   private readonly blocks = new BlockRegion();
   private readonly fileGhost: FileGhost;
   private readonly blockGhost: BlockGhost;
@@ -612,7 +579,7 @@ export class AdaptiveCache implements LocalCachePolicy {
     if (bytes <= 0) return -Infinity;
     if (bytes >= this.fileBytes) return Infinity;
     let sum = 0;
-    for (let v = this.fileList.back(); v !== undefined; v = v.prev === this.fileList.head ? undefined : v.prev) {
+    for (let v = this.fileList.back(); v !== undefined; v = this.fileList.before(v)) {
       sum += v.size;
       if (sum >= bytes) return v.lastAccess;
     }
@@ -670,7 +637,7 @@ export class AdaptiveCache implements LocalCachePolicy {
   private victimsOlderThan(e: AdaptiveFile): boolean {
     let fileBytes = this.fileBytes;
     let total = fileBytes + this.blocks.usedBytes;
-    for (let v = this.fileList.back(); v !== undefined; v = v.prev === this.fileList.head ? undefined : v.prev) {
+    for (let v = this.fileList.back(); v !== undefined; v = this.fileList.before(v)) {
       if (total + e.size <= this.capacity || fileBytes + e.size <= this.fileTarget) break;
       if (v.lastAccess >= e.countStart) return false;
       fileBytes -= v.size;

@@ -23,6 +23,7 @@
 import { z } from 'zod';
 import type { FileRef, IoContext, LocalCachePolicy, PolicyContext, PolicyFactory } from '../sim/local-cache.ts';
 import { Process, type Sim } from '../sim/process.ts';
+import { FileList } from './file-list.ts';
 import { parsePolicyOptions, sizeOption } from './options.ts';
 
 const MiB = 2 ** 20;
@@ -85,45 +86,6 @@ export class FileEntry {
   constructor(readonly fileNumber: number, readonly size: number) {}
 }
 
-/** A circular list with a sentinel; front = most recent. */
-class EntryList {
-  readonly head = new FileEntry(-1, 0);
-  count = 0;
-
-  pushFront(e: FileEntry): void {
-    const first = this.head.next;
-    e.prev = this.head;
-    e.next = first;
-    first.prev = e;
-    this.head.next = e;
-    this.count++;
-  }
-
-  unlink(e: FileEntry): void {
-    e.prev.next = e.next;
-    e.next.prev = e.prev;
-    e.prev = e;
-    e.next = e;
-    this.count--;
-  }
-
-  moveToFront(e: FileEntry): void {
-    if (this.head.next === e) return;
-    this.unlink(e);
-    this.pushFront(e);
-  }
-
-  /** The least recent entry, or undefined. */
-  back(): FileEntry | undefined {
-    const last = this.head.prev;
-    return last === this.head ? undefined : last;
-  }
-
-  *entries(): Generator<FileEntry> {
-    for (let e = this.head.next; e !== this.head; e = e.next) yield e;
-  }
-}
-
 /** A snapshot of one entry, front to back, for tests and reports. */
 export interface FileEntryView {
   fileNumber: number;
@@ -142,8 +104,8 @@ export class FileBasedCache implements LocalCachePolicy {
   readonly enabled: boolean;
   private readonly accessBeforePromote: number;
   private readonly entries = new Map<number, FileEntry>();
-  private readonly hot = new EntryList();
-  private readonly cold = new EntryList();
+  private readonly hot = new FileList(new FileEntry(-1, 0));
+  private readonly cold = new FileList(new FileEntry(-1, 0));
   /** Bytes charged to the limits: the sizes of hot entries (CacheLimitPolicy usage). */
   private charged = 0;
   /** Bytes of copies on local disk right now, whatever their entries' state. */
