@@ -71,6 +71,12 @@ export interface Workload {
    */
   loadProgress?(): number;
   /**
+   * Share of a finite stream read so far, load and run together, 0 to 1, for a progress
+   * bar: a recorded trace's bytes against its file's size. Absent where the stream has
+   * no end of its own (a generator, whose run ends at --ops or --records).
+   */
+  streamProgress?(): number;
+  /**
    * Bytes of state the workload keeps, as its parameters declare them: the keys and
    * values of its live entries (those its load writes, or those a growing state grows
    * to). A cache size given as a share of the state (`--cache-size 40%`) is a share of

@@ -61,6 +61,7 @@ export class SampledWorkload implements Workload {
   private readonly heavy: IdTable;
   readonly nextLoad?: (rec: RecordBuf) => boolean;
   readonly loadProgress?: () => number;
+  readonly streamProgress?: () => number;
 
   constructor(private readonly workload: Workload, readonly rate: number, heavy: Iterable<number> = []) {
     if (!(rate > 0 && rate <= 1)) throw new RangeError(`sample rate ${rate} is outside (0, 1]`);
@@ -71,6 +72,7 @@ export class SampledWorkload implements Workload {
     for (const k of heavy) this.heavy.set(k, 1);
     if (workload.nextLoad) this.nextLoad = (rec) => this.pull(rec, true);
     if (workload.loadProgress) this.loadProgress = () => workload.loadProgress!();
+    if (workload.streamProgress) this.streamProgress = () => workload.streamProgress!();
   }
 
   /** Heavy keys given. */

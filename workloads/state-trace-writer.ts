@@ -71,6 +71,7 @@ export class StateTraceRecorder implements Workload {
   readonly format: StateTraceFormat;
   nextLoad?: (rec: RecordBuf) => boolean;
   loadProgress?: () => number;
+  streamProgress?: () => number;
   /** Records written so far. */
   records = 0;
   /** Operation lines written so far. */
@@ -95,6 +96,7 @@ export class StateTraceRecorder implements Workload {
       };
     }
     if (inner.loadProgress) this.loadProgress = () => inner.loadProgress!();
+    if (inner.streamProgress) this.streamProgress = () => inner.streamProgress!();
   }
 
   next(rec: RecordBuf): boolean {

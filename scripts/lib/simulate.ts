@@ -151,9 +151,14 @@ export function simulate(input: RunConfig, wallClock: () => number = () => perfo
   hooks.onPhase?.('load');
   const devices = [dfs, disk, remoteDfs];
   for (const d of devices) d.instant = true;
-  const loadTick = hooks.onProgress && slots.every((s) => s.workload.loadProgress)
-    ? () => hooks.onProgress!(slots.reduce((a, s) => a + s.workload.loadProgress!(), 0) / slots.length, 'load')
+  // A recorded trace cannot tell its load's size: its share read stands for both phases.
+  const loadShare = (w: Workload) => w.loadProgress?.() ?? w.streamProgress!();
+  const loadTick = hooks.onProgress && slots.every((s) => s.workload.loadProgress || s.workload.streamProgress)
+    ? () => hooks.onProgress!(slots.reduce((a, s) => a + loadShare(s.workload), 0) / slots.length, 'load')
     : undefined;
+  const streamShare = slots.every((s) => s.workload.streamProgress)
+    ? () => slots.reduce((a, s) => a + s.workload.streamProgress!(), 0) / slots.length
+    : () => 0;
   runAll(scheduler, slots.map((s) => s.load(loadTick)));
   for (const d of devices) d.instant = false;
   // Files fill their bloom filters on first probe; the loaded store's are filled now,
@@ -242,7 +247,7 @@ export function simulate(input: RunConfig, wallClock: () => number = () => perfo
       sample(second - 1);
       if (hooks.onProgress) {
         const { ops, records } = done(slots.map((s) => s.exec));
-        hooks.onProgress(Math.max(opsLimit ? ops / opsLimit : 0, config.records ? records / config.records : 0), 'run');
+        hooks.onProgress(Math.max(opsLimit ? ops / opsLimit : 0, config.records ? records / config.records : 0, streamShare()), 'run');
       }
     }
   })()).start();
