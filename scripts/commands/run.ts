@@ -9,7 +9,7 @@ import { openTraceSink, recordingWorkload, stateTraceFormatFromPath } from '../.
 import { OracleGeneralWriter } from '../../workloads/traces/oracle-general-writer.ts';
 import { SERVED_MEMORY, type BlockReadObserver } from '../../sim/fs.ts';
 import { readConfigFile, validateConfig } from '../lib/load-config.ts';
-import { printSummary, runDefaultComparison } from '../lib/default-comparison.ts';
+import { comparePolicies, printSummary, runDefaultComparison } from '../lib/default-comparison.ts';
 import { lifecycleNotes } from '../lib/run-notes.ts';
 import { parseStateShare } from '../lib/config.ts';
 import { WORKLOADS } from '../../workloads/registry.ts';
@@ -61,6 +61,19 @@ function parseParam(text: string, flag = '--param'): [string, unknown] {
   if (raw === 'true' || raw === 'false') return [key, raw === 'true'];
   const n = Number(raw);
   return [key, raw !== '' && Number.isFinite(n) ? n : raw];
+}
+
+/** `--policy a,b,...` or `all`: the policies to compare, in that order; undefined for a single policy. */
+export function policyList(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  if (text === 'all') return [...POLICY_NAMES];
+  if (!text.includes(',')) return undefined;
+  const names = text.split(',').map((name) => name.trim());
+  for (const name of names) {
+    if (!POLICY_NAMES.includes(name)) throw new InputError(`--policy: unknown local cache policy '${name}' (known: ${POLICY_NAMES.join(', ')}; or all)`);
+  }
+  if (new Set(names).size < names.length) throw new InputError(`--policy: '${text}' names a policy twice`);
+  return names;
 }
 
 /** --cache-size in bytes; its error names the other form too. */
@@ -140,7 +153,7 @@ export const runCommand: CommandModule<object, Args> = {
     .option('dfs', { type: 'string', describe: 'DFS preset or device file' })
     .option('disk', { type: 'string', describe: 'local disk preset or device file' })
     .option('disk-size', { type: 'string', describe: 'local disk size' })
-    .option('policy', { type: 'string', describe: `local-disk cache policy: ${POLICY_NAMES.join(', ')}` })
+    .option('policy', { type: 'string', describe: `local-disk cache policy: ${POLICY_NAMES.join(', ')}; a list (file,block,adaptive) or all runs each and prints them side by side` })
     .option('policy-option', { type: 'string', array: true, describe: 'policy option key=value (repeatable), e.g. refill=false' })
     .option('cache-size', { type: 'string', describe: 'local-disk cache size: bytes (64MiB) or a share of the workload\'s state (40%)' })
     .option('managed-memory', { type: 'string', describe: 'Flink managed memory (block cache + write buffers)' })
@@ -158,12 +171,20 @@ export const runCommand: CommandModule<object, Args> = {
     .option('record', { type: 'string', describe: 'write the state-access trace (.csv or .jsonl, .gz to compress) for --workload trace' })
     .option('block-trace', { type: 'string', describe: 'write the block reads of gets and scans as an oracleGeneral trace (*.oracleGeneral.bin) for tiersim replay or cachesim' })
     .option('block-trace-tier', { type: 'string', choices: ['memory', 'local'], describe: 'memory: every block read (what the memory block cache sees; default); local: those that missed memory (what the local-disk cache sees)' })
-    .option('out', { type: 'string', describe: 'write the run directory here' })
+    .option('out', { type: 'string', describe: 'write the run directory here (with a list of policies: one per policy, and a report)' })
     .option('json', { type: 'boolean', describe: 'print summary.json to stdout' }),
   handler: async (args) => {
     const given = Object.keys(args).filter((k) => !['_', '$0'].includes(k) && (args as Record<string, unknown>)[k] !== undefined);
     if (given.length === 0 || (given.length === 1 && given[0] === 'out')) {
       await runDefaultComparison(args.out);
+      return;
+    }
+    const policies = policyList(args.policy);
+    if (policies) {
+      if (args.record || args['block-trace']) throw new InputError('--record and --block-trace write one run\'s trace: give one --policy');
+      const raw = configFromArgs({ ...args, policy: undefined });
+      if (raw.placement === 'local') throw new InputError('--policy: a list compares local-disk caches of disaggregated state; --placement local keeps the state on local disk and has none');
+      await comparePolicies(raw, policies, args.out, args.json);
       return;
     }
     const raw = configFromArgs(args);

@@ -1,11 +1,12 @@
 /**
- * `tiersim run` with no arguments: the local baseline and every local-cache policy
- * on one built-in heavy-I/O workload, HDFS, a 1 GiB local cache; a table on stdout.
- * The setups run as a sweep on threads (one per core: this one and workers), then each lands in
- * its own run directory beside one report.
+ * Comparisons that `tiersim run` prints as one table: with no arguments, the local
+ * baseline and every local-cache policy on one built-in heavy-I/O workload, HDFS, a
+ * 1 GiB local cache; with `--policy a,b,...`, the run the flags describe under each
+ * policy. The setups run as a sweep on threads (one per core: this one and workers),
+ * then each lands in its own run directory beside one report.
  */
-import { existsSync, renameSync, rmSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatBytes, formatDuration } from '../../sim/units.ts';
 import { readRunDir } from '../../reports/read.ts';
@@ -71,45 +72,97 @@ export function printSummary(s: Record<string, unknown>, phases?: PhaseWallSecon
 export async function runDefaultComparison(out = 'runs/default-comparison'): Promise<void> {
   const { POLICY_NAMES } = await import('../../policies/registry.ts');
   const grid = { ...DEFAULT_GRID, policies: POLICY_NAMES };
-  const { cells } = loadGrid(grid, 'the default comparison');
-  const setupOf = (labels: Record<string, string | number>) => (labels.placement === 'local' ? 'local' : String(labels.policy));
-  const order = ['local', ...POLICY_NAMES];
-  cells.sort((a, b) => order.indexOf(setupOf(a.labels)) - order.indexOf(setupOf(b.labels)));
   const stateBytes = 2.95e9 * grid.base.workloadParams.scale;
   console.log(`default comparison: nexmark-q20 (bid ⋈ auction join), ~${formatBytes(stateBytes)} of state, ${grid.base.ops.toLocaleString('en')} state operations after ${grid.base.warmupOps.toLocaleString('en')} warm-up, HDFS, 1 GiB local cache, 512 MiB managed memory`);
-  console.log(`${cells.length} setups on ${Math.min(cells.length, availableParallelism())} threads`);
+  await runComparison({
+    grid, gridName: 'the default comparison', out, title: 'tiersim default comparison',
+    setupOf: (labels) => (labels.placement === 'local' ? 'local' : String(labels.policy)),
+    order: ['local', ...POLICY_NAMES],
+  });
+}
+
+/**
+ * `tiersim run --policy file,block,adaptive` (or `all`): the run the flags describe,
+ * once per policy, side by side. `config` is the run config the flags and file gave,
+ * without its policy; `policyOptions` go to every policy listed.
+ */
+export async function comparePolicies(config: Record<string, unknown>, policies: string[], out: string | undefined, json = false): Promise<void> {
+  const { policy: _policy, policyOptions, ...base } = config;
+  const options = (policyOptions ?? {}) as Record<string, unknown>;
+  const grid = { base, policies: policies.map((name) => ({ name, options })) };
+  const { cells } = loadGrid(grid, 'the policies compared');
+  if (!json) {
+    const c = cells[0]!.config;
+    const share = typeof base.cacheSize === 'string' ? ` (${base.cacheSize} of the state)` : '';
+    const setup = Object.entries(cells[0]!.labels).filter(([k]) => k !== 'policy')
+      .map(([k, v]) => (k === 'cacheSize' ? `cache=${formatBytes(Number(v))}${share}` : `${k}=${v}`)).join(' ');
+    console.log(`comparing ${policies.join(', ')}: ${setup}, ${c.ops === undefined ? 'the whole run' : `${c.ops.toLocaleString('en')} state operations`} after ${c.warmupOps.toLocaleString('en')} warm-up`);
+  }
+  await runComparison({ grid, gridName: 'the policies compared', out, title: `tiersim: ${policies.join(', ')}`, setupOf: (labels) => String(labels.policy), order: policies, json });
+}
+
+interface ComparisonOptions {
+  grid: Record<string, unknown>;
+  gridName: string;
+  /** Where each setup's run directory and the report go; undefined: nowhere (a table only). */
+  out: string | undefined;
+  title: string;
+  /** A cell's setup name, from its labels; setups print in `order`. */
+  setupOf: (labels: Record<string, string | number>) => string;
+  order: string[];
+  /** Print a JSON array of the setups' summaries instead of the table. */
+  json?: boolean;
+}
+
+/** Runs a small grid as a sweep on threads, prints one table row per setup, and writes each setup's run directory beside one report. */
+async function runComparison(o: ComparisonOptions): Promise<void> {
+  const { cells } = loadGrid(o.grid, o.gridName);
+  cells.sort((a, b) => o.order.indexOf(o.setupOf(a.labels)) - o.order.indexOf(o.setupOf(b.labels)));
+  if (!o.json) console.log(`${cells.length} setups on ${Math.min(cells.length, availableParallelism())} threads`);
 
   // Always a fresh run: the sweep resumes finished cells, which here would hide a code change.
-  const sweepDir = join(out, '.sweep');
+  const sweepDir = o.out ? join(o.out, '.sweep') : mkdtempSync(join(tmpdir(), 'tiersim-compare-'));
   rmSync(sweepDir, { recursive: true, force: true });
-  const bar = progressBar('default comparison');
+  const bar = progressBar(o.gridName.replace(/^the /, ''));
   let shown = 0;
   try {
     await runSweep({
-      grid, gridName: 'the default comparison', out: sweepDir,
+      grid: o.grid, gridName: o.gridName, out: sweepDir,
       // Cells under way count by their progress; never backwards (see onProgress).
       ...(bar ? { onProgress: (done: number) => bar.update((shown = Math.max(shown, done / cells.length))) } : {}),
     });
+  } catch (err) {
+    if (!o.out) rmSync(sweepDir, { recursive: true, force: true });
+    throw err;
   } finally {
     bar?.stop();
   }
 
-  console.log('setup          ops/s  records/s  record p50  record p99   mem hit  local hit  DFS reads  CPU µs/op');
+  if (!o.json) console.log('setup          ops/s  records/s  record p50  record p99   mem hit  local hit  DFS reads  CPU µs/op');
   const runs = [];
   for (const cell of cells) {
-    const setup = setupOf(cell.labels);
-    const dir = join(out, setup);
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(cellDir(sweepDir, cell.id), dir);
-    if (existsSync(join(dir, 'cell.json'))) rmSync(join(dir, 'cell.json'));
+    const setup = o.setupOf(cell.labels);
+    let dir = cellDir(sweepDir, cell.id);
+    if (o.out) {
+      const target = join(o.out, setup);
+      rmSync(target, { recursive: true, force: true });
+      renameSync(dir, target);
+      dir = target;
+      if (existsSync(join(dir, 'cell.json'))) rmSync(join(dir, 'cell.json'));
+    }
     const run = readRunDir(dir, setup);
     runs.push(run);
+    if (o.json) continue;
     const s = run.summary as Record<string, any>;
     const rec = s.latencyUs.record ?? { p50: 0, p99: 0 };
     console.log(`${setup.padEnd(12)} ${s.opsPerSecond.toFixed(0).padStart(7)}  ${s.recordsPerSecond.toFixed(0).padStart(9)}  ${formatDuration(rec.p50).padStart(10)}  ${formatDuration(rec.p99).padStart(10)}  ${s.hitRatio.memory.toFixed(3).padStart(8)}  ${s.hitRatio.localDisk.toFixed(3).padStart(9)}  ${String(s.dfs.reads).padStart(9)}  ${s.cpu.cpuUsPerOp.toFixed(2).padStart(9)}`);
   }
+  // What a setup's summary says of its local cache (one that served nothing, say).
+  if (!o.json) runs.forEach((run, i) => { for (const note of localCacheNotes(run.summary)) console.log(`${o.setupOf(cells[i]!.labels)}: ${note}`); });
   rmSync(sweepDir, { recursive: true, force: true });
+  if (o.json) console.log(JSON.stringify(runs.map((r) => r.summary), null, 2));
+  if (!o.out) return;
   const { writeRunCharts } = await import('../../reports/run-report.ts');
-  await writeRunCharts(out, runs, { title: 'tiersim default comparison' });
-  console.log(`wrote ${out}/<setup>/summary.json and ${join(out, 'report.html')}`);
+  await writeRunCharts(o.out, runs, { title: o.title });
+  (o.json ? console.error : console.log)(`wrote ${o.out}/<setup>/summary.json and ${join(o.out, 'report.html')}`);
 }
