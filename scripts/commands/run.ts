@@ -63,16 +63,21 @@ function parseParam(text: string, flag = '--param'): [string, unknown] {
   return [key, raw !== '' && Number.isFinite(n) ? n : raw];
 }
 
-/** `--policy a,b,...` or `all`: the policies to compare, in that order; undefined for a single policy. */
-export function policyList(text: string | undefined): string[] | undefined {
-  if (text === undefined) return undefined;
-  if (text === 'all') return [...POLICY_NAMES];
-  if (!text.includes(',')) return undefined;
-  const names = text.split(',').map((name) => name.trim());
+/**
+ * The policies to compare, in order: `--policy a,b,...` or `all`, or a list under
+ * `policy` in a config file; undefined for a single policy.
+ */
+export function policyList(value: unknown): string[] | undefined {
+  let names: string[];
+  if (value === 'all') return [...POLICY_NAMES];
+  if (typeof value === 'string' && value.includes(',')) names = value.split(',').map((name) => name.trim());
+  else if (Array.isArray(value)) names = value.map(String);
+  else return undefined;
   for (const name of names) {
     if (!POLICY_NAMES.includes(name)) throw new InputError(`--policy: unknown local cache policy '${name}' (known: ${POLICY_NAMES.join(', ')}; or all)`);
   }
-  if (new Set(names).size < names.length) throw new InputError(`--policy: '${text}' names a policy twice`);
+  if (names.length === 0) throw new InputError('--policy: an empty list');
+  if (new Set(names).size < names.length) throw new InputError(`--policy: '${names.join(',')}' names a policy twice`);
   return names;
 }
 
@@ -179,15 +184,14 @@ export const runCommand: CommandModule<object, Args> = {
       await runDefaultComparison(args.out);
       return;
     }
-    const policies = policyList(args.policy);
+    const raw = configFromArgs(args);
+    const policies = policyList(raw.policy);
     if (policies) {
       if (args.record || args['block-trace']) throw new InputError('--record and --block-trace write one run\'s trace: give one --policy');
-      const raw = configFromArgs({ ...args, policy: undefined });
       if (raw.placement === 'local') throw new InputError('--policy: a list compares local-disk caches of disaggregated state; --placement local keeps the state on local disk and has none');
       await comparePolicies(raw, policies, args.out, args.json);
       return;
     }
-    const raw = configFromArgs(args);
     const config = validateConfig(raw, args.config ?? 'flags');
     if (args.record && config.slots > 1) throw new InputError('--record: records one slot\'s trace; run with --slots 1');
     if (args['block-trace'] && config.slots > 1) throw new InputError('--block-trace: records one slot\'s block reads; run with --slots 1');

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { POLICY_NAMES } from '../../policies/registry.ts';
 import { tempDir } from '../temp-dir.ts';
@@ -68,4 +68,15 @@ test('--policy lists: unknown or repeated names, a trace to write, local placeme
     assert.match(r.stderr, re);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   }
+});
+
+test('a config file\'s policy list compares as --policy does; a --policy flag runs that one policy', () => {
+  const config = join(tempDir('run-compare-config'), 'c.yaml');
+  writeFileSync(config, 'workload: kv\nworkloadParams: { keys: 5000 }\nops: 5000\npolicy: [block, file]\n');
+  const listed = tiersim('run', '--config', config, '--json');
+  assert.equal(listed.status, 0, listed.stderr);
+  assert.deepEqual((JSON.parse(listed.stdout) as { policy: string }[]).map((s) => s.policy), ['block', 'file']);
+  const one = tiersim('run', '--config', config, '--policy', 'file', '--json');
+  assert.equal(one.status, 0, one.stderr);
+  assert.equal(JSON.parse(one.stdout).policy, 'file');
 });
