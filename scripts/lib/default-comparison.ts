@@ -8,6 +8,7 @@
 import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InputError } from '../../sim/errors.ts';
 import { formatBytes, formatDuration } from '../../sim/units.ts';
 import { readRunDir } from '../../reports/read.ts';
 import { cellDir, loadGrid, runSweep } from './sweep.ts';
@@ -90,7 +91,7 @@ export async function comparePolicies(config: Record<string, unknown>, policies:
   const { policy: _policy, policyOptions, ...base } = config;
   const options = (policyOptions ?? {}) as Record<string, unknown>;
   const grid = { base, policies: policies.map((name) => ({ name, options })) };
-  const { cells } = loadGrid(grid, 'the policies compared');
+  const { cells } = asOneRun(() => loadGrid(grid, 'the policies compared'));
   if (!json) {
     const c = cells[0]!.config;
     const share = typeof base.cacheSize === 'string' ? ` (${base.cacheSize} of the state)` : '';
@@ -99,6 +100,16 @@ export async function comparePolicies(config: Record<string, unknown>, policies:
     console.log(`comparing ${policies.join(', ')}: ${setup}, ${c.ops === undefined ? 'the whole run' : `${c.ops.toLocaleString('en')} state operations`} after ${c.warmupOps.toLocaleString('en')} warm-up`);
   }
   await runComparison({ grid, gridName: 'the policies compared', out, title: `tiersim: ${policies.join(', ')}`, setupOf: (labels) => String(labels.policy), order: policies, json });
+}
+
+/** The grid's input errors worded as a single run's: without the grid's own field paths (`workloads.0: base.dfs: ...`). */
+function asOneRun<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof InputError) throw new InputError(err.message.replace(/^the policies compared: ((workloads|policies)\.\d+: )?(base\.)?/, ''));
+    throw err;
+  }
 }
 
 interface ComparisonOptions {

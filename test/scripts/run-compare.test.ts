@@ -54,13 +54,16 @@ test('--policy all --json: an array of every policy\'s summary, nothing else on 
   for (const s of summaries) assert.equal(s.ops, 5000);
 });
 
-test('--policy lists: unknown or repeated names, a trace to write, local placement, an option one policy lacks: one line, exit 2', () => {
+test('--policy lists: unknown or repeated names, a trace to write, local placement, an option one policy lacks, a bad device or parameter: one line, exit 2', () => {
   const cases: [string[], RegExp][] = [
     [['--policy', 'file,lru'], /--policy: unknown local cache policy 'lru'/],
     [['--policy', 'file,file'], /--policy: 'file,file' names a policy twice/],
     [['--policy', 'file,block', '--record', join(tempDir('run-compare-bad'), 't.csv')], /give one --policy/],
     [['--policy', 'file,block', '--placement', 'local'], /--placement local/],
     [['--policy', 'file,adaptive', '--policy-option', 'refill=false'], /policy 'file': unknown option 'refill'/],
+    // Worded as a single run's, without the grid's field paths.
+    [['--policy', 'file,block', '--dfs', 'nope'], /^tiersim: dfs: unknown device 'nope'/],
+    [['--policy', 'file,block', '--param', 'bogus=1'], /^tiersim: workload ycsb-b: unknown parameter\(s\) bogus/],
   ];
   for (const [args, re] of cases) {
     const r = tiersim('run', ...FLAGS, ...args);
