@@ -133,7 +133,7 @@ async function runComparison(o: ComparisonOptions): Promise<void> {
 
   // Always a fresh run: the sweep resumes finished cells, which here would hide a code change.
   const sweepDir = o.out ? join(o.out, '.sweep') : mkdtempSync(join(tmpdir(), 'tiersim-compare-'));
-  rmSync(sweepDir, { recursive: true, force: true });
+  if (o.out) rmSync(sweepDir, { recursive: true, force: true });
   const bar = progressBar(o.gridName.replace(/^the /, ''));
   let shown = 0;
   try {
