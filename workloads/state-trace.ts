@@ -172,12 +172,12 @@ export class StateTraceWorkload implements Workload {
     };
   }
 
-  /** Releases the file (done by itself at the end of the trace). */
   /** Share of the file read so far (of its compressed bytes, for a compressed file). */
   streamProgress(): number {
     return this.file.totalBytes > 0 ? Math.min(1, this.file.consumed / this.file.totalBytes) : 1;
   }
 
+  /** Releases the file (done by itself at the end of the trace). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
