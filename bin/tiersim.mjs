@@ -61,6 +61,10 @@ function runAgain(hugePages) {
     child.on('error', () => resolve(false));
     child.on('exit', (code, signal) => {
       for (const s of signals) process.off(s, forward);
+      // A progress bar hides the terminal's cursor while it runs; a run ended by a
+      // signal (Ctrl-C) cannot show it again itself: its simulation holds the thread
+      // that would run a handler, so it dies by the signal's default action.
+      if (signal && process.stderr.isTTY) process.stderr.write('\x1b[?25h');
       if (signal) process.kill(process.pid, signal);
       else process.exitCode = code ?? 1;
       resolve(true);

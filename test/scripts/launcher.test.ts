@@ -81,3 +81,27 @@ test('the second process ends when the launcher is killed outright', async () =>
   if (stillAlive) process.kill(second, 'SIGKILL');
   assert.ok(!stillAlive, 'the second process outlived its launcher by 5 s');
 });
+
+// `script` (util-linux) runs a command on a pseudo-terminal, where progress bars show.
+const SCRIPT = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0 ? 'script' : undefined;
+
+test('a run interrupted on a terminal gives the terminal its cursor back', { skip: SCRIPT ? false : 'no `script` to give the run a terminal' }, async () => {
+  const env = { ...process.env };
+  delete env.GLIBC_TUNABLES;
+  const command = `${process.execPath} --import '${PRINT}' bin/tiersim.mjs run --ops 50000000`;
+  const child = spawn(SCRIPT!, ['-qfc', command, '/dev/null'], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  const ended = new Promise((r) => child.on('exit', r));
+  const HIDE = '\x1b[?25l';
+  const SHOW = '\x1b[?25h';
+  const deadline = Date.now() + 30_000;
+  while (!out.includes(HIDE) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const launcher = Number(/pid:(\d+)/.exec(out)?.[1]);
+  assert.ok(out.includes(HIDE) && launcher > 0, `no progress bar on the terminal: ${JSON.stringify(out.slice(0, 300))}`);
+  process.kill(launcher, 'SIGINT');
+  const killed = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await ended;
+  clearTimeout(killed);
+  assert.ok(out.lastIndexOf(SHOW) > out.lastIndexOf(HIDE), 'the cursor stays hidden after the run ends');
+});
