@@ -5,7 +5,7 @@
  * policy. The setups run as a sweep on threads (one per core: this one and workers),
  * then each lands in its own run directory beside one report.
  */
-import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../sim/errors.ts';
@@ -125,6 +125,31 @@ interface ComparisonOptions {
   json?: boolean;
 }
 
+const TEMP_PREFIX = 'tiersim-compare-';
+
+/**
+ * A fresh directory for a comparison's sweep that has no --out, named by this
+ * process's id. A comparison interrupted by a signal (Ctrl-C) dies without removing
+ * its directory (the simulation holds the thread a handler would run on), so each one
+ * first removes those whose process is gone.
+ */
+function temporarySweepDir(): string {
+  for (const name of readdirSync(tmpdir())) {
+    const pid = Number(new RegExp(`^${TEMP_PREFIX}(\\d+)-`).exec(name)?.[1]);
+    if (pid > 0 && !processExists(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+  return mkdtempSync(join(tmpdir(), `${TEMP_PREFIX}${process.pid}-`));
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // someone else's
+  }
+}
+
 /** Runs a small grid as a sweep on threads, prints one table row per setup, and writes each setup's run directory beside one report. */
 async function runComparison(o: ComparisonOptions): Promise<void> {
   const { cells } = loadGrid(o.grid, o.gridName);
@@ -132,7 +157,7 @@ async function runComparison(o: ComparisonOptions): Promise<void> {
   if (!o.json) console.log(`${cells.length} setups on ${Math.min(cells.length, availableParallelism())} threads`);
 
   // Always a fresh run: the sweep resumes finished cells, which here would hide a code change.
-  const sweepDir = o.out ? join(o.out, '.sweep') : mkdtempSync(join(tmpdir(), 'tiersim-compare-'));
+  const sweepDir = o.out ? join(o.out, '.sweep') : temporarySweepDir();
   if (o.out) rmSync(sweepDir, { recursive: true, force: true });
   const bar = progressBar(o.gridName.replace(/^the /, ''));
   let shown = 0;

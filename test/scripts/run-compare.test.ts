@@ -4,8 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { POLICY_NAMES } from '../../policies/registry.ts';
 import { tempDir } from '../temp-dir.ts';
@@ -82,4 +82,28 @@ test('a config file\'s policy list compares as --policy does; a --policy flag ru
   const one = tiersim('run', '--config', config, '--policy', 'file', '--json');
   assert.equal(one.status, 0, one.stderr);
   assert.equal(JSON.parse(one.stdout).policy, 'file');
+});
+
+test('a comparison interrupted by Ctrl-C leaves its temporary directory, and the next comparison removes it', async () => {
+  const tmp = tempDir('run-compare-tmp');
+  const env = { ...process.env, TMPDIR: tmp };
+  // Someone else's, still running (this test's process): left alone.
+  const live = `tiersim-compare-${process.pid}-abc123`;
+  mkdirSync(join(tmp, live));
+  const child = spawn(process.execPath, ['bin/tiersim.mjs', 'run', ...flags(50_000_000, 0), '--policy', 'file,block'], { env, stdio: 'ignore' });
+  const ended = new Promise((r) => child.on('exit', r));
+  const comparisons = () => readdirSync(tmp).filter((n) => n.startsWith('tiersim-compare-')); // tsx keeps its cache there too
+  const ours = () => comparisons().filter((n) => n !== live);
+  const deadline = Date.now() + 30_000;
+  while (!ours().some((n) => existsSync(join(tmp, n, 'grid.json'))) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(ours().length, 1, 'the comparison made one temporary directory');
+  const [left] = ours();
+  assert.match(left!, /^tiersim-compare-\d+-/);
+  child.kill('SIGINT');
+  await ended;
+  assert.deepEqual(ours(), [left], 'an interrupted comparison cannot remove its directory');
+
+  const r = spawnSync(process.execPath, ['bin/tiersim.mjs', 'run', ...flags(2000, 0), '--policy', 'file,block'], { encoding: 'utf8', env });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(comparisons(), [live]);
 });
