@@ -9,7 +9,7 @@ import { openTraceSink, recordingWorkload, stateTraceFormatFromPath } from '../.
 import { OracleGeneralWriter } from '../../workloads/traces/oracle-general-writer.ts';
 import { SERVED_MEMORY, type BlockReadObserver } from '../../sim/fs.ts';
 import { readConfigFile, validateConfig } from '../lib/load-config.ts';
-import { comparePolicies, printSummary, runDefaultComparison } from '../lib/default-comparison.ts';
+import { compareSetups, printSummary, runDefaultComparison, type SetupLists } from '../lib/default-comparison.ts';
 import { lifecycleNotes } from '../lib/run-notes.ts';
 import { parseStateShare } from '../lib/config.ts';
 import { WORKLOADS } from '../../workloads/registry.ts';
@@ -40,7 +40,7 @@ interface Args {
   'batch-size'?: number;
   cores?: number;
   slots?: number;
-  seed?: number;
+  seed?: string;
   verify?: boolean;
   'checkpoint-every'?: number;
   'restore-at'?: number;
@@ -81,6 +81,43 @@ export function policyList(value: unknown): string[] | undefined {
   return names;
 }
 
+/**
+ * What a run compares: each of its policy, cache size, DFS and seed given as a list
+ * (`--cache-size 10%,40%`, or `cacheSize: [10%, 40%]` in a config file) is an axis;
+ * undefined when none is. A list names each value once.
+ */
+export function setupLists(config: Record<string, unknown>): SetupLists | undefined {
+  const lists: SetupLists = {};
+  const policies = policyList(config.policy);
+  if (policies) lists.policies = policies;
+  const once = <T>(flag: string, values: T[]) => {
+    if (values.length === 0) throw new InputError(`${flag}: an empty list`);
+    if (new Set(values.map((v) => JSON.stringify(v))).size < values.length) throw new InputError(`${flag}: '${values.join(',')}' names a value twice`);
+    return values;
+  };
+  if (Array.isArray(config.cacheSize)) lists.cacheSizes = once('--cache-size', config.cacheSize as (number | string)[]);
+  if (Array.isArray(config.dfs)) lists.dfs = once('--dfs', (config.dfs as unknown[]).map(String));
+  if (Array.isArray(config.seed)) {
+    for (const seed of config.seed) if (!(Number.isInteger(seed) && seed >= 0)) throw new InputError(`--seed: '${seed}' is not a whole number >= 0`);
+    lists.seeds = once('--seed', config.seed as number[]);
+  }
+  return Object.keys(lists).length > 0 ? lists : undefined;
+}
+
+/** A flag's value, or its comma-separated list of values. */
+function listOr<T>(flag: string, text: string, parse: (item: string) => T): T | T[] {
+  if (!text.includes(',')) return parse(text);
+  const items = text.split(',').map((item) => item.trim());
+  if (items.includes('')) throw new InputError(`${flag}: '${text}' has an empty item`);
+  return items.map(parse);
+}
+
+/** A --seed value: a whole number. */
+function seedOf(text: string): number {
+  if (!/^\d+$/.test(text)) throw new InputError(`--seed: '${text}' is not a whole number >= 0`);
+  return Number(text);
+}
+
 /** --cache-size in bytes; its error names the other form too. */
 function cacheSizeBytes(text: string): number {
   try {
@@ -100,15 +137,15 @@ export function configFromArgs(args: Args): Record<string, unknown> {
   set('ops', args.ops);
   set('warmupOps', args.warmup);
   set('placement', args.placement);
-  set('dfs', args.dfs);
+  set('dfs', args.dfs === undefined ? undefined : listOr('--dfs', args.dfs, (d) => d));
   set('disk', args.disk);
   set('diskSize', args['disk-size'] !== undefined ? parseSize(args['disk-size'], '--disk-size') : undefined);
   set('policy', args.policy);
   const cacheSize = args['cache-size'];
   // A share of the state ("40%") stays text until the run resolves it (cache-share.ts).
-  set('cacheSize', cacheSize === undefined ? undefined : parseStateShare(cacheSize) ? cacheSize : cacheSizeBytes(cacheSize));
+  set('cacheSize', cacheSize === undefined ? undefined : listOr('--cache-size', cacheSize, (size) => (parseStateShare(size) ? size : cacheSizeBytes(size))));
   set('managedMemory', args['managed-memory'] !== undefined ? parseSize(args['managed-memory'], '--managed-memory') : undefined);
-  set('seed', args.seed);
+  set('seed', args.seed === undefined ? undefined : listOr('--seed', args.seed, seedOf));
   set('slots', args.slots);
   set('verify', args.verify);
   set('checkpointEverySeconds', args['checkpoint-every']);
@@ -155,12 +192,12 @@ export const runCommand: CommandModule<object, Args> = {
     .option('ops', { type: 'number', describe: 'stop after this many state operations' })
     .option('warmup', { type: 'number', describe: 'state operations before the measured run (not measured)' })
     .option('placement', { type: 'string', choices: ['local', 'disaggregated'] })
-    .option('dfs', { type: 'string', describe: 'DFS preset or device file' })
+    .option('dfs', { type: 'string', describe: 'DFS preset or device file; a list (hdfs,s3) runs each' })
     .option('disk', { type: 'string', describe: 'local disk preset or device file' })
     .option('disk-size', { type: 'string', describe: 'local disk size' })
     .option('policy', { type: 'string', describe: `local-disk cache policy: ${POLICY_NAMES.join(', ')}; a list (file,block,adaptive) or all runs each and prints them side by side` })
     .option('policy-option', { type: 'string', array: true, describe: 'policy option key=value (repeatable), e.g. refill=false' })
-    .option('cache-size', { type: 'string', describe: 'local-disk cache size: bytes (64MiB) or a share of the workload\'s state (40%)' })
+    .option('cache-size', { type: 'string', describe: 'local-disk cache size: bytes (64MiB) or a share of the workload\'s state (40%); a list (10%,40%) runs each' })
     .option('managed-memory', { type: 'string', describe: 'Flink managed memory (block cache + write buffers)' })
     .option('remote-compaction', { type: 'boolean', describe: 'compaction off the task (FLIP-430)' })
     .option('exec', { type: 'string', choices: ['sync', 'async'], describe: 'execution model' })
@@ -168,7 +205,7 @@ export const runCommand: CommandModule<object, Args> = {
     .option('batch-size', { type: 'number', describe: 'async: largest multiGet formed from pending gets (FLIP-426; 1 = off)' })
     .option('cores', { type: 'number', describe: 'CPU cores of the task machine' })
     .option('slots', { type: 'number', describe: 'task slots sharing the machine (CPU, disk, DFS)' })
-    .option('seed', { type: 'number' })
+    .option('seed', { type: 'string', describe: 'seed of every random stream (default 1); a list (1,2,3) runs each' })
     .option('verify', { type: 'boolean', describe: 'check every read against a reference model' })
     .option('checkpoint-every', { type: 'number', describe: 'take an incremental checkpoint every N simulated seconds' })
     .option('restore-at', { type: 'number', describe: 'fail and restore from the last checkpoint at N simulated seconds' })
@@ -176,7 +213,7 @@ export const runCommand: CommandModule<object, Args> = {
     .option('record', { type: 'string', describe: 'write the state-access trace (.csv or .jsonl, .gz to compress) for --workload trace' })
     .option('block-trace', { type: 'string', describe: 'write the block reads of gets and scans as an oracleGeneral trace (*.oracleGeneral.bin) for tiersim replay or cachesim' })
     .option('block-trace-tier', { type: 'string', choices: ['memory', 'local'], describe: 'memory: every block read (what the memory block cache sees; default); local: those that missed memory (what the local-disk cache sees)' })
-    .option('out', { type: 'string', describe: 'write the run directory here (with a list of policies: one per policy, and a report)' })
+    .option('out', { type: 'string', describe: 'write the run directory here (with lists: one per setup, and a report)' })
     .option('json', { type: 'boolean', describe: 'print summary.json to stdout' }),
   handler: async (args) => {
     const given = Object.keys(args).filter((k) => !['_', '$0'].includes(k) && (args as Record<string, unknown>)[k] !== undefined);
@@ -185,11 +222,14 @@ export const runCommand: CommandModule<object, Args> = {
       return;
     }
     const raw = configFromArgs(args);
-    const policies = policyList(raw.policy);
-    if (policies) {
-      if (args.record || args['block-trace']) throw new InputError('--record and --block-trace write one run\'s trace: give one --policy');
-      if (raw.placement === 'local') throw new InputError('--policy: a list compares local-disk caches of disaggregated state; --placement local keeps the state on local disk and has none');
-      await comparePolicies(raw, policies, args.out, args.json);
+    const lists = setupLists(raw);
+    if (lists) {
+      const flag = lists.policies ? '--policy' : lists.cacheSizes ? '--cache-size' : lists.dfs ? '--dfs' : '--seed';
+      if (args.record || args['block-trace']) throw new InputError(`--record and --block-trace write one run's trace: give one ${flag}`);
+      if (raw.placement === 'local' && (lists.policies || lists.cacheSizes)) {
+        throw new InputError(`--${lists.policies ? 'policy' : 'cache-size'}: a list compares local-disk caches of disaggregated state; --placement local keeps the state on local disk and has none`);
+      }
+      await compareSetups(raw, lists, args.out, args.json);
       return;
     }
     const config = validateConfig(raw, args.config ?? 'flags');

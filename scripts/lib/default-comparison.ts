@@ -12,6 +12,8 @@ import { InputError } from '../../sim/errors.ts';
 import { formatBytes, formatDuration } from '../../sim/units.ts';
 import { readRunDir } from '../../reports/read.ts';
 import { cellDir, loadGrid, runSweep } from './sweep.ts';
+import type { Cell } from './sweep-grid.ts';
+import { cacheSizeField } from './config.ts';
 import { progressBar } from './progress.ts';
 import { localCacheNotes } from './run-notes.ts';
 import { describeCacheSize } from './cache-share.ts';
@@ -77,29 +79,82 @@ export async function runDefaultComparison(out = 'runs/default-comparison'): Pro
   console.log(`default comparison: nexmark-q20 (bid ⋈ auction join), ~${formatBytes(stateBytes)} of state, ${grid.base.ops.toLocaleString('en')} state operations after ${grid.base.warmupOps.toLocaleString('en')} warm-up, HDFS, 1 GiB local cache, 512 MiB managed memory`);
   await runComparison({
     grid, gridName: 'the default comparison', out, title: 'tiersim default comparison',
-    setupOf: (labels) => (labels.placement === 'local' ? 'local' : String(labels.policy)),
-    order: ['local', ...POLICY_NAMES],
+    setupOf: (cell) => (cell.labels.placement === 'local' ? 'local' : String(cell.labels.policy)),
+    rank: (cell) => [cell.labels.placement === 'local' ? -1 : POLICY_NAMES.indexOf(String(cell.labels.policy))],
   });
 }
 
 /**
- * `tiersim run --policy file,block,adaptive` (or `all`): the run the flags describe,
- * once per policy, side by side. `config` is the run config the flags and file gave,
- * without its policy; `policyOptions` go to every policy listed.
+ * What `tiersim run` compares: each of these given as a list is an axis, in the order
+ * given (`--policy file,adaptive --cache-size 10%,40%`: four setups).
  */
-export async function comparePolicies(config: Record<string, unknown>, policies: string[], out: string | undefined, json = false): Promise<void> {
-  const { policy: _policy, policyOptions, ...base } = config;
+export interface SetupLists {
+  policies?: string[];
+  /** Bytes, or shares of the state ("40%"). */
+  cacheSizes?: (number | string)[];
+  dfs?: string[];
+  seeds?: number[];
+}
+
+/**
+ * `tiersim run` with lists (`--policy file,block,adaptive`, `--cache-size 10%,40%`,
+ * `--dfs hdfs,s3`, `--seed 1,2,3`): the run the other flags describe, once per
+ * combination, side by side. `config` is the run config the flags and file gave, the
+ * lists in place of their single values; `policyOptions` go to every policy listed.
+ */
+export async function compareSetups(config: Record<string, unknown>, lists: SetupLists, out: string | undefined, json = false): Promise<void> {
+  const { policy, policyOptions, cacheSize, dfs, seed, ...base } = config;
+  // What is not a list stays a single value of the base config.
+  const single: Record<string, unknown> = {
+    ...(lists.policies ? {} : { policy, policyOptions }),
+    ...(lists.cacheSizes ? {} : { cacheSize }),
+    ...(lists.dfs ? {} : { dfs }),
+    ...(lists.seeds ? {} : { seed }),
+  };
+  for (const [k, v] of Object.entries(single)) if (v !== undefined) base[k] = v;
   const options = (policyOptions ?? {}) as Record<string, unknown>;
-  const grid = { base, policies: policies.map((name) => ({ name, options })) };
-  const { cells } = asOneRun(() => loadGrid(grid, 'the policies compared'));
+  const grid: Record<string, unknown> = { base };
+  if (lists.policies) grid.policies = lists.policies.map((name) => ({ name, options }));
+  if (lists.cacheSizes) grid.cacheSizes = lists.cacheSizes;
+  if (lists.dfs) grid.dfs = lists.dfs;
+  if (lists.seeds) grid.seeds = lists.seeds;
+  const { cells } = asOneRun(() => loadGrid(grid, 'the setups compared'));
+
+  // A setup is named by its value on each list: the policy, the size as given, the DFS, the seed.
+  const sizes = (lists.cacheSizes ?? []).map((v) => cacheSizeField.parse(v)); // as each cell's config holds it
+  const sizeKeys = sizes.map((v) => JSON.stringify(v));
+  const sizeName = (v: number | string) => (typeof v === 'number' ? formatBytes(v).replace(' ', '') : v);
+  const setupOf = (cell: Cell) => {
+    const c = cell.config;
+    const size = sizeKeys.indexOf(JSON.stringify(c.cacheSize));
+    return [
+      lists.policies ? String(cell.labels.policy) : undefined,
+      size >= 0 ? sizeName(sizes[size]!) : undefined, // none: no size
+      lists.dfs ? String(cell.labels.dfs) : undefined,
+      lists.seeds ? `s${c.seed}` : undefined,
+    ].filter((part) => part !== undefined).join(' ');
+  };
+  const rank = (cell: Cell) => [
+    lists.policies?.indexOf(cell.config.policy) ?? 0,
+    sizeKeys.indexOf(JSON.stringify(cell.config.cacheSize)),
+    lists.dfs?.indexOf(typeof cell.config.dfs === 'string' ? cell.config.dfs : '') ?? 0,
+    lists.seeds?.indexOf(cell.config.seed) ?? 0,
+  ];
+  const compared = [
+    lists.policies?.join(', '),
+    lists.cacheSizes && `cache ${sizes.map(sizeName).join(', ')}`,
+    lists.dfs && `dfs ${lists.dfs.join(', ')}`,
+    lists.seeds && `seed ${lists.seeds.join(', ')}`,
+  ].filter((part) => part !== undefined).join(' × ');
   if (!json) {
     const c = cells[0]!.config;
     const share = typeof base.cacheSize === 'string' ? ` (${base.cacheSize} of the state)` : '';
-    const setup = Object.entries(cells[0]!.labels).filter(([k]) => k !== 'policy')
+    const listed = new Set([lists.policies && 'policy', lists.cacheSizes && 'cacheSize', lists.dfs && 'dfs', lists.seeds && 'seed']);
+    const setup = Object.entries(cells[0]!.labels).filter(([k]) => !listed.has(k))
       .map(([k, v]) => (k === 'cacheSize' ? `cache=${formatBytes(Number(v))}${share}` : `${k}=${v}`)).join(' ');
-    console.log(`comparing ${policies.join(', ')}: ${setup}, ${c.ops === undefined ? 'the whole run' : `${c.ops.toLocaleString('en')} state operations`} after ${c.warmupOps.toLocaleString('en')} warm-up`);
+    console.log(`comparing ${compared}: ${setup}, ${c.ops === undefined ? 'the whole run' : `${c.ops.toLocaleString('en')} state operations`} after ${c.warmupOps.toLocaleString('en')} warm-up`);
   }
-  await runComparison({ grid, gridName: 'the policies compared', out, title: `tiersim: ${policies.join(', ')}`, setupOf: (labels) => String(labels.policy), order: policies, json });
+  await runComparison({ grid, gridName: 'the setups compared', out, title: `tiersim: ${compared}`, setupOf, rank, json });
 }
 
 /** The grid's input errors worded as a single run's: without the grid's own field paths (`workloads.0: base.dfs: ...`). */
@@ -107,8 +162,10 @@ function asOneRun<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof InputError) throw new InputError(err.message.replace(/^the policies compared: ((workloads|policies)\.\d+: )?(base\.)?/, ''));
-    throw err;
+    if (!(err instanceof InputError)) throw err;
+    const message = err.message.replace(/^the setups compared: ((workloads|policies)\.\d+: )?(base\.)?/, '')
+      .replace(/^cacheSizes\.\d+/, 'cacheSize').replace(/^dfs\.\d+/, 'dfs');
+    throw new InputError(message);
   }
 }
 
@@ -118,9 +175,10 @@ interface ComparisonOptions {
   /** Where each setup's run directory and the report go; undefined: nowhere (a table only). */
   out: string | undefined;
   title: string;
-  /** A cell's setup name, from its labels; setups print in `order`. */
-  setupOf: (labels: Record<string, string | number>) => string;
-  order: string[];
+  /** A cell's setup name: its table row, its run directory (spaces as dashes, % as pct). */
+  setupOf: (cell: Cell) => string;
+  /** Setups print in the order of these keys (compared element by element). */
+  rank: (cell: Cell) => number[];
   /** Print a JSON array of the setups' summaries instead of the table. */
   json?: boolean;
 }
@@ -150,10 +208,18 @@ function processExists(pid: number): boolean {
   }
 }
 
+/** A setup's run directory under --out: its name with dashes for spaces and `pct` for `%` (`file-40pct-s3`). */
+function setupDir(name: string): string {
+  return name.replaceAll(' ', '-').replaceAll('%', 'pct');
+}
+
 /** Runs a small grid as a sweep on threads, prints one table row per setup, and writes each setup's run directory beside one report. */
 async function runComparison(o: ComparisonOptions): Promise<void> {
   const { cells } = loadGrid(o.grid, o.gridName);
-  cells.sort((a, b) => o.order.indexOf(o.setupOf(a.labels)) - o.order.indexOf(o.setupOf(b.labels)));
+  const byRank = (a: number[], b: number[]) => { for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!; return 0; };
+  cells.sort((a, b) => byRank(o.rank(a), o.rank(b)));
+  const names = cells.map((cell) => o.setupOf(cell));
+  const width = Math.max(12, ...names.map((n) => n.length));
   if (!o.json) console.log(`${cells.length} setups on ${Math.min(cells.length, availableParallelism())} threads`);
 
   // Always a fresh run: the sweep resumes finished cells, which here would hide a code change.
@@ -174,13 +240,13 @@ async function runComparison(o: ComparisonOptions): Promise<void> {
     bar?.stop();
   }
 
-  if (!o.json) console.log('setup          ops/s  records/s  record p50  record p99   mem hit  local hit  DFS reads  CPU µs/op');
+  if (!o.json) console.log(`${'setup'.padEnd(width)}   ops/s  records/s  record p50  record p99   mem hit  local hit  DFS reads  CPU µs/op`);
   const runs = [];
-  for (const cell of cells) {
-    const setup = o.setupOf(cell.labels);
+  for (const [i, cell] of cells.entries()) {
+    const setup = names[i]!;
     let dir = cellDir(sweepDir, cell.id);
     if (o.out) {
-      const target = join(o.out, setup);
+      const target = join(o.out, setupDir(setup));
       rmSync(target, { recursive: true, force: true });
       renameSync(dir, target);
       dir = target;
@@ -191,10 +257,10 @@ async function runComparison(o: ComparisonOptions): Promise<void> {
     if (o.json) continue;
     const s = run.summary as Record<string, any>;
     const rec = s.latencyUs.record ?? { p50: 0, p99: 0 };
-    console.log(`${setup.padEnd(12)} ${s.opsPerSecond.toFixed(0).padStart(7)}  ${s.recordsPerSecond.toFixed(0).padStart(9)}  ${formatDuration(rec.p50).padStart(10)}  ${formatDuration(rec.p99).padStart(10)}  ${s.hitRatio.memory.toFixed(3).padStart(8)}  ${s.hitRatio.localDisk.toFixed(3).padStart(9)}  ${String(s.dfs.reads).padStart(9)}  ${s.cpu.cpuUsPerOp.toFixed(2).padStart(9)}`);
+    console.log(`${setup.padEnd(width)} ${s.opsPerSecond.toFixed(0).padStart(7)}  ${s.recordsPerSecond.toFixed(0).padStart(9)}  ${formatDuration(rec.p50).padStart(10)}  ${formatDuration(rec.p99).padStart(10)}  ${s.hitRatio.memory.toFixed(3).padStart(8)}  ${s.hitRatio.localDisk.toFixed(3).padStart(9)}  ${String(s.dfs.reads).padStart(9)}  ${s.cpu.cpuUsPerOp.toFixed(2).padStart(9)}`);
   }
   // What a setup's summary says of its local cache (one that served nothing, say).
-  if (!o.json) runs.forEach((run, i) => { for (const note of localCacheNotes(run.summary)) console.log(`${o.setupOf(cells[i]!.labels)}: ${note}`); });
+  if (!o.json) runs.forEach((run, i) => { for (const note of localCacheNotes(run.summary)) console.log(`${names[i]}: ${note}`); });
   rmSync(sweepDir, { recursive: true, force: true });
   if (o.json) console.log(JSON.stringify(runs.map((r) => r.summary), null, 2));
   if (!o.out) return;

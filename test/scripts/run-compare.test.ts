@@ -84,6 +84,53 @@ test('a config file\'s policy list compares as --policy does; a --policy flag ru
   assert.equal(JSON.parse(one.stdout).policy, 'file');
 });
 
+test('lists of cache sizes, DFS presets and seeds: one row per combination in the order given, each the single run of its values', () => {
+  const out = join(tempDir('run-compare-lists'), 'cmp');
+  const base = flags(10_000, 5000).filter((_, i, a) => a[i] !== '--cache-size' && a[i - 1] !== '--cache-size' && a[i] !== '--seed' && a[i - 1] !== '--seed');
+  const r = tiersim('run', ...base, '--policy', 'adaptive,file', '--cache-size', '40%,10%', '--seed', '5,4', '--out', out);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^comparing adaptive, file × cache 40%, 10% × seed 5, 4: workload=ycsb-b placement=disaggregated dfs=hdfs, /m);
+  const rows = r.stdout.split('\n').filter((l) => /^(file|adaptive) \S+ s\d+ +\d/.test(l)).map((l) => l.split(/\s+/).slice(0, 3).join(' '));
+  assert.deepEqual(rows, ['adaptive 40% s5', 'adaptive 40% s4', 'adaptive 10% s5', 'adaptive 10% s4', 'file 40% s5', 'file 40% s4', 'file 10% s5', 'file 10% s4']);
+  for (const [policy, size, seed] of [['adaptive', '10%', '4'], ['file', '40%', '5']] as const) {
+    const dir = join(out, `${policy}-${size.replace('%', 'pct')}-s${seed}`);
+    const inComparison = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    const single = tiersim('run', ...base, '--policy', policy, '--cache-size', size, '--seed', seed, '--json');
+    assert.equal(single.status, 0, single.stderr);
+    assert.deepEqual(simulated(inComparison), simulated(JSON.parse(single.stdout)), `${policy} ${size} s${seed}`);
+  }
+  assert.ok(existsSync(join(out, 'report.html')));
+
+  // A config file's lists, and DFS presets: the JSON array in the order given.
+  const config = join(tempDir('run-compare-lists-config'), 'c.yaml');
+  writeFileSync(config, 'workload: kv\nworkloadParams: { keys: 5000 }\nops: 3000\ncacheSize: [1MiB, 25%]\ndfs: [s3, hdfs]\n');
+  const listed = tiersim('run', '--config', config, '--json');
+  assert.equal(listed.status, 0, listed.stderr);
+  const summaries = JSON.parse(listed.stdout) as { dfsDevice: string; cacheSizeBytes: number }[];
+  assert.deepEqual(summaries.map((s) => s.dfsDevice), ['s3', 'hdfs', 's3', 'hdfs']);
+  assert.equal(summaries[0]!.cacheSizeBytes, 2 ** 20);
+  assert.ok(summaries[2]!.cacheSizeBytes !== 2 ** 20);
+});
+
+test('bad lists: a repeated or empty value, a seed that is no whole number, a bad size or device in the list: one line, exit 2', () => {
+  const cases: [string[], RegExp][] = [
+    [['--cache-size', '10%,10%'], /^tiersim: --cache-size: '10%,10%' names a value twice/],
+    [['--cache-size', '10%,,20%'], /^tiersim: --cache-size: '10%,,20%' has an empty item/],
+    [['--cache-size', '10%,4KB!'], /^tiersim: --cache-size: '4KB!' is not a size/],
+    [['--seed', '1,x'], /^tiersim: --seed: 'x' is not a whole number/],
+    [['--seed', 'x'], /^tiersim: --seed: 'x' is not a whole number/],
+    [['--dfs', 'hdfs,nope'], /^tiersim: dfs: unknown device 'nope'/],
+    [['--dfs', 'hdfs,s3', '--block-trace', join(tempDir('run-compare-bad-lists'), 't.oracleGeneral.bin')], /give one --dfs/],
+    [['--cache-size', '1%,2%', '--placement', 'local'], /^tiersim: --cache-size: a list compares local-disk caches/],
+  ];
+  for (const [args, re] of cases) {
+    const r = tiersim('run', ...FLAGS.filter((a, i) => !(args.includes(a) || args.includes(FLAGS[i - 1]!))), ...args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, re);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+});
+
 test('a comparison interrupted by Ctrl-C leaves its temporary directory, and the next comparison removes it', async () => {
   const tmp = tempDir('run-compare-tmp');
   const env = { ...process.env, TMPDIR: tmp };
