@@ -15,10 +15,10 @@
  * written to a temporary directory (about the state's size) and removed after.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../sim/errors.ts';
+import { processTempDir } from '../lib/temp-dir.ts';
 
 /** The store db_bench is asked to build and read. */
 export interface DbBenchStore {
@@ -102,7 +102,7 @@ export function parseReadRandom(text: string): Omit<DbBenchResult, 'loadSeconds'
 
 /** Loads the store with db_bench in a temporary directory, reads it, removes it. */
 export function runDbBench(binary: string, store: DbBenchStore): DbBenchResult {
-  const dir = mkdtempSync(join(tmpdir(), 'tiersim-db-bench-'));
+  const dir = processTempDir('tiersim-db-bench-');
   try {
     const flags = dbBenchFlags(store, join(dir, 'db'));
     const load = run(binary, [...flags, '--benchmarks=fillseq,flush,waitforcompaction']);

@@ -1,13 +1,13 @@
 import type { CommandModule } from 'yargs';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../../reports/atomic.ts';
 import { medianOfRuns, type Figure } from '../bench/figure.ts';
 import { SECTIONS } from '../bench/index.ts';
 import { InputError } from '../../sim/errors.ts';
+import { processTempDir } from '../lib/temp-dir.ts';
 
 /** Columns of the printed table: figure names, then values right-aligned. */
 const NAME_WIDTH = 72;
@@ -33,7 +33,7 @@ const LAUNCHER = fileURLToPath(new URL('../../bin/tiersim.mjs', import.meta.url)
  * (docs/performance.md, *Running the sections apart*). Same node, flags and environment (huge pages).
  */
 function runApart(name: string, args: Args): Figure[] {
-  const dir = mkdtempSync(join(tmpdir(), 'tiersim-bench-'));
+  const dir = processTempDir('tiersim-bench-');
   try {
     const out = join(dir, 'figures.json');
     const flags = ['bench', '--only', name, '--figures-to', out];

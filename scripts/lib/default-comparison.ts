@@ -5,8 +5,8 @@
  * policy. The setups run as a sweep on threads (one per core: this one and workers),
  * then each lands in its own run directory beside one report.
  */
-import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../sim/errors.ts';
 import { formatBytes, formatDuration } from '../../sim/units.ts';
@@ -15,6 +15,7 @@ import { cellDir, loadGrid, runSweep } from './sweep.ts';
 import type { Cell } from './sweep-grid.ts';
 import { cacheSizeField } from './config.ts';
 import { progressBar } from './progress.ts';
+import { processTempDir } from './temp-dir.ts';
 import { localCacheNotes } from './run-notes.ts';
 import { describeCacheSize } from './cache-share.ts';
 
@@ -183,31 +184,6 @@ interface ComparisonOptions {
   json?: boolean;
 }
 
-const TEMP_PREFIX = 'tiersim-compare-';
-
-/**
- * A fresh directory for a comparison's sweep that has no --out, named by this
- * process's id. A comparison interrupted by a signal (Ctrl-C) dies without removing
- * its directory (the simulation holds the thread a handler would run on), so each one
- * first removes those whose process is gone.
- */
-function temporarySweepDir(): string {
-  for (const name of readdirSync(tmpdir())) {
-    const pid = Number(new RegExp(`^${TEMP_PREFIX}(\\d+)-`).exec(name)?.[1]);
-    if (pid > 0 && !processExists(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
-  }
-  return mkdtempSync(join(tmpdir(), `${TEMP_PREFIX}${process.pid}-`));
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'; // someone else's
-  }
-}
-
 /** A setup's run directory under --out: its name with dashes for spaces and `pct` for `%` (`file-40pct-s3`). */
 function setupDir(name: string): string {
   return name.replaceAll(' ', '-').replaceAll('%', 'pct');
@@ -223,7 +199,7 @@ async function runComparison(o: ComparisonOptions): Promise<void> {
   if (!o.json) console.log(`${cells.length} setups on ${Math.min(cells.length, availableParallelism())} threads`);
 
   // Always a fresh run: the sweep resumes finished cells, which here would hide a code change.
-  const sweepDir = o.out ? join(o.out, '.sweep') : temporarySweepDir();
+  const sweepDir = o.out ? join(o.out, '.sweep') : processTempDir('tiersim-compare-');
   if (o.out) rmSync(sweepDir, { recursive: true, force: true });
   const bar = progressBar(o.gridName.replace(/^the /, ''));
   let shown = 0;

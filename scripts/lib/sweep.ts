@@ -6,8 +6,8 @@
  * re-run skips the cells that exist, which makes a killed sweep resumable and lets
  * shards share one output directory. Cells run on worker threads.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
@@ -18,6 +18,7 @@ import { toCsv } from '../../reports/csv.ts';
 import { summaryRow } from '../../reports/flatten.ts';
 import { simulate, TIERSIM_VERSION } from './simulate.ts';
 import { workerBundle } from './worker-bundle.ts';
+import { processTempDir } from './temp-dir.ts';
 import { expandGrid, parseShard, readGridFile, shardCells, type Cell, type Shard } from './sweep-grid.ts';
 import {
   epochMs, finishCell, finishedCells, newQueue, partialCells, progressHooks, stopQueue, takeCell,
@@ -392,7 +393,7 @@ export async function sweepSpeed(grid: SweepOptions['grid'], workerCounts: numbe
   const best = new Map<number, SweepSpeed>();
   for (let round = 0; round < rounds; round++) {
     for (const workers of workerCounts) {
-      const out = mkdtempSync(join(tmpdir(), 'tiersim-sweep-speed-'));
+      const out = processTempDir('tiersim-sweep-speed-');
       try {
         let cellSeconds = 0;
         const cpu = process.cpuUsage();
