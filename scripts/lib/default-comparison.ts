@@ -1,9 +1,10 @@
 /**
  * Comparisons that `tiersim run` prints as one table: with no arguments, the local
  * baseline and every local-cache policy on one built-in heavy-I/O workload, HDFS, a
- * 1 GiB local cache; with `--policy a,b,...`, the run the flags describe under each
- * policy. The setups run as a sweep on threads (one per core: this one and workers),
- * then each lands in its own run directory beside one report.
+ * 1 GiB local cache; with lists (`--policy a,b`, `--cache-size 10%,40%`, `--dfs
+ * hdfs,s3`, `--seed 1,2`), the run the flags describe under each combination. The
+ * setups run as a sweep on threads (one per core: this one and workers), then each
+ * lands in its own run directory beside one report.
  */
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
