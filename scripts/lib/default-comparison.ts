@@ -126,19 +126,19 @@ export async function compareSetups(config: Record<string, unknown>, lists: Setu
   const sizes = (lists.cacheSizes ?? []).map((v) => cacheSizeField.parse(v)); // as each cell's config holds it
   const sizeKeys = sizes.map((v) => JSON.stringify(v));
   const sizeName = (v: number | string) => (typeof v === 'number' ? formatBytes(v).replace(' ', '') : v);
+  const sizeIndex = (cell: Cell) => sizeKeys.indexOf(JSON.stringify(cell.config.cacheSize)); // -1: none, or no size list
   const setupOf = (cell: Cell) => {
-    const c = cell.config;
-    const size = sizeKeys.indexOf(JSON.stringify(c.cacheSize));
+    const size = sizeIndex(cell);
     return [
       lists.policies ? String(cell.labels.policy) : undefined,
-      size >= 0 ? sizeName(sizes[size]!) : undefined, // none: no size
+      size >= 0 ? sizeName(sizes[size]!) : undefined,
       lists.dfs ? String(cell.labels.dfs) : undefined,
-      lists.seeds ? `s${c.seed}` : undefined,
+      lists.seeds ? `s${cell.config.seed}` : undefined,
     ].filter((part) => part !== undefined).join(' ');
   };
   const rank = (cell: Cell) => [
     lists.policies?.indexOf(cell.config.policy) ?? 0,
-    sizeKeys.indexOf(JSON.stringify(cell.config.cacheSize)),
+    sizeIndex(cell),
     lists.dfs?.indexOf(typeof cell.config.dfs === 'string' ? cell.config.dfs : '') ?? 0,
     lists.seeds?.indexOf(cell.config.seed) ?? 0,
   ];
