@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.ts';
 import { reportCharts, type Chart } from './charts.ts';
 import { compareByWorkload, compareCsv, compareDisplay, comparePolicies, compareRatioChart, compareVerdict, type CompareOptions } from './compare.ts';
+import { compareAcrossSeeds, seedsCsv, seedsDisplay, seedsVerdict } from './compare-seeds.ts';
 import { reportHtml, type HtmlChart } from './html.ts';
 import { checkRun, readRunDir, type CheckedRun, type ReplayResult, type ReportRun } from './read.ts';
 import { renderSvg, svgToPng } from './render.ts';
@@ -65,13 +66,20 @@ export async function buildReport(runs: ReportRun[], replays: ReplayResult[] = [
       ],
     });
   }
-  const compared = comparison ? [compareByWorkload(comparison), compareDisplay(comparison)] : [];
+  // Setups run with several seeds are also taken together, seed against seed.
+  const seeds = comparison ? compareAcrossSeeds(comparison) : [];
+  const compared = comparison
+    ? [compareByWorkload(comparison), ...(seeds.length > 0 ? [seedsDisplay(comparison, seeds)] : []), compareDisplay(comparison)]
+    : [];
   const tables = [...compared, runsDisplay(rows), replaysDisplay(replays)].filter((t) => t.rows.length > 0);
-  const verdict = comparison ? compareVerdict(comparison) : undefined;
+  const verdict = comparison
+    ? compareVerdict(comparison) + (seeds.length > 0 ? `; ${seedsVerdict(comparison, seeds)}` : '')
+    : undefined;
   const notes = [...(options.notes ?? []), ...(verdict ? [verdict] : [])];
   files.set('report.html', reportHtml({ title: options.title ?? defaultTitle(checked, replays), notes, tables, charts: html }));
   if (comparison) {
     files.set('compare.csv', compareCsv(comparison));
+    if (seeds.length > 0) files.set('compare-seeds.csv', seedsCsv(seeds));
     files.set('compare.md', `${verdict}.\n\n${tableMarkdown(compared)}`);
   }
   if (options.tables) {
