@@ -54,6 +54,21 @@ export function t975(df: number): number {
   return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df * df);
 }
 
+/** A geometric mean of positive values and its 95% confidence interval (Student's t on their logs). */
+export interface GeomeanInterval {
+  geomean: number;
+  low: number;
+  high: number;
+}
+
+/** The geometric mean of `xs` (at least two, positive) with its 95% interval, Student's t on the logs. */
+export function geomeanInterval(xs: number[]): GeomeanInterval {
+  const logs = xs.map((x) => Math.log(Math.max(x, 1e-12)));
+  const m = mean(logs);
+  const half = t975(logs.length - 1) * sampleStandardDeviation(logs) / Math.sqrt(logs.length);
+  return { geomean: Math.exp(m), low: Math.exp(m - half), high: Math.exp(m + half) };
+}
+
 /** The setup with its seed token (`-s<seed>`, the last one) taken out; undefined when it has none. */
 export function seedlessName(row: Pick<CompareRow, 'setup' | 'seed'>): string | undefined {
   if (row.seed === undefined) return undefined;
@@ -78,15 +93,11 @@ export function compareAcrossSeeds(c: Comparison): SeedGroup[] {
   for (const [setup, rows] of groups) {
     if (new Set(rows.map((r) => r.seed)).size < 2 || rows.length !== new Set(rows.map((r) => r.seed)).size) continue;
     const ratios = rows.map((r) => r.throughputRatio);
-    const logs = ratios.map((x) => Math.log(Math.max(x, 1e-12)));
-    const m = mean(logs);
-    const half = t975(logs.length - 1) * sampleStandardDeviation(logs) / Math.sqrt(logs.length);
-    const ciLow = Math.exp(m - half);
-    const ciHigh = Math.exp(m + half);
+    const { geomean, low: ciLow, high: ciHigh } = geomeanInterval(ratios);
     const first = rows[0]!;
     out.push({
       setup, workload: first.workload, dfs: first.dfs, cacheSizeBytes: first.cacheSizeBytes, cacheShare: first.cacheShare,
-      seeds: rows.map((r) => r.seed!), ratios, geomeanRatio: Math.exp(m), leastRatio: Math.min(...ratios), ciLow, ciHigh,
+      seeds: rows.map((r) => r.seed!), ratios, geomeanRatio: geomean, leastRatio: Math.min(...ratios), ciLow, ciHigh,
       meets: rows.filter((r) => r.meets).length,
       verdict: ciHigh < c.options.minRatio ? 'below' : ciLow >= c.options.minRatio ? 'above' : 'undecided',
     });

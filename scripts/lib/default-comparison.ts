@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../sim/errors.ts';
 import { formatBytes, formatDuration } from '../../sim/units.ts';
-import { readRunDir } from '../../reports/read.ts';
+import { readRunDir, type ReportRun } from '../../reports/read.ts';
 import { cellDir, loadGrid, runSweep } from './sweep.ts';
 import type { Cell } from './sweep-grid.ts';
 import { cacheSizeField } from './config.ts';
@@ -19,6 +19,7 @@ import { progressBar } from './progress.ts';
 import { processTempDir } from './temp-dir.ts';
 import { localCacheNotes } from './run-notes.ts';
 import { describeCacheSize } from './cache-share.ts';
+import { formatSeedLines, summarizeSeeds, type SeedSample } from './seed-summary.ts';
 
 /**
  * The built-in workload: Nexmark q20 (the bid ⋈ auction join, the heaviest I/O query
@@ -127,15 +128,27 @@ export async function compareSetups(config: Record<string, unknown>, lists: Setu
   const sizeKeys = sizes.map((v) => JSON.stringify(v));
   const sizeName = (v: number | string) => (typeof v === 'number' ? formatBytes(v).replace(' ', '') : v);
   const sizeIndex = (cell: Cell) => sizeKeys.indexOf(JSON.stringify(cell.config.cacheSize)); // -1: none, or no size list
-  const setupOf = (cell: Cell) => {
+  // `policy` names another policy's setup of the same values; `seed: false` leaves the seed out.
+  const nameOf = (cell: Cell, { policy = String(cell.labels.policy), seed = true } = {}) => {
     const size = sizeIndex(cell);
     return [
-      lists.policies ? String(cell.labels.policy) : undefined,
+      lists.policies ? policy : undefined,
       size >= 0 ? sizeName(sizes[size]!) : undefined,
       lists.dfs ? String(cell.labels.dfs) : undefined,
-      lists.seeds ? `s${cell.config.seed}` : undefined,
+      lists.seeds && seed ? `s${cell.config.seed}` : undefined,
     ].filter((part) => part !== undefined).join(' ');
   };
+  const setupOf = (cell: Cell) => nameOf(cell);
+  // Several seeds: each setup over them, against the first policy listed (seed-summary.ts).
+  const first = lists.policies && lists.policies.length > 1 ? lists.policies[0]! : undefined;
+  const seedGroups = lists.seeds && lists.seeds.length > 1 ? {
+    seeds: lists.seeds,
+    sample: (cell: Cell) => ({
+      group: nameOf(cell, { seed: false }),
+      baseline: first !== undefined && cell.config.policy !== first ? nameOf(cell, { policy: first, seed: false }) : undefined,
+      seed: cell.config.seed,
+    }),
+  } : undefined;
   const rank = (cell: Cell) => [
     lists.policies?.indexOf(cell.config.policy) ?? 0,
     sizeIndex(cell),
@@ -156,7 +169,7 @@ export async function compareSetups(config: Record<string, unknown>, lists: Setu
       .map(([k, v]) => (k === 'cacheSize' ? `cache=${formatBytes(Number(v))}${share}` : `${k}=${v}`)).join(' ');
     console.log(`comparing ${compared}: ${setup}, ${c.ops === undefined ? 'the whole run' : `${c.ops.toLocaleString('en')} state operations`} after ${c.warmupOps.toLocaleString('en')} warm-up`);
   }
-  await runComparison({ grid, gridName: 'the setups compared', out, title: `tiersim: ${compared}`, setupOf, rank, json });
+  await runComparison({ grid, gridName: 'the setups compared', out, title: `tiersim: ${compared}`, setupOf, rank, json, seedGroups });
 }
 
 /** The grid's input errors worded as a single run's: without the grid's own field paths (`workloads.0: base.dfs: ...`). */
@@ -183,6 +196,8 @@ interface ComparisonOptions {
   rank: (cell: Cell) => number[];
   /** Print a JSON array of the setups' summaries instead of the table. */
   json?: boolean;
+  /** With a seed list: how a cell's setup is taken over its seeds, printed under the table. */
+  seedGroups?: { seeds: number[]; sample: (cell: Cell) => Omit<SeedSample, 'opsPerSecond'> };
 }
 
 /** A setup's run directory under --out: its name with dashes for spaces and `pct` for `%` (`file-40pct-s3`). */
@@ -218,7 +233,7 @@ async function runComparison(o: ComparisonOptions): Promise<void> {
   }
 
   if (!o.json) console.log(`${'setup'.padEnd(width)}   ops/s  records/s  record p50  record p99   mem hit  local hit  DFS reads  CPU µs/op`);
-  const runs = [];
+  const runs: ReportRun[] = [];
   for (const [i, cell] of cells.entries()) {
     const setup = names[i]!;
     let dir = cellDir(sweepDir, cell.id);
@@ -235,6 +250,10 @@ async function runComparison(o: ComparisonOptions): Promise<void> {
     const s = run.summary as Record<string, any>;
     const rec = s.latencyUs.record ?? { p50: 0, p99: 0 };
     console.log(`${setup.padEnd(width)} ${s.opsPerSecond.toFixed(0).padStart(7)}  ${s.recordsPerSecond.toFixed(0).padStart(9)}  ${formatDuration(rec.p50).padStart(10)}  ${formatDuration(rec.p99).padStart(10)}  ${s.hitRatio.memory.toFixed(3).padStart(8)}  ${s.hitRatio.localDisk.toFixed(3).padStart(9)}  ${String(s.dfs.reads).padStart(9)}  ${s.cpu.cpuUsPerOp.toFixed(2).padStart(9)}`);
+  }
+  if (!o.json && o.seedGroups) {
+    const samples = cells.map((cell, i) => ({ ...o.seedGroups!.sample(cell), opsPerSecond: runs[i]!.summary.opsPerSecond as number }));
+    for (const line of formatSeedLines(summarizeSeeds(samples), o.seedGroups.seeds)) console.log(line);
   }
   // What a setup's summary says of its local cache (one that served nothing, say).
   if (!o.json) runs.forEach((run, i) => { for (const note of localCacheNotes(run.summary)) console.log(`${names[i]}: ${note}`); });

@@ -92,6 +92,16 @@ test('lists of cache sizes, DFS presets and seeds: one row per combination in th
   assert.match(r.stdout, /^comparing adaptive, file × cache 40%, 10% × seed 5, 4: workload=ycsb-b placement=disaggregated dfs=hdfs, /m);
   const rows = r.stdout.split('\n').filter((l) => /^(file|adaptive) \S+ s\d+ +\d/.test(l)).map((l) => l.split(/\s+/).slice(0, 3).join(' '));
   assert.deepEqual(rows, ['adaptive 40% s5', 'adaptive 40% s4', 'adaptive 10% s5', 'adaptive 10% s4', 'file 40% s5', 'file 40% s4', 'file 10% s5', 'file 10% s4']);
+  // Under the table, each setup over its two seeds (the geometric mean of its runs'
+  // ops/s), and against the first policy's setup of the same size.
+  const ops = (dir: string) => JSON.parse(readFileSync(join(out, dir, 'summary.json'), 'utf8')).opsPerSecond as number;
+  assert.match(r.stdout, /^over seeds 5, 4 \(geometric mean, 95% interval\):$/m);
+  assert.match(r.stdout, /^adaptive 10% +\d+ ops\/s \(\d+–\d+\)$/m);
+  const file40 = /^file 40% +(\d+) ops\/s \(\d+–\d+\)  (\d\.\d{3})× adaptive 40% \(/m.exec(r.stdout);
+  assert.ok(file40, r.stdout);
+  assert.equal(Number(file40[1]), Math.round(Math.sqrt(ops('file-40pct-s5') * ops('file-40pct-s4'))));
+  const ratio = Math.sqrt((ops('file-40pct-s5') / ops('adaptive-40pct-s5')) * (ops('file-40pct-s4') / ops('adaptive-40pct-s4')));
+  assert.equal(file40[2], ratio.toFixed(3));
   for (const [policy, size, seed] of [['adaptive', '10%', '4'], ['file', '40%', '5']] as const) {
     const dir = join(out, `${policy}-${size.replace('%', 'pct')}-s${seed}`);
     const inComparison = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
