@@ -32,8 +32,12 @@ export const blockCacheOptions = z.object({
   sizeLimit: sizeOption.default(0),
   /** Disk kept free when the size is derived from the disk, as ForSt's reserve-size. */
   reserve: sizeOption.default(256 * MiB),
-  /** Admit a block on its first miss, or only on a second miss while its id is remembered. */
-  admission: z.enum(['miss', 'second-miss']).default('miss'),
+  /**
+   * Admit a block on its first miss, only on a second miss while its id is remembered,
+   * or when the memory block cache evicts it (a victim cache of memory: it holds what
+   * memory no longer does, copied from memory with no DFS read).
+   */
+  admission: z.enum(['miss', 'second-miss', 'memory-eviction']).default('miss'),
   /** An eviction algorithm of policies/eviction/registry.ts. */
   eviction: z.string().default('lru').transform((name, ctx) => {
     try {
@@ -98,14 +102,25 @@ export class BlockCache implements LocalCachePolicy {
   }
 
   afterRemoteRead(file: FileRef, blockId: number, _offset: number, bytes: number, io: IoContext): void {
-    if (io.background || blockId < 0) return;
-    const blockNo = blockId - file.fileNumber * BLOCKS_PER_FILE;
-    let blocks = this.byFile.get(file.fileNumber);
+    if (io.background || blockId < 0 || this.options.admission === 'memory-eviction') return;
     // Two readers missed the same block at once: the first one admitted it.
-    if (blocks?.has(blockNo)) return;
+    if (this.byFile.get(file.fileNumber)?.has(blockId - file.fileNumber * BLOCKS_PER_FILE)) return;
     if (this.ghost !== undefined && !this.ghost.miss(blockId)) return;
+    this.admit(file.fileNumber, blockId, bytes);
+  }
+
+  onMemoryEvict(fileNumber: number, blockId: number, bytes: number): void {
+    if (this.options.admission !== 'memory-eviction') return;
+    // Already here (memory missed it and this cache served it): now the most recently evicted.
+    if (this.byFile.get(fileNumber)?.has(blockId - fileNumber * BLOCKS_PER_FILE)) this.cache.find(blockId);
+    else this.admit(fileNumber, blockId, bytes);
+  }
+
+  private admit(fileNumber: number, blockId: number, bytes: number): void {
+    const blockNo = blockId - fileNumber * BLOCKS_PER_FILE;
     if (!this.cache.insert(blockId, bytes)) return; // refused (too large, or the algorithm's rule)
-    if (blocks === undefined) this.byFile.set(file.fileNumber, (blocks = new Set()));
+    let blocks = this.byFile.get(fileNumber);
+    if (blocks === undefined) this.byFile.set(fileNumber, (blocks = new Set()));
     blocks.add(blockNo);
     this.admits++;
     const now = this.ctx.scheduler.now;

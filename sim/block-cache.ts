@@ -44,6 +44,8 @@ export class BlockCache {
   hits = 0;
   misses = 0;
   evictions = 0;
+  /** Told of every block the cache evicts for room (not of erased ones): id and bytes. */
+  onEvict: ((id: number, bytes: number) => void) | undefined = undefined;
 
   constructor(readonly capacity: number, readonly highPriRatio = 0.1) {
     this.poolLimit = capacity * highPriRatio;
@@ -118,7 +120,11 @@ export class BlockCache {
   private makeRoom(bytes: number): void {
     while (this.used + this.reserved + bytes > this.capacity && this.e[4 * NIL + PREV] !== NIL) {
       this.evictions++;
-      this.remove(this.e[4 * NIL + PREV]!);
+      const slot = this.e[4 * NIL + PREV]!;
+      const id = this.ids[slot]!;
+      const size = this.e[4 * slot + SIZE]!;
+      this.remove(slot);
+      this.onEvict?.(id, size);
     }
   }
 

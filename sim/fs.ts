@@ -81,7 +81,11 @@ export class FileSystem {
     readonly diskBytes: number,
     /** Counters; a store reopened after a failure keeps counting into the same ones. */
     readonly stats: FsStats = new FsStats(),
-  ) {}
+  ) {
+    // A policy that keeps blocks exclusive of memory hears of what memory evicts.
+    const hook = placement === 'disaggregated' ? policy.onMemoryEvict?.bind(policy) : undefined;
+    memory.onEvict = hook && ((id: number, bytes: number) => hook(Math.floor(id / BLOCKS_PER_FILE), id, bytes));
+  }
 
   /** Free local disk: its size less SSTs (local placement) and the cache's files. */
   diskFreeBytes(): number {

@@ -54,6 +54,12 @@ export interface LocalCachePolicy {
   lookup(file: FileRef, blockId: number, offset: number, bytes: number, io: IoContext): boolean;
   /** The same read, served from the DFS, has completed: admission happens here. */
   afterRemoteRead(file: FileRef, blockId: number, offset: number, bytes: number, io: IoContext): void;
+  /**
+   * Optional: the memory block cache evicted block `blockId` of file `fileNumber` for
+   * room (a deleted file's blocks are erased, not evicted). A policy that keeps blocks
+   * exclusive of memory admits them here, from memory, with no DFS read.
+   */
+  onMemoryEvict?(fileNumber: number, blockId: number, bytes: number): void;
   /** A new SST (flush or compaction output) is being written; true to write a local copy too. */
   onFileCreated(file: FileRef): boolean;
   /** The store no longer needs the file. */

@@ -112,3 +112,22 @@ test('refill: on Nexmark q20 with about one file of cache, a move toward blocks 
     assert.ok(without.opsPerSecond < 0.85 * best, `the case needs the refill: ${detail}`);
   }
 });
+
+test('blockAdmission memory-eviction: on Nexmark q20 with about one file of cache, adaptive beats the better of file and block, where blocks admitted on their misses do not', () => {
+  // The block region as a victim cache of the memory block cache holds what memory no
+  // longer does; admitted on their misses, its blocks are mostly ones memory still holds.
+  for (const [seed, dfs] of [[1, 'hdfs'], [3, 'hdfs'], [1, 's3']] as const) {
+    const one = (policy: string, policyOptions: Record<string, unknown> = {}) => simulate(runConfig.parse({
+      ...SMALL, workload: 'nexmark-q20', workloadParams: { stateBytes: 48 * MiB }, policy, policyOptions, cacheSize: 2.5 * MiB, dfs, seed,
+    }), () => 0).summary as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const file = one('file');
+    const block = one('block');
+    const best = file.opsPerSecond >= block.opsPerSecond ? file : block;
+    const onMiss = one('adaptive');
+    const onEviction = one('adaptive', { blockAdmission: 'memory-eviction' });
+    const detail = `seed ${seed} ${dfs}: adaptive ${onEviction.opsPerSecond.toFixed(0)}, on misses ${onMiss.opsPerSecond.toFixed(0)}, file ${file.opsPerSecond.toFixed(0)}, block ${block.opsPerSecond.toFixed(0)} ops/s`;
+    assert.ok(onMiss.opsPerSecond < 0.95 * best.opsPerSecond, `the case needs it: ${detail}`);
+    assert.ok(onEviction.opsPerSecond >= 1.05 * best.opsPerSecond, detail);
+    assert.ok(onEviction.latencyUs.get.p99 <= 1.1 * best.latencyUs.get.p99, detail);
+  }
+});
