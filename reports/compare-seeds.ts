@@ -91,7 +91,9 @@ export function compareAcrossSeeds(c: Comparison): SeedGroup[] {
   }
   const out: SeedGroup[] = [];
   for (const [setup, rows] of groups) {
-    if (new Set(rows.map((r) => r.seed)).size < 2 || rows.length !== new Set(rows.map((r) => r.seed)).size) continue;
+    // Two seeds at least, each once.
+    const seeds = new Set(rows.map((r) => r.seed)).size;
+    if (seeds < 2 || seeds !== rows.length) continue;
     const ratios = rows.map((r) => r.throughputRatio);
     const { geomean, low: ciLow, high: ciHigh } = geomeanInterval(ratios);
     const first = rows[0]!;
