@@ -28,19 +28,19 @@
  * the block region at least 1 - maxInitialFileShare of the cache (unless the file
  * region would then hold less than a margin). Two ghosts
  * (adaptive-ghosts.ts) remember what each region lost: files demoted or refused, and
- * (sampled) blocks evicted or refused. Over a window of lookups (decisionLookups, or
- * sooner once decisionEvidence gains and losses were seen) the policy weighs the two
- * moves of the boundary by one `margin`: growing the file region gains the file
- * ghost's hits within the margin (on files that a region grown to hold them would
- * still fit the cache: a cache of one file keeps no second) and loses the block
- * region's hits in its least recent margin; shrinking it gains the block ghost's hits
- * within the margin and loses first reads of blocks of the file region's least recent
- * files. The better move goes ahead (adaptStep × margin) if its net gain passes
- * minEvidence, hysteresis × all that was weighed and `significance` × its square root
- * (a sign test: a window of a few dozen hits is mostly chance); a move back the way
- * the last one came must also win on the last reversalWindows windows summed (a region
- * just shrunk has its hot, freshly lost entries in its ghost and would win them back
- * at once).
+ * (sampled) blocks evicted or refused. The policy weighs the two moves of the boundary
+ * by one `margin`, each on its own evidence (adaptive-ledger.ts): growing the file
+ * region gains the file ghost's hits within the margin (on files that a region grown
+ * to hold them would still fit the cache: a cache of one file keeps no second) and
+ * loses the block region's hits in its least recent margin; shrinking it gains the
+ * block ghost's hits within the margin and loses first reads of blocks of the file
+ * region's least recent files. A move's window closes after decisionEvidence of its
+ * gains and losses or decisionLookups lookups; the move goes ahead (adaptStep ×
+ * margin) if its net gain passes minEvidence, hysteresis × its gains and losses and
+ * `significance` × their square root (a sign test: a window of a few dozen hits is
+ * mostly chance); a move back the way the last one came must also win on its last
+ * reversalWindows windows summed (a region just shrunk has its hot, freshly lost
+ * entries in its ghost and would win them back at once).
  * While the state fits, nothing is lost, no ghost is hit and the target stays at the
  * whole cache: that is `file`.
  *
@@ -67,6 +67,7 @@ import { Process, type Sim } from '../sim/process.ts';
 import { BlockRegion } from './adaptive-blocks.ts';
 import { BlockGhost, FileGhost } from './adaptive-ghosts.ts';
 import { LostBlocks } from './adaptive-lost.ts';
+import { Ledger } from './adaptive-ledger.ts';
 import { FileList } from './file-list.ts';
 import { GHOST_ENTRY_BYTES } from './miss-ghost.ts';
 import { parsePolicyOptions, sizeOption } from './options.ts';
@@ -105,20 +106,21 @@ export const adaptiveCacheOptions = z.object({
    * would have served moves the boundary. 0 = two target-size files (capped at the cache).
    */
   margin: sizeOption.default(0),
-  /** Foreground lookups between two decisions on the boundary (at most). */
+  /** Foreground lookups in a move's window of evidence (at most). */
   decisionLookups: z.number().int().positive().default(1024),
   /**
-   * A decision comes sooner once this many gains and losses were weighed: a store whose
-   * memory serves almost every read sends few lookups, and its evidence must not wait.
+   * A move's window closes sooner once it holds this many of its gains and losses: a
+   * store whose memory serves almost every read sends few lookups, and its evidence
+   * must not wait.
    */
   decisionEvidence: z.number().int().positive().default(32),
   /** Least net hits a move must promise. */
   minEvidence: z.number().nonnegative().default(4),
-  /** A move must promise more than this share of all the hits weighed (gains and losses of both moves). */
+  /** A move must promise more than this share of the hits weighed for it (its gains and losses). */
   hysteresis: z.number().nonnegative().default(0.1),
   /**
-   * A move must also promise more than this many standard deviations of the evidence
-   * (√ of all the hits weighed, as for a sign test): a short window of a few dozen hits
+   * A move must also promise more than this many standard deviations of its evidence
+   * (√ of the hits weighed for it, as for a sign test): a short window of a few dozen hits
    * is noise. 0 = off.
    */
   significance: z.number().nonnegative().default(2),
@@ -136,15 +138,15 @@ export const adaptiveCacheOptions = z.object({
   ghostUs: z.number().nonnegative().default(0.1),
   /** Memory per cached block (reported, as `block`'s). */
   metadataBytesPerBlock: z.number().nonnegative().default(64),
-  /** A move back the way the last one came needs the last reversalWindows windows (this one among them), summed, to favour it too. */
+  /** A move back the way the last one came needs its last reversalWindows windows (this one among them), summed, to favour it too. */
   reversalWindows: z.number().int().min(1).default(3),
   /** A downloaded file takes over its dropped blocks' access times (their reads from the copy are not first reads). */
   inheritBlocks: z.boolean().default(true),
   /** A file ghost hit counts only if the file region, grown to hold that file, would still fit the cache. */
   reachable: z.boolean().default(true),
   /**
-   * Each move that grows the file region right after another (the window before moved
-   * it up too), on one-sided evidence (net gain ≥ accelerateShare of all weighed), is
+   * Each move that grows the file region right after another (its window before moved
+   * it up too), on one-sided evidence (net gain ≥ accelerateShare of its hits weighed), is
    * this many times the last one: a hot set that moved to other files is downloaded
    * within a few windows. 1 = every move is one step.
    */
@@ -184,11 +186,6 @@ export const ADAPTIVE_CACHE_KEYS: Readonly<Record<string, string>> = {
 
 export function parseAdaptiveCacheOptions(raw?: unknown): AdaptiveCacheOptions {
   return parsePolicyOptions('adaptive', adaptiveCacheOptions, ADAPTIVE_CACHE_KEYS, raw);
-}
-
-/** The move net gains up (grow the file region) and down (shrink it) ask for: 1, -1 or 0 when neither passes `needed`. */
-function direction(up: number, down: number, needed: number): number {
-  return up >= down && up > needed ? 1 : down > up && down > needed ? -1 : 0;
 }
 
 const NO_COPY = 0;
@@ -276,21 +273,19 @@ export class AdaptiveCache implements LocalCachePolicy {
   private blockGhostHits = 0;
   private creditedFileGhostHits = 0;
   private creditedBlockGhostHits = 0;
-  /** Foreground lookups in the current decision window. */
-  private lookups = 0;
-  /** The last window's evidence: ghost hits within the margin, and tail hits. */
-  private windowFileGain = 0;
-  private windowBlockGain = 0;
-  private windowFileLoss = 0;
-  private windowBlockLoss = 0;
+  /**
+   * The evidence for each move of the boundary by one margin: growing the file region
+   * (`up`: file ghost hits within the margin against the block region's tail hits) and
+   * shrinking it (`down`: block ghost hits within the margin against first reads of
+   * the file region's least recent files).
+   */
+  private readonly up: Ledger;
+  private readonly down: Ledger;
   /** Direction of the last move (+1 up, -1 down, 0 none yet). */
   private lastDirection = 0;
-  /** Whether the last window moved the boundary, and the size of that move (bytes). */
-  private movedLast = false;
+  /** Whether the up ledger's last window moved the boundary up, and the size of the last move (bytes). */
+  private grewLast = false;
   private lastStep = 0;
-  /** (up, down, weighed) of the windows since the last move, the last reversalWindows of them. */
-  private recent: Float64Array;
-  private recentCount = 0;
   /** Decisions that moved the boundary, and those of them that reversed the last move. */
   private moves = 0;
   private reversals = 0;
@@ -316,7 +311,8 @@ export class AdaptiveCache implements LocalCachePolicy {
     this.fileTarget = (options.initialFileShare ?? 1) * this.capacity;
     this.targetSet = options.initialFileShare !== undefined;
     this.margin = Math.min(this.capacity, options.margin > 0 ? options.margin : 2 * ctx.targetFileSize);
-    this.recent = new Float64Array(3 * options.reversalWindows);
+    this.up = new Ledger(options.reversalWindows);
+    this.down = new Ledger(options.reversalWindows);
     const ghostBytes = Math.max(this.margin, options.ghostRatio * this.capacity);
     this.fileGhost = new FileGhost(ghostBytes);
     this.blockGhost = new BlockGhost(options.ghostSample, Math.max(1024, Math.floor(ghostBytes / TYPICAL_BLOCK_BYTES)));
@@ -344,7 +340,9 @@ export class AdaptiveCache implements LocalCachePolicy {
     io.cpuPendingUs += costs.fileCacheLookupUs;
     if (e === undefined) return false;
     const now = this.ctx.scheduler.now;
-    if (++this.lookups >= this.options.decisionLookups || this.windowFileGain + this.windowBlockGain + this.windowFileLoss + this.windowBlockLoss >= this.options.decisionEvidence) this.decide(now);
+    this.up.lookups++;
+    this.down.lookups++;
+    if (this.up.due(this.options.decisionEvidence, this.options.decisionLookups) || this.down.due(this.options.decisionEvidence, this.options.decisionLookups)) this.decide(now);
     const previousAccess = e.lastAccess;
     if (e.inFileRegion) {
       this.fileList.moveToFront(e);
@@ -353,14 +351,14 @@ export class AdaptiveCache implements LocalCachePolicy {
     if (e.status === LOADED || (e.status === LOADING && blockId >= 0 && this.arrived(e, offset + bytes, now))) {
       // A first read of a block of a file in the file region's tail: what a smaller
       // file region would lose (blocks read before stay as blocks when it is demoted).
-      if (blockId >= 0 && this.touch(e, blockId - e.fileNumber * BLOCKS_PER_FILE, bytes, now) && previousAccess <= this.fileTail) this.windowFileLoss++;
+      if (blockId >= 0 && this.touch(e, blockId - e.fileNumber * BLOCKS_PER_FILE, bytes, now) && previousAccess <= this.fileTail) this.down.loss++;
       this.fileHits++;
       return true;
     }
     if (blockId >= 0 && e.blocks > 0) {
       io.cpuPendingUs += costs.blockCacheLookupUs;
       if (this.blocks.find(blockId, now)) {
-        if (this.blocks.foundLastAccess <= this.blockTail) this.windowBlockLoss++;
+        if (this.blocks.foundLastAccess <= this.blockTail) this.up.loss++;
         this.blockHits++;
         return true;
       }
@@ -504,7 +502,7 @@ export class AdaptiveCache implements LocalCachePolicy {
     this.ctx.timeline.add('adaptiveFileGhostHits', now);
     if (distance > this.margin || (this.options.reachable && this.fileBytes + distance > this.capacity)) return;
     this.creditedFileGhostHits++;
-    this.windowFileGain++;
+    this.up.gain++;
   }
 
   /** A miss on a block the block region lost about `distance` bytes of blocks ago (a sampled hit). */
@@ -514,7 +512,7 @@ export class AdaptiveCache implements LocalCachePolicy {
     this.ctx.timeline.add('adaptiveBlockGhostHits', now, hits);
     if (distance > this.margin) return;
     this.creditedBlockGhostHits += hits;
-    this.windowBlockGain += hits;
+    this.down.gain += hits;
   }
 
   /** The first time the cache is full, the boundary starts where the regions stand (with the file being added, if one is). */
@@ -527,68 +525,71 @@ export class AdaptiveCache implements LocalCachePolicy {
   }
 
   /**
-   * Weighs the two possible moves of the boundary by one margin over the last window:
-   * growing the file region gains the misses its ghost saw within the margin and loses
-   * the block region's hits in its least recent margin (beyond free space); shrinking
-   * it gains the block ghost's hits and loses the first reads of blocks of the file
-   * region's least recent files. The better move goes ahead if it promises enough.
-   * Then the tails are measured again for the next window.
+   * Weighs a move of the boundary by one margin whose window is complete: growing the
+   * file region gains the misses its ghost saw within the margin and loses the block
+   * region's hits in its least recent margin (beyond free space); shrinking it gains
+   * the block ghost's hits and loses the first reads of blocks of the file region's
+   * least recent files. A move goes ahead if it promises enough on its own evidence
+   * (the better one, if both do). Then the tails are measured again.
    */
   private decide(now: number): void {
-    const up = this.windowFileGain - this.windowBlockLoss;
-    const down = this.windowBlockGain - this.windowFileLoss;
-    const weighed = this.windowFileGain + this.windowBlockLoss + this.windowBlockGain + this.windowFileLoss;
-    const blockGain = this.windowBlockGain;
-    this.windowFileGain = this.windowBlockGain = this.windowFileLoss = this.windowBlockLoss = 0;
-    this.lookups = 0;
-    if (this.options.adapt && this.targetSet) {
-      let dir = direction(up, down, this.threshold(weighed));
-      // A move back the way the last one came must also win on the last reversalWindows
-      // windows together: a region just shrunk has its hot, freshly lost entries in its
-      // ghost and would win them back at once, and one short window is noisy.
-      const n = this.options.reversalWindows;
-      const r = this.recent;
-      const slot = 3 * (this.recentCount++ % n);
-      r[slot] = up;
-      r[slot + 1] = down;
-      r[slot + 2] = weighed;
-      if (dir !== 0 && dir === -this.lastDirection) {
-        dir = 0;
-        if (this.recentCount >= n) {
-          let u = 0, d = 0, w = 0;
-          for (let i = 0; i < n; i++) { u += r[3 * i]!; d += r[3 * i + 1]!; w += r[3 * i + 2]!; }
-          dir = direction(u, d, this.threshold(w));
-          if (dir !== -this.lastDirection) dir = 0;
-          else this.reversals++;
-        }
-      }
-      const step = this.options.adaptStep * this.margin;
-      const movedLast = this.movedLast;
-      this.movedLast = false;
+    const o = this.options;
+    const upDue = this.up.due(o.decisionEvidence, o.decisionLookups);
+    const downDue = this.down.due(o.decisionEvidence, o.decisionLookups);
+    const upNet = this.up.gain - this.up.loss;
+    const downNet = this.down.gain - this.down.loss;
+    const upWeighed = this.up.gain + this.up.loss;
+    const downGain = this.down.gain;
+    const downWeighed = downGain + this.down.loss;
+    if (upDue) this.up.close();
+    if (downDue) this.down.close();
+    if (o.adapt && this.targetSet) {
+      const upWins = upDue && this.wins(this.up, upNet, upWeighed, 1);
+      const downWins = downDue && this.wins(this.down, downNet, downWeighed, -1);
+      const dir = upWins && (!downWins || upNet >= downNet) ? 1 : downWins ? -1 : 0;
+      const grewLast = this.grewLast;
+      if (upDue || dir !== 0) this.grewLast = false;
       if (dir !== 0) {
+        if (dir === -this.lastDirection) this.reversals++;
         // Growth of the file region on one-sided evidence, window after window, speeds
         // up: the new files are downloaded in a few windows (a block region fills only
         // at the rate of misses, so shrinking the file region has nothing to hurry).
-        const accelerating = dir > 0 && movedLast && this.lastDirection > 0 && up >= this.options.accelerateShare * weighed;
-        this.lastStep = accelerating ? Math.min(this.capacity, this.lastStep * this.options.accelerate) : step;
+        const accelerating = dir > 0 && grewLast && upNet >= o.accelerateShare * upWeighed;
+        this.lastStep = accelerating ? Math.min(this.capacity, this.lastStep * o.accelerate) : o.adaptStep * this.margin;
         // A decision that finds the boundary at an end of the cache already moves nothing.
         if (this.moveTarget(dir * this.lastStep, now)) this.moves++;
-        if (this.options.refill) {
+        if (o.refill) {
           // Refill where this window's block ghost hits alone pass the bar: its lost
           // blocks are being read again now (always so for a move down on one window;
           // a reversal, decided on windows summed, may rest on older evidence).
-          this.refillArmed = dir < 0 && blockGain > this.threshold(weighed);
+          this.refillArmed = dir < 0 && downGain > this.threshold(downWeighed);
           if (this.refillArmed) this.startRefill(now);
           else this.dropRefills();
         }
         this.lastDirection = dir;
-        this.recentCount = 0;
-        this.movedLast = true;
+        this.grewLast = dir > 0;
+        this.up.reset();
+        this.down.reset();
       }
     }
     const free = this.capacity - this.fileBytes - this.blocks.usedBytes;
     this.blockTail = this.blocks.tailAccess(this.margin - free);
     this.fileTail = this.fileTailAccess(this.margin - free);
+  }
+
+  /**
+   * Whether a move (`dir`) wins on its window just closed: its net gain passes the bar
+   * set by its own evidence. A move back the way the last one came must also win on its
+   * last reversalWindows windows summed: a region just shrunk has its hot, freshly lost
+   * entries in its ghost and would win them back at once, and one short window is noisy.
+   */
+  private wins(ledger: Ledger, net: number, weighed: number, dir: number): boolean {
+    if (!(net > this.threshold(weighed))) return false;
+    if (dir !== -this.lastDirection) return true;
+    if (!ledger.full) return false;
+    const gain = ledger.summedGain();
+    const loss = ledger.summedLoss();
+    return gain - loss > this.threshold(gain + loss);
   }
 
   /** The net gain a move must pass, with `weighed` hits weighed. */

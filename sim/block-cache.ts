@@ -80,9 +80,13 @@ export class BlockCache {
     return this.index.has(id);
   }
 
-  /** Inserts a block of `bytes` (whole bytes) unless present or larger than the cache. */
+  /** Inserts a block of `bytes` (whole bytes) unless present; one larger than the cache passes through, evicted at once. */
   insert(id: number, bytes: number, highPriority: boolean): void {
-    if (this.index.has(id) || bytes > this.capacity) return;
+    if (this.index.has(id)) return;
+    if (bytes > this.capacity) {
+      this.onEvict?.(id, bytes);
+      return;
+    }
     if (!(Number.isInteger(bytes) && bytes >= 0 && bytes < 2 ** 31)) throw new RangeError(`block cache: block of ${bytes} bytes`);
     this.makeRoom(bytes);
     const slot = this.allocate();

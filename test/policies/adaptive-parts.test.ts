@@ -14,6 +14,9 @@ import { AdaptiveCache, parseAdaptiveCacheOptions } from '../../policies/adaptiv
 import { KiB, MiB, file, foreground, makeWorld, read } from './context.ts';
 import { Process, type Sim } from '../../sim/process.ts';
 
+/** The policy here is handed blocks on their misses (afterRemoteRead); there is no memory block cache to evict them. */
+const ON_MISS = { blockAdmission: 'miss' } as const;
+
 test('block region: least recently used first out, a hit refreshes, sizes add up', () => {
   const r = new BlockRegion();
   const chain = r.newChain();
@@ -138,6 +141,7 @@ test('a downloaded file takes over its blocks: one read before the promotion sur
   const kept = (inheritBlocks: boolean) => {
     const w = makeWorld();
     const c = w.attach(new AdaptiveCache(w.ctx, parseAdaptiveCacheOptions({
+      ...ON_MISS,
       sizeLimit: '3MiB', reserve: 0, initialFileShare: 1 / 3, adapt: false, inheritBlocks,
     })));
     const d = file(4);
@@ -165,6 +169,7 @@ test('readWhileLoading: a download serves the blocks it has already written: a r
   // test above); at 0.5 s about half of it is on local disk.
   const w = makeWorld();
   const c = w.attach(new AdaptiveCache(w.ctx, parseAdaptiveCacheOptions({
+    ...ON_MISS,
     sizeLimit: '3MiB', reserve: 0, initialFileShare: 1 / 3, adapt: false, readWhileLoading: true,
   })));
   const d = file(4);
@@ -191,6 +196,7 @@ test('readWhileLoading: a download serves the blocks it has already written: a r
 test('without readWhileLoading (the default) a file being downloaded serves nothing until its last byte', () => {
   const w = makeWorld();
   const c = w.attach(new AdaptiveCache(w.ctx, parseAdaptiveCacheOptions({
+    ...ON_MISS,
     sizeLimit: '3MiB', reserve: 0, initialFileShare: 1 / 3, adapt: false,
   })));
   const d = file(4);
@@ -214,6 +220,7 @@ test('a file ghost hit counts for the boundary only if the file region, grown to
   const ghostHits = (reachable: boolean) => {
     const w = makeWorld();
     const c = w.attach(new AdaptiveCache(w.ctx, parseAdaptiveCacheOptions({
+      ...ON_MISS,
       sizeLimit: '3MiB', reserve: 0, initialFileShare: 1, adapt: false, reachable,
     })));
     for (const n of [1, 2, 3, 4]) c.onFileCreated(file(n));
@@ -240,6 +247,7 @@ test('a file ghost hit counts for the boundary only if the file region, grown to
 function refusedFile(options: Record<string, unknown>) {
   const w = makeWorld({ targetFileSize: 256 * KiB });
   const c = w.attach(new AdaptiveCache(w.ctx, parseAdaptiveCacheOptions({
+    ...ON_MISS,
     sizeLimit: '4MiB', reserve: 0, initialFileShare: 0, promoteLimit: 0, adaptStep: 0.5, ...options,
   })));
   const missOn = (f: ReturnType<typeof file>, b: number) => {
@@ -382,6 +390,7 @@ test('refill: a move toward blocks fetches the blocks lost most recently into th
   const run = (refill: boolean) => {
     const w = makeWorld({ targetFileSize: 512 * KiB });
     const c = w.attach(new AdaptiveCache(w.ctx, parseAdaptiveCacheOptions({
+      ...ON_MISS,
       sizeLimit: '2MiB', reserve: 0, initialFileShare: 1, promoteLimit: 0, ghostSample: 1,
       decisionEvidence: 8, decisionLookups: 1e6, minEvidence: 1, hysteresis: 0, significance: 0,
       refill, refillStreams: 4,
@@ -415,4 +424,46 @@ test('refill: a move toward blocks fetches the blocks lost most recently into th
   for (let b = 72; b < 200; b++) assert.equal(on.c.hasBlock(on.id(b)), true, `block ${b}`);
   assert.equal(on.c.hasBlock(on.id(71)), false);
   assert.equal(on.c.metrics().filesInFileRegion, 3, 'a refill demotes no file');
+});
+
+test('each move is weighed on its own evidence: rare block ghost hits among many block-region hits still add up to a move', () => {
+  // A 2 MiB cache, the boundary at 1 MiB (margin 1 MiB): two written-through 512 KiB
+  // files, never read, and a block region of 256 4 KiB blocks of a cold file. Each
+  // round reads 7 of 8 hot blocks (hits in the block region's tail: evidence against
+  // growing the file region) and misses once on a cold loop of 300 blocks cycling
+  // through the other 248 slots (after its first pass, a block ghost hit: evidence for
+  // shrinking it). `fileReads` first reads of the file region's blocks per round weigh
+  // against shrinking. By a sign test at 2 standard deviations 8 one-sided hits pass
+  // (8 > 2·√8) and 8 against 8 do not, however many hits of the other move surround them.
+  const targetAfter = (rounds: number, fileReads: number) => {
+    const w = makeWorld({ targetFileSize: 512 * KiB });
+    const c = w.attach(new AdaptiveCache(w.ctx, parseAdaptiveCacheOptions({
+      ...ON_MISS,
+      sizeLimit: '2MiB', reserve: 0, initialFileShare: 0.5, promoteLimit: 0, ghostSample: 1,
+      decisionEvidence: 8, decisionLookups: 500, refill: false, // a decision in the first pass measures the tails
+    })));
+    const resident = [file(1, 512 * KiB), file(2, 512 * KiB)];
+    for (const f of resident) assert.equal(c.onFileCreated(f), true);
+    const cold = file(10, 8 * MiB);
+    c.onFileRestored(cold);
+    const access = (b: number) => {
+      if (read(c, cold, foreground(), b)) return;
+      c.afterRemoteRead(cold, cold.fileNumber * 2 ** 21 + b, b * 4 * KiB, 4 * KiB, foreground());
+    };
+    for (let b = 0; b < 300; b++) {
+      access(b % 8);
+      access(8 + b); // the first pass of the cold loop
+    }
+    assert.equal(c.blockRegionBytes, MiB);
+    let hot = 0, loop = 0, fileBlock = 0;
+    for (let r = 0; r < rounds; r++) {
+      for (let i = 0; i < 7; i++) assert.equal(read(c, cold, foreground(), hot++ % 8), true);
+      access(8 + (loop++ % 300));
+      for (let i = 0; i < fileReads; i++) read(c, resident[fileBlock % 2]!, foreground(), fileBlock++ >> 1);
+    }
+    return c.metrics().fileTargetBytes / KiB;
+  };
+  assert.equal(targetAfter(8, 0), 1024, 'seven ghost hits: not yet');
+  assert.equal(targetAfter(9, 0), 0, 'the eighth passes: the file region shrinks by a margin');
+  assert.equal(targetAfter(64, 1), 1024, 'as many first reads of the file region as ghost hits: no move');
 });

@@ -31,6 +31,9 @@ test('the memory cache tells of the blocks it evicts for room, in LRU order, and
   m.insert(5, KiB, false);
   m.setReserved(4 * KiB); // memtables take the room: everything goes
   assert.deepEqual(told, [[2, KiB], [5, KiB]]);
+  m.insert(6, 8 * KiB, false); // larger than the cache: passes through, evicted at once
+  assert.equal(m.lookup(6), false);
+  assert.deepEqual(told, [[2, KiB], [5, KiB], [6, 8 * KiB]]);
 });
 
 test('the file system passes memory evictions to a policy that listens, on disaggregated placement only', () => {
