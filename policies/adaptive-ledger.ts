@@ -1,9 +1,9 @@
 /**
  * The evidence for one move of the adaptive cache's boundary (adaptive.ts): the hits
  * the move would gain and those it would lose, over a window that closes once it holds
- * `evidence` of them or has seen `lookups` lookups, and the windows closed since the
- * boundary last moved (a move back the way the last came must win on the last few of
- * them summed).
+ * `evidence` of them over at least `minLookups` lookups, or has seen `lookups` lookups,
+ * and the windows closed since the boundary last moved (a move back the way the last
+ * came must win on the last few of them summed).
  *
  * Each move keeps its own ledger. A window shared by both moves closed as soon as
  * either had a few dozen hits, and its bar grew with all of them: where the block
@@ -24,9 +24,9 @@ export class Ledger {
     this.recent = new Float64Array(2 * windows);
   }
 
-  /** Whether the open window is complete. */
-  due(evidence: number, lookups: number): boolean {
-    return this.gain + this.loss >= evidence || this.lookups >= lookups;
+  /** Whether the open window is complete: `evidence` hits over at least `minLookups` lookups, or `lookups` lookups. */
+  due(evidence: number, lookups: number, minLookups: number): boolean {
+    return (this.gain + this.loss >= evidence && this.lookups >= minLookups) || this.lookups >= lookups;
   }
 
   /** Closes the open window: it joins the last ones, and a new one opens. */

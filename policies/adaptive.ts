@@ -35,7 +35,8 @@
  * loses the block region's hits in its least recent margin; shrinking it gains the
  * block ghost's hits within the margin and loses first reads of blocks of the file
  * region's least recent files. A move's window closes after decisionEvidence of its
- * gains and losses or decisionLookups lookups; the move goes ahead (adaptStep ×
+ * gains and losses (but not before decisionMinLookups lookups: a burst of hits on one
+ * file is one event) or decisionLookups lookups; the move goes ahead (adaptStep ×
  * margin) if its net gain passes minEvidence, hysteresis × its gains and losses and
  * `significance` × their square root (a sign test: a window of a few dozen hits is
  * mostly chance); a move back the way the last one came must also win on its last
@@ -106,7 +107,7 @@ export const adaptiveCacheOptions = z.object({
    * would have served moves the boundary. 0 = two target-size files (capped at the cache).
    */
   margin: sizeOption.default(0),
-  /** Foreground lookups in a move's window of evidence (at most). */
+  /** Foreground lookups in a move's window of evidence, at most. */
   decisionLookups: z.number().int().positive().default(1024),
   /**
    * A move's window closes sooner once it holds this many of its gains and losses: a
@@ -114,6 +115,13 @@ export const adaptiveCacheOptions = z.object({
    * must not wait.
    */
   decisionEvidence: z.number().int().positive().default(32),
+  /**
+   * A move's window stays open for at least this many lookups, however soon it holds
+   * decisionEvidence: a burst of ghost hits on one file (Nexmark q20 reads a new
+   * file's blocks in a row) is one event, weighed with the other region's hits over
+   * the same stretch, not 32 of them alone.
+   */
+  decisionMinLookups: z.number().int().nonnegative().default(64),
   /** Least net hits a move must promise. */
   minEvidence: z.number().nonnegative().default(4),
   /** A move must promise more than this share of the hits weighed for it (its gains and losses). */
@@ -342,7 +350,7 @@ export class AdaptiveCache implements LocalCachePolicy {
     const now = this.ctx.scheduler.now;
     this.up.lookups++;
     this.down.lookups++;
-    if (this.up.due(this.options.decisionEvidence, this.options.decisionLookups) || this.down.due(this.options.decisionEvidence, this.options.decisionLookups)) this.decide(now);
+    if (this.up.due(this.options.decisionEvidence, this.options.decisionLookups, this.options.decisionMinLookups) || this.down.due(this.options.decisionEvidence, this.options.decisionLookups, this.options.decisionMinLookups)) this.decide(now);
     const previousAccess = e.lastAccess;
     if (e.inFileRegion) {
       this.fileList.moveToFront(e);
@@ -534,8 +542,8 @@ export class AdaptiveCache implements LocalCachePolicy {
    */
   private decide(now: number): void {
     const o = this.options;
-    const upDue = this.up.due(o.decisionEvidence, o.decisionLookups);
-    const downDue = this.down.due(o.decisionEvidence, o.decisionLookups);
+    const upDue = this.up.due(o.decisionEvidence, o.decisionLookups, o.decisionMinLookups);
+    const downDue = this.down.due(o.decisionEvidence, o.decisionLookups, o.decisionMinLookups);
     const upNet = this.up.gain - this.up.loss;
     const downNet = this.down.gain - this.down.loss;
     const upWeighed = this.up.gain + this.up.loss;

@@ -75,11 +75,13 @@ test('a move of the boundary back the way it came must win over reversalWindows 
   // growing it back at once; with `reachable` off, as before that rule, the file
   // ghost's case is strong enough to swing the boundary without the wait (in half-margin
   // steps and without refills: whole-margin steps swing it less often here, twice
-  // instead of three times, and so does a block region refilled after each move down).
+  // instead of three times, and so does a block region refilled after each move down;
+  // and with windows that close on q20's bursts of ghost hits alone, as before
+  // decisionMinLookups).
   const metrics = (reversalWindows: number) => {
     const s = simulate(runConfig.parse({
       ...SMALL, workload: 'nexmark-q20', workloadParams: { stateBytes: 48 * MiB }, policy: 'adaptive',
-      policyOptions: { reversalWindows, reachable: false, adaptStep: 0.5, refill: false, blockAdmission: 'miss' }, cacheSize: 2.5 * MiB, dfs: 'hdfs',
+      policyOptions: { reversalWindows, reachable: false, adaptStep: 0.5, refill: false, blockAdmission: 'miss', decisionMinLookups: 0 }, cacheSize: 2.5 * MiB, dfs: 'hdfs',
     }), () => 0).summary as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     return { ...s.localCache.metrics, ops: s.opsPerSecond } as Record<string, number>;
   };

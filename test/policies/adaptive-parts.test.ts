@@ -248,7 +248,9 @@ function refusedFile(options: Record<string, unknown>) {
   const w = makeWorld({ targetFileSize: 256 * KiB });
   const c = w.attach(new AdaptiveCache(w.ctx, parseAdaptiveCacheOptions({
     ...ON_MISS,
-    sizeLimit: '4MiB', reserve: 0, initialFileShare: 0, promoteLimit: 0, adaptStep: 0.5, ...options,
+    sizeLimit: '4MiB', reserve: 0, initialFileShare: 0, promoteLimit: 0, adaptStep: 0.5,
+    decisionMinLookups: 0, // windows of a few hits close at once (the rule has its own test)
+    ...options,
   })));
   const missOn = (f: ReturnType<typeof file>, b: number) => {
     assert.equal(read(c, f, foreground(), b), false);
@@ -267,6 +269,10 @@ function refusedFile(options: Record<string, unknown>) {
       for (let i = 0; i < n; i++) missOn(f, block++);
       assert.equal(read(c, old, foreground(), 0), false);
       return c.metrics().fileTargetBytes / KiB;
+    },
+    /** n misses on the refused file (n file ghost hits), nothing else. */
+    burst(n: number): void {
+      for (let i = 0; i < n; i++) missOn(f, block++);
     },
     quiet(lookups: number): void {
       for (let i = 0; i < lookups; i++) read(c, old, foreground(), 0);
@@ -312,6 +318,24 @@ test('a decision for blocks with the boundary already at 0 is not a move', () =>
   // of the two decisions for blocks): one move.
   assert.equal(r.window(12), 256);
   assert.equal(r.cache.metrics().boundaryMoves, 1);
+});
+
+test('a burst of file ghost hits is weighed with the block region\'s hits over at least decisionMinLookups lookups', () => {
+  // After a first window of lookups has measured the tails, 32 misses in a row on the
+  // refused file (32 file ghost hits), then 96 hits in the block region (its tail: the
+  // cache is full). Alone, the burst passes the bar (32 > 2·√32); over 128 lookups it
+  // is 32 gains against 96 losses.
+  const target = (decisionMinLookups: number) => {
+    const r = refusedFile({ decisionEvidence: 32, decisionLookups: 256, decisionMinLookups });
+    r.quiet(256);
+    r.burst(32);
+    for (let b = 600; b < 696; b++) assert.equal(read(r.cache, file(1, 4 * MiB), foreground(), b), true);
+    r.quiet(1);
+    return r.cache.metrics().fileTargetBytes / KiB;
+  };
+  assert.equal(target(0), 256, 'the burst alone moves the boundary');
+  assert.equal(target(64), 0, 'weighed over 64 lookups or more, it does not');
+  assert.equal(target(128), 0);
 });
 
 test('a move needs evidence beyond chance: n one-sided hits move the boundary only when n > significance²', () => {
@@ -392,7 +416,7 @@ test('refill: a move toward blocks fetches the blocks lost most recently into th
     const c = w.attach(new AdaptiveCache(w.ctx, parseAdaptiveCacheOptions({
       ...ON_MISS,
       sizeLimit: '2MiB', reserve: 0, initialFileShare: 1, promoteLimit: 0, ghostSample: 1,
-      decisionEvidence: 8, decisionLookups: 1e6, minEvidence: 1, hysteresis: 0, significance: 0,
+      decisionEvidence: 8, decisionLookups: 1e6, decisionMinLookups: 0, minEvidence: 1, hysteresis: 0, significance: 0,
       refill, refillStreams: 4,
     })));
     for (const n of [1, 2, 3, 4]) c.onFileCreated(file(n, 512 * KiB));
@@ -440,7 +464,7 @@ test('each move is weighed on its own evidence: rare block ghost hits among many
     const c = w.attach(new AdaptiveCache(w.ctx, parseAdaptiveCacheOptions({
       ...ON_MISS,
       sizeLimit: '2MiB', reserve: 0, initialFileShare: 0.5, promoteLimit: 0, ghostSample: 1,
-      decisionEvidence: 8, decisionLookups: 500, refill: false, // a decision in the first pass measures the tails
+      decisionEvidence: 8, decisionLookups: 500, decisionMinLookups: 0, refill: false, // a decision in the first pass measures the tails
     })));
     const resident = [file(1, 512 * KiB), file(2, 512 * KiB)];
     for (const f of resident) assert.equal(c.onFileCreated(f), true);
