@@ -9,10 +9,10 @@
  *   files, unless it was demoted `promoteLimit` times; files leave least recently
  *   used first. A lookup costs `fileCacheLookupUs`.
  * - the block region holds single blocks of the other files, least recently used
- *   out first, admitted after a DFS miss or, with `blockAdmission` memory-eviction,
- *   as the memory block cache evicts them (a victim cache of memory, copied from
- *   memory with no DFS read). Probing it costs `blockCacheLookupUs`, paid only for
- *   files that have blocks there.
+ *   out first, admitted as the memory block cache evicts them (a victim cache of
+ *   memory, copied from memory with no DFS read) or, with `blockAdmission` miss, after
+ *   their DFS miss. Probing it costs `blockCacheLookupUs`, paid only for files that
+ *   have blocks there.
  *
  * A file leaving the file region is demoted, not just dropped: the blocks read from
  * its copy more recently than the block region's least recent block stay, as blocks
