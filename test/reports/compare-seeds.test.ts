@@ -8,21 +8,21 @@ import type { TableRow } from '../../reports/table.ts';
 import { Rng } from '../../sim/random.ts';
 import { run } from './fixtures.ts';
 
-function row(run: string, workload: string, policy: string, seed: number, opsPerSecond: number): TableRow {
+function row(run: string, workload: string, policy: string, seed: number, opsPerSecond: number, getP99Us = 10): TableRow {
   return {
     run, workload, policy, placement: 'disaggregated', dfs: 's3', cacheSizeBytes: 2 ** 20, cacheShare: undefined, seed, opsPerSecond,
-    getP50Us: undefined, getP99Us: 10, memoryHitRatio: undefined, localDiskHitRatio: undefined, overallHitRatio: undefined,
+    getP50Us: undefined, getP99Us, memoryHitRatio: undefined, localDiskHitRatio: undefined, overallHitRatio: undefined,
     dfsReads: undefined, dfsCostUsd: undefined, cpuUsPerOp: undefined, checkpointP50Seconds: undefined,
     checkpointMaxSeconds: undefined, restoreSeconds: undefined, source: undefined,
   };
 }
 
-/** One setup of workload `w` on seeds 1..n: file at `file[i]`, block at 1, adaptive at `mine[i]`. */
-function setup(w: string, file: number[], mine: number[]): TableRow[] {
+/** One setup of workload `w` on seeds 1..n: file at `file[i]`, block at 1, adaptive at `mine[i]` (get p99 `myP99[i]`, file's 10). */
+function setup(w: string, file: number[], mine: number[], myP99: number[] = []): TableRow[] {
   return file.flatMap((f, i) => [
     row(`${w}-file-1MiB-s3-s${i + 1}`, w, 'file', i + 1, f),
     row(`${w}-block-1MiB-s3-s${i + 1}`, w, 'block', i + 1, 1),
-    row(`${w}-adaptive-1MiB-s3-s${i + 1}`, w, 'adaptive', i + 1, mine[i]!),
+    row(`${w}-adaptive-1MiB-s3-s${i + 1}`, w, 'adaptive', i + 1, mine[i]!, myP99[i] ?? 10),
   ]);
 }
 
@@ -62,8 +62,33 @@ test('a steady loss is below the bar, one unlucky seed is not, a steady win is a
   assert.ok(Math.abs(steady.geomeanRatio - Math.cbrt(0.886 * 0.902 * 0.9)) < 1e-12);
   assert.ok(Math.abs(steady.ciLow - 0.8745) < 1e-4 && Math.abs(steady.ciHigh - 0.9180) < 1e-4, `${steady.ciLow} ${steady.ciHigh}`);
   assert.equal(groups[1]!.meets, 2);
-  assert.match(seedsVerdict(c, groups), /3 setups: .* below 0\.95 in 1, across it in 1, at or above it in 1$/);
-  assert.equal(seedsCsv(groups).split('\n')[1], `steady-1MiB-s3,steady,s3,1048576,1 2 3,0.8860 0.9020 0.9000,${steady.geomeanRatio},${88.6 / 100},${steady.ciLow},${steady.ciHigh},0,below`);
+  assert.match(seedsVerdict(c, groups), /3 setups: .* meets the bar in 2 \(least throughput ratio 0\.896\); .* below 0\.95 in 1, across it in 1, at or above it in 1$/);
+  assert.equal(seedsCsv(groups).split('\n')[1], `steady-1MiB-s3,steady,s3,1048576,1 2 3,0.8860 0.9020 0.9000,${steady.geomeanRatio},${88.6 / 100},${steady.ciLow},${steady.ciHigh},0,below,1,0`);
+});
+
+test('taken over its seeds, a setup meets the bar when both geometric means do', () => {
+  const rows = [
+    // One seed at 0.88, two at 1: the geometric mean is 0.958 (0.88^(1/3)).
+    ...setup('unlucky', [100, 100, 100], [100, 88, 100]),
+    // Throughput 0.94 on every seed.
+    ...setup('steady', [100, 100, 100], [94, 94, 94]),
+    // Throughput fine, p99 1.2 × file's on two seeds and 1.0 on one: geometric mean 1.129.
+    ...setup('slow-tail', [100, 100, 100], [100, 100, 100], [12, 12, 10]),
+    // p99 1.2 × on one seed only: geometric mean 1.063.
+    ...setup('one-tail', [100, 100, 100], [100, 100, 100], [12, 10, 10]),
+  ];
+  const c = comparePolicies(rows, { policy: 'adaptive', against: ['file', 'block'] });
+  const by = new Map(compareAcrossSeeds(c).map((g) => [g.setup, g]));
+  const unlucky = by.get('unlucky-1MiB-s3')!;
+  assert.ok(Math.abs(unlucky.geomeanRatio - Math.cbrt(0.88)) < 1e-12);
+  assert.equal(unlucky.meets, 2);
+  assert.equal(unlucky.geomeanMeets, true);
+  assert.equal(by.get('steady-1MiB-s3')!.geomeanMeets, false);
+  const slow = by.get('slow-tail-1MiB-s3')!;
+  assert.ok(Math.abs(slow.geomeanP99Ratio - Math.cbrt(1.2 * 1.2)) < 1e-12);
+  assert.equal(slow.geomeanMeets, false);
+  assert.equal(by.get('one-tail-1MiB-s3')!.geomeanMeets, true);
+  assert.equal(by.get('one-tail-1MiB-s3')!.meets, 2);
 });
 
 test('the interval covers the true ratio in about 95% of repeated 3-seed experiments', () => {
@@ -88,8 +113,8 @@ test('the report writes compare-seeds.csv and the table in compare.md when setup
     run(`kv-${policy}-1GiB-hdfs-s${seed}`, { policy, seed, opsPerSecond: policy === 'adaptive' ? 27_000 : 30_000 })));
   const { files, verdict } = await buildReport(runs, [], { compare: { policy: 'adaptive', against: ['file', 'block'] } });
   assert.match(verdict!, /across seeds, 1 setups: .* below 0\.95 in 1/);
-  assert.match(String(files.get('compare.md')), /adaptive across seeds[^\n]*\n[\s\S]*\| kv-1GiB-hdfs \| hdfs \| 1 GiB \| 1, 2 \| 0\.900, 0\.900 \|/);
-  assert.match(String(files.get('compare-seeds.csv')), /^setup,workload,dfs,cacheSizeBytes,seeds,ratios,geomeanRatio,leastRatio,ciLow,ciHigh,meets,verdict\nkv-1GiB-hdfs,/);
+  assert.match(String(files.get('compare.md')), /adaptive across seeds[^\n]*\n[\s\S]*\| kv-1GiB-hdfs \| hdfs \| 1 GiB \| 1, 2 \| 0\.900, 0\.900 \| 0\.900 \| [^|]+ \| 1\.00 \| NO \| 0 of 2 \|/);
+  assert.match(String(files.get('compare-seeds.csv')), /^setup,workload,dfs,cacheSizeBytes,seeds,ratios,geomeanRatio,leastRatio,ciLow,ciHigh,meets,verdict,geomeanP99Ratio,geomeanMeets\nkv-1GiB-hdfs,/);
   // One seed per setup: no such table or file.
   const one = await buildReport(runs.slice(0, 3), [], { compare: { policy: 'adaptive', against: ['file', 'block'] } });
   assert.equal(one.files.has('compare-seeds.csv'), false);
