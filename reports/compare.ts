@@ -65,15 +65,23 @@ export const COMPARE_COLUMNS: (keyof CompareRow)[] = [
   'bestGetP99Us', 'dfsReads', 'bestDfsReads', 'throughputRatio', 'p99Ratio', 'versus', 'meets',
 ];
 
-/** The run's setup: its name without the policy (`ycsb-a-file-10MiB-hdfs-s1` → `ycsb-a-10MiB-hdfs-s1`). */
+/**
+ * The run's setup: its name without the policy token (`ycsb-a-file-10MiB-hdfs-s1` →
+ * `ycsb-a-10MiB-hdfs-s1`). A name that does not start with the workload (`tiersim run`'s
+ * directories: `file-40pct-s3`) gets it in front (`ycsb-b-40pct-s3`), so that what is
+ * left is never empty and its seed token never first.
+ */
 export function setupName(row: Pick<TableRow, 'run' | 'policy' | 'workload'>): string {
-  const token = `-${row.policy}`;
-  const from = row.run.startsWith(row.workload) ? row.workload.length : 0;
-  const at = row.run.indexOf(token, from);
-  if (at >= 0 && (at + token.length === row.run.length || row.run[at + token.length] === '-')) {
-    return row.run.slice(0, at) + row.run.slice(at + token.length);
+  const { run, policy, workload } = row;
+  const named = run.startsWith(workload);
+  for (let at = run.indexOf(policy, named ? workload.length : 0); at >= 0; at = run.indexOf(policy, at + 1)) {
+    const end = at + policy.length;
+    if ((at === 0 || run[at - 1] === '-') && (end === run.length || run[end] === '-')) {
+      const rest = at === 0 ? run.slice(end + 1) : run.slice(0, at - 1) + run.slice(end);
+      return named ? rest : rest === '' ? workload : `${workload}-${rest}`;
+    }
   }
-  return `${row.run} (${row.policy})`;
+  return `${run} (${policy})`;
 }
 
 export function comparePolicies(rows: TableRow[], options: CompareOptions): Comparison {
@@ -176,8 +184,8 @@ const count = (n: number | undefined) => (n === undefined ? '—' : n.toLocaleSt
 /** One line: how many setups meet the bar. */
 export function compareVerdict(c: Comparison): string {
   const met = c.rows.filter((r) => r.meets).length;
-  const least = c.rows.length > 0 ? Math.min(...c.rows.map((r) => r.throughputRatio)) : NaN;
-  return `${c.options.policy} meets the bar in ${met} of ${c.rows.length} setups (least throughput ratio ${least.toFixed(3)})`
+  const least = c.rows.length > 0 ? ` (least throughput ratio ${Math.min(...c.rows.map((r) => r.throughputRatio)).toFixed(3)})` : '';
+  return `${c.options.policy} meets the bar in ${met} of ${c.rows.length} setups${least}`
     + (c.incomplete.length > 0 ? `; ${c.incomplete.length} setups lack a policy and were not compared` : '');
 }
 

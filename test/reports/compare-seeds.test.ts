@@ -120,3 +120,13 @@ test('the report writes compare-seeds.csv and the table in compare.md when setup
   assert.equal(one.files.has('compare-seeds.csv'), false);
   assert.doesNotMatch(one.verdict!, /across seeds/);
 });
+
+test('tiersim run\'s directories (file-s1, adaptive-s2, …) are compared setup by setup and across seeds', async () => {
+  // `tiersim run --policy file,block,adaptive --seed 1,2,3` names its runs by the listed values only.
+  const ops: Record<string, number[]> = { file: [30_000, 30_000, 30_000], block: [10_000, 10_000, 10_000], adaptive: [33_000, 26_400, 33_000] };
+  const runs = [1, 2, 3].flatMap((seed) => Object.entries(ops).map(([policy, o]) =>
+    run(`${policy}-s${seed}`, { policy, seed, opsPerSecond: o[seed - 1] })));
+  const { files, verdict } = await buildReport(runs, [], { compare: { policy: 'adaptive', against: ['file', 'block'] } });
+  assert.match(verdict!, /^adaptive meets the bar in 2 of 3 setups \(least throughput ratio 0\.880\); across seeds, 1 setups: .* meets the bar in 1 \(least throughput ratio 1\.021\)/);
+  assert.match(String(files.get('compare-seeds.csv')), /\nkv,kv,hdfs,1073741824,1 2 3,1\.1000 0\.8800 1\.1000,/);
+});

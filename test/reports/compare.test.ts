@@ -24,6 +24,14 @@ test('setupName takes the policy out of a sweep cell name, not out of the worklo
   assert.equal(setupName({ run: 'kv-adaptive2-1MiB', policy: 'adaptive', workload: 'kv' }), 'kv-adaptive2-1MiB (adaptive)');
 });
 
+test('setupName on tiersim run\'s directories: the policy first, the workload not in the name', () => {
+  assert.equal(setupName({ run: 'file-40pct-s3', policy: 'file', workload: 'ycsb-b' }), 'ycsb-b-40pct-s3');
+  assert.equal(setupName({ run: 'adaptive-s1', policy: 'adaptive', workload: 'kv' }), 'kv-s1');
+  assert.equal(setupName({ run: 'block', policy: 'block', workload: 'kv' }), 'kv');
+  // The policy's name inside another token is not the policy.
+  assert.equal(setupName({ run: 'blocky-s1', policy: 'block', workload: 'kv' }), 'blocky-s1 (block)');
+});
+
 test('each setup is held against its best baseline: throughput ratio, p99 ratio, the bar', () => {
   const rows = [
     row('a-file-1MiB-hdfs-s1', 'a', 'file', 1000, 100),
