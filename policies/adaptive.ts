@@ -351,7 +351,7 @@ export class AdaptiveCache implements LocalCachePolicy {
     const now = this.ctx.scheduler.now;
     this.up.lookups++;
     this.down.lookups++;
-    if (this.up.due(this.options.decisionEvidence, this.options.decisionLookups, this.options.decisionMinLookups) || this.down.due(this.options.decisionEvidence, this.options.decisionLookups, this.options.decisionMinLookups)) this.decide(now);
+    if (this.windowDue(this.up) || this.windowDue(this.down)) this.decide(now);
     const previousAccess = e.lastAccess;
     if (e.inFileRegion) {
       this.fileList.moveToFront(e);
@@ -543,8 +543,8 @@ export class AdaptiveCache implements LocalCachePolicy {
    */
   private decide(now: number): void {
     const o = this.options;
-    const upDue = this.up.due(o.decisionEvidence, o.decisionLookups, o.decisionMinLookups);
-    const downDue = this.down.due(o.decisionEvidence, o.decisionLookups, o.decisionMinLookups);
+    const upDue = this.windowDue(this.up);
+    const downDue = this.windowDue(this.down);
     const upNet = this.up.gain - this.up.loss;
     const downNet = this.down.gain - this.down.loss;
     const upWeighed = this.up.gain + this.up.loss;
@@ -584,6 +584,12 @@ export class AdaptiveCache implements LocalCachePolicy {
     const free = this.capacity - this.fileBytes - this.blocks.usedBytes;
     this.blockTail = this.blocks.tailAccess(this.margin - free);
     this.fileTail = this.fileTailAccess(this.margin - free);
+  }
+
+  /** Whether a move's window of evidence is complete. */
+  private windowDue(ledger: Ledger): boolean {
+    const o = this.options;
+    return ledger.due(o.decisionEvidence, o.decisionLookups, o.decisionMinLookups);
   }
 
   /**
