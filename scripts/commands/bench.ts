@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../../reports/atomic.ts';
 import { medianOfRuns, type Figure } from '../bench/figure.ts';
+import { againstColumn, compareToBaseline, readBaseline } from '../bench/baseline.ts';
+import { describeHost, hostLine } from '../bench/host.ts';
 import { SECTIONS } from '../bench/index.ts';
 import { InputError } from '../../sim/errors.ts';
 import { processTempDir } from '../lib/temp-dir.ts';
@@ -21,6 +23,7 @@ interface Args {
   'peer-cachesim'?: string;
   'peer-db-bench'?: string;
   'figures-to'?: string;
+  baseline?: string;
 }
 
 /** The launcher a section's own process starts from (it registers tsx itself). */
@@ -62,6 +65,7 @@ export const benchCommand: CommandModule<object, Args> = {
     .option('peer-cachesim', { type: 'string', describe: "path to libCacheSim's cachesim binary, to replay side by side" })
     .option('peer-db-bench', { type: 'string', describe: "path to RocksDB's db_bench binary, to read the store side by side (section store)" })
     .option('out', { type: 'string', describe: 'write bench.json here' })
+    .option('baseline', { type: 'string', describe: "an earlier run's bench.json: print each figure's change against it and flag regressions" })
     .option('figures-to', { type: 'string', hidden: true, describe: 'internal: run the one section --only names once and write its figures here' }),
   handler: async (args) => {
     const wanted = args.only ? new Set(args.only.split(',').map((s) => s.trim())) : null;
@@ -79,6 +83,8 @@ export const benchCommand: CommandModule<object, Args> = {
       writeFileSync(args['figures-to'], JSON.stringify(await section.run(options)));
       return;
     }
+    const host = describeHost();
+    const baseline = args.baseline ? readBaseline(args.baseline) : undefined;
     const figures: Figure[] = [];
     const chosen = SECTIONS.filter((s) => !wanted || wanted.has(s.name));
     // On a terminal, a line on stderr says which section runs (a section takes up to
@@ -86,6 +92,11 @@ export const benchCommand: CommandModule<object, Args> = {
     const status = process.stderr.isTTY
       ? (text: string) => process.stderr.write(text ? `\r\x1b[K${text}` : '\r\x1b[K')
       : () => undefined;
+    console.log(hostLine(host));
+    if (baseline) {
+      console.log(`against ${baseline.path}${baseline.host ? `, measured on ${hostLine(baseline.host).slice('host: '.length)}` : ''}`);
+      if (baseline.host && baseline.host.cpu !== host.cpu) console.log('  (another processor: the store and sweep figures follow the host)');
+    }
     console.log('figure'.padEnd(NAME_WIDTH) + 'value'.padStart(VALUE_WIDTH) + '  unit      target     meets' + (repeat > 1 ? `  range of ${repeat} runs` : ''));
     for (const [k, section] of chosen.entries()) {
       const runs: Figure[][] = [];
@@ -97,15 +108,26 @@ export const benchCommand: CommandModule<object, Args> = {
           status('');
         }
       }
-      for (const f of medianOfRuns(runs)) {
-        figures.push(f);
+      const sectionFigures = medianOfRuns(runs);
+      figures.push(...sectionFigures);
+      const against = baseline ? compareToBaseline(figures, baseline.figures).slice(-sectionFigures.length) : [];
+      for (const [i, f] of sectionFigures.entries()) {
         // A name longer than its column takes from the value's padding, so values stay aligned.
         const name = f.name.padEnd(NAME_WIDTH);
         const value = String(f.value);
         const range = f.runs ? `  ${Math.min(...f.runs)} – ${Math.max(...f.runs)}` : '';
-        console.log(`${name}${value.padStart(Math.max(value.length + 1, NAME_WIDTH + VALUE_WIDTH - name.length))}  ${f.unit.padEnd(9)} ${f.target.padEnd(10)} ${(f.target ? (f.meets ? 'yes' : 'NO') : '').padEnd(5)}${range}`.trimEnd());
+        const was = baseline ? againstColumn(against[i]) : '';
+        console.log(`${name}${value.padStart(Math.max(value.length + 1, NAME_WIDTH + VALUE_WIDTH - name.length))}  ${f.unit.padEnd(9)} ${f.target.padEnd(10)} ${(f.target ? (f.meets ? 'yes' : 'NO') : '').padEnd(5)}${range}${was}`.trimEnd());
       }
     }
-    if (args.out) writeFileAtomic(join(args.out, 'bench.json'), JSON.stringify({ figures }, null, 2) + '\n');
+    let compared;
+    if (baseline) {
+      const against = compareToBaseline(figures, baseline.figures);
+      const regressed = figures.filter((_, i) => against[i]?.regressed).map((f) => f.name.trim());
+      const matched = against.filter((a) => a !== undefined).length;
+      console.log(`against the baseline: ${matched} of ${figures.length} figures compared; ${regressed.length === 0 ? 'no target figure left its range the wrong way' : `regressed: ${regressed.join('; ')}`}`);
+      compared = { path: baseline.path, host: baseline.host, compared: matched, regressed };
+    }
+    if (args.out) writeFileAtomic(join(args.out, 'bench.json'), JSON.stringify({ host, figures, ...(compared ? { baseline: compared } : {}) }, null, 2) + '\n');
   },
 };

@@ -61,6 +61,8 @@ export const CASES: BadInput[] = [
   { name: 'flag: bench --only unknown', args: ['bench', '--only', 'warp'], expected: `unknown bench section warp; sections: ${SECTIONS.map((x) => x.name).join(', ')}` },
   // Reported by the section's own process (each section runs apart), said once.
   { name: 'flag: bench --peer-cachesim missing', args: ['bench', '--quick', '--only', 'replay', '--peer-cachesim', 'no-cachesim'], expected: "--peer-cachesim: cannot run 'no-cachesim' (ENOENT)" },
+  { name: 'flag: bench --baseline missing', args: ['bench', '--only', 'memory', '--baseline', 'old.json'], expected: "--baseline: cannot read 'old.json' as JSON (ENOENT)" },
+  { name: 'flag: bench --baseline not a bench.json', files: { 'old.json': '{"rows": []}' }, args: ['bench', '--only', 'memory', '--baseline', 'old.json'], expected: "--baseline: 'old.json' is not a bench.json (no list 'figures' of {name, value, …})" },
   { name: 'flag: reproduce --only unknown', args: ['reproduce', '--only', 'nope', '--out', 'out'], expected: `--only: unknown row nope (rows: ${ROWS.map((r) => r.id).join(', ')})` },
   // ---- grids
   { name: 'grid: missing file', args: sweep('nope.yaml'), expected: "--grid: cannot read 'nope.yaml'" },

@@ -1,0 +1,79 @@
+/**
+ * A bench run held against an earlier one (`tiersim bench --baseline FILE`): each
+ * figure beside the same figure of the baseline's bench.json, its change, and whether
+ * it left the range the baseline's runs spread over. A figure with a target has a
+ * better direction (up for `>=`, down for `<=`): one that left its range the wrong way
+ * has regressed. Figures are matched as medianOfRuns matches them: the n-th figure of
+ * a name with the n-th of that name (a section prints sub-lines such as a load's time
+ * under each of its figures).
+ */
+import { readFileSync } from 'node:fs';
+import { InputError } from '../../sim/errors.ts';
+import type { Figure } from './figure.ts';
+import type { Host } from './host.ts';
+
+export interface Baseline {
+  path: string;
+  host?: Host;
+  figures: Figure[];
+}
+
+export interface Against {
+  was: Figure;
+  /** value over the baseline's, less 1 (NaN where the baseline's is 0). */
+  change: number;
+  /** Where the value lies against the baseline's runs (its value alone without runs). */
+  place: 'below' | 'within' | 'above';
+  /** Left the range in the direction its target calls worse. */
+  regressed: boolean;
+}
+
+export function readBaseline(path: string): Baseline {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new InputError(`--baseline: cannot read '${path}' as JSON (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const figures = (parsed as { figures?: unknown }).figures;
+  if (!Array.isArray(figures) || !figures.every((f) => typeof f?.name === 'string' && typeof f?.value === 'number')) {
+    throw new InputError(`--baseline: '${path}' is not a bench.json (no list 'figures' of {name, value, …})`);
+  }
+  return { path, host: (parsed as { host?: Host }).host, figures: figures as Figure[] };
+}
+
+/** Keys `${n} ${name}` for the n-th figure of each name. */
+function keyed(figures: Figure[]): string[] {
+  const seen = new Map<string, number>();
+  return figures.map((f) => {
+    const n = seen.get(f.name) ?? 0;
+    seen.set(f.name, n + 1);
+    return `${n} ${f.name}`;
+  });
+}
+
+/** Each figure against its baseline figure, or undefined where the baseline has none. */
+export function compareToBaseline(figures: Figure[], baseline: Figure[]): (Against | undefined)[] {
+  const before = new Map<string, Figure>();
+  const baseKeys = keyed(baseline);
+  baseline.forEach((f, i) => before.set(baseKeys[i]!, f));
+  return keyed(figures).map((key, i) => {
+    const was = before.get(key);
+    if (was === undefined) return undefined;
+    const value = figures[i]!.value;
+    const lo = Math.min(was.value, ...(was.runs ?? []));
+    const hi = Math.max(was.value, ...(was.runs ?? []));
+    const place = value < lo ? 'below' : value > hi ? 'above' : 'within';
+    const direction = figures[i]!.target.startsWith('>=') ? 'above' : figures[i]!.target.startsWith('<=') ? 'below' : '';
+    const regressed = direction !== '' && place !== 'within' && place !== direction;
+    return { was, change: was.value === 0 ? NaN : value / was.value - 1, place, regressed };
+  });
+}
+
+/** The column printed after a figure: the baseline's value, the change, and the verdict. */
+export function againstColumn(a: Against | undefined): string {
+  if (a === undefined) return '  (not in the baseline)';
+  const change = Number.isFinite(a.change) ? `${a.change >= 0 ? '+' : ''}${(100 * a.change).toFixed(1)}%` : '';
+  const verdict = a.regressed ? '  REGRESSED' : a.place === 'within' ? '' : `  ${a.place} its range`;
+  return `  was ${a.was.value} ${change}${verdict}`;
+}
