@@ -1,7 +1,7 @@
 /**
  * `tiersim bench --baseline FILE`: each figure against an earlier run's, by hand-made
- * baselines whose verdicts are known: a figure with a target regresses only when it
- * leaves the baseline's range in the direction its target calls worse.
+ * baselines whose verdicts are known: a figure with a target regresses only when all
+ * its runs are worse than all the baseline's, in the direction its target calls worse.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +15,7 @@ import { tempDir } from '../temp-dir.ts';
 
 const withRuns = (f: Figure, runs: number[]): Figure => ({ ...f, runs });
 
-test('a figure regresses when it leaves the range the wrong way for its target, and only then', () => {
+test('a figure regresses when all its runs lie beyond the baseline\'s the wrong way for its target, and only then', () => {
   const baseline = [
     withRuns(atLeast('speed', 100, 'ops/s', 90), [95, 100, 110]),
     withRuns(atMost('bytes', 30, 'B', 40), [29, 30, 31]),
@@ -31,6 +31,10 @@ test('a figure regresses when it leaves the range the wrong way for its target, 
     assert.deepEqual(against.map((a) => a!.place), places);
     assert.deepEqual(against.map((a) => a!.regressed), regressed);
   }
+  // A median out of the range whose runs still overlap it has not regressed.
+  const overlapping = compareToBaseline([withRuns(atLeast('speed', 94, 'ops/s', 90), [90, 94, 96]), withRuns(atMost('bytes', 32, 'B', 40), [30.5, 32, 33])], baseline);
+  assert.deepEqual(overlapping.map((x) => [x!.place, x!.regressed]), [['below', false], ['above', false]]);
+  assert.equal(againstColumn(overlapping[0]), '  was 100 -6.0%  below its range');
   const a = compareToBaseline([atLeast('speed', 80, 'ops/s', 90)], baseline)[0]!;
   assert.ok(Math.abs(a.change + 0.2) < 1e-12);
   assert.equal(againstColumn(a), '  was 100 -20.0%  REGRESSED');
