@@ -10,7 +10,8 @@
  * medianOfRuns matches them: the n-th figure of a name with the n-th of that name (a
  * section prints sub-lines such as a load's time under each of its figures).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { InputError } from '../../sim/errors.ts';
 import type { Figure } from './figure.ts';
 import type { Host } from './host.ts';
@@ -31,7 +32,9 @@ export interface Against {
   regressed: boolean;
 }
 
-export function readBaseline(path: string): Baseline {
+/** An earlier run's bench.json, or the directory its --out named (DIR/bench.json). */
+export function readBaseline(given: string): Baseline {
+  const path = statSync(given, { throwIfNoEntry: false })?.isDirectory() ? join(given, 'bench.json') : given;
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));

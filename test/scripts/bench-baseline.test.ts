@@ -73,4 +73,9 @@ test('bench --baseline prints the change and flags the regression, and bench.jso
   assert.match(r.stdout, /against the baseline: 1 of 1 figures compared; regressed: SST metadata/);
   const written = JSON.parse(readFileSync(join(dir, 'bench.json'), 'utf8'));
   assert.deepEqual(written.baseline, { path: baseline, compared: 1, regressed: [name] });
+  // That run's --out directory as the next one's baseline: the same figure, unchanged.
+  const again = tiersim('bench', '--quick', '--only', 'memory', '--baseline', dir);
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stdout, new RegExp(`against ${join(dir, 'bench.json')}, measured on `));
+  assert.match(again.stdout.split('\n').find((l) => l.startsWith(name))!, /was 35\.28 \+0\.0%$/);
 });
