@@ -13,7 +13,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../sim/errors.ts';
-import type { Figure } from './figure.ts';
+import { figureKeys, type Figure } from './figure.ts';
 import type { Host } from './host.ts';
 
 export interface Baseline {
@@ -48,16 +48,6 @@ export function readBaseline(given: string): Baseline {
   return { path, host: (parsed as { host?: Host }).host, figures: figures as Figure[] };
 }
 
-/** Keys `${n} ${name}` for the n-th figure of each name. */
-function keyed(figures: Figure[]): string[] {
-  const seen = new Map<string, number>();
-  return figures.map((f) => {
-    const n = seen.get(f.name) ?? 0;
-    seen.set(f.name, n + 1);
-    return `${n} ${f.name}`;
-  });
-}
-
 /** The lowest and highest of a figure's runs (its value alone without runs). */
 function span(f: Figure): [number, number] {
   const values = [f.value, ...(f.runs ?? [])];
@@ -67,9 +57,9 @@ function span(f: Figure): [number, number] {
 /** Each figure against its baseline figure, or undefined where the baseline has none. */
 export function compareToBaseline(figures: Figure[], baseline: Figure[]): (Against | undefined)[] {
   const before = new Map<string, Figure>();
-  const baseKeys = keyed(baseline);
+  const baseKeys = figureKeys(baseline);
   baseline.forEach((f, i) => before.set(baseKeys[i]!, f));
-  return keyed(figures).map((key, i) => {
+  return figureKeys(figures).map((key, i) => {
     const was = before.get(key);
     if (was === undefined) return undefined;
     const now = figures[i]!;

@@ -65,15 +65,12 @@ export function medianOfRuns(runs: Figure[][]): Figure[] {
   if (runs.length === 1) return runs[0]!;
   const byName = new Map<string, Figure[]>();
   for (const run of runs) {
-    const seen = new Map<string, number>();
-    for (const f of run) {
-      const n = seen.get(f.name) ?? 0;
-      seen.set(f.name, n + 1);
-      const key = `${n} ${f.name}`;
-      const same = byName.get(key);
-      if (same === undefined) byName.set(key, [f]);
+    const keys = figureKeys(run);
+    run.forEach((f, i) => {
+      const same = byName.get(keys[i]!);
+      if (same === undefined) byName.set(keys[i]!, [f]);
       else same.push(f);
-    }
+    });
   }
   return [...byName.values()].map((same) => {
     const values = same.map((f) => f.value);
@@ -81,5 +78,15 @@ export function medianOfRuns(runs: Figure[][]): Figure[] {
     const digits = same[0]!.digits;
     const value = digits === undefined ? median(values) : Number(median(values).toFixed(digits));
     return { ...same[0]!, value, meets: meetsTarget(same[0]!.target, value), runs: values };
+  });
+}
+
+/** Each figure's identity across runs: `${n} ${name}` for the n-th figure of a name. */
+export function figureKeys(figures: Figure[]): string[] {
+  const seen = new Map<string, number>();
+  return figures.map((f) => {
+    const n = seen.get(f.name) ?? 0;
+    seen.set(f.name, n + 1);
+    return `${n} ${f.name}`;
   });
 }

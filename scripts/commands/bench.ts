@@ -65,7 +65,7 @@ export const benchCommand: CommandModule<object, Args> = {
     .option('peer-cachesim', { type: 'string', describe: "path to libCacheSim's cachesim binary, to replay side by side" })
     .option('peer-db-bench', { type: 'string', describe: "path to RocksDB's db_bench binary, to read the store side by side (section store)" })
     .option('out', { type: 'string', describe: 'write bench.json here' })
-    .option('baseline', { type: 'string', describe: "an earlier run's bench.json: print each figure's change against it and flag regressions" })
+    .option('baseline', { type: 'string', describe: "an earlier run's bench.json (or its --out directory): print each figure's change against it and flag regressions" })
     .option('figures-to', { type: 'string', hidden: true, describe: 'internal: run the one section --only names once and write its figures here' }),
   handler: async (args) => {
     const wanted = args.only ? new Set(args.only.split(',').map((s) => s.trim())) : null;
@@ -125,7 +125,7 @@ export const benchCommand: CommandModule<object, Args> = {
       const against = compareToBaseline(figures, baseline.figures);
       const regressed = figures.filter((_, i) => against[i]?.regressed).map((f) => f.name.trim());
       const matched = against.filter((a) => a !== undefined).length;
-      console.log(`against the baseline: ${matched} of ${figures.length} figures compared; ${regressed.length === 0 ? 'no target figure left its range the wrong way' : `regressed: ${regressed.join('; ')}`}`);
+      console.log(`against the baseline: ${matched} of ${figures.length} figures compared; ${regressed.length === 0 ? 'no figure with a target regressed' : `regressed: ${regressed.join('; ')}`}`);
       compared = { path: baseline.path, host: baseline.host, compared: matched, regressed };
     }
     if (args.out) writeFileAtomic(join(args.out, 'bench.json'), JSON.stringify({ host, figures, ...(compared ? { baseline: compared } : {}) }, null, 2) + '\n');
