@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../../reports/atomic.ts';
 import { medianOfRuns, type Figure } from '../bench/figure.ts';
-import { againstColumn, compareToBaseline, readBaseline } from '../bench/baseline.ts';
+import { againstColumn, compareToBaseline, readBaseline, type Against } from '../bench/baseline.ts';
 import { describeHost, hostLine } from '../bench/host.ts';
 import { SECTIONS } from '../bench/index.ts';
 import { InputError } from '../../sim/errors.ts';
@@ -86,6 +86,8 @@ export const benchCommand: CommandModule<object, Args> = {
     const host = describeHost();
     const baseline = args.baseline ? readBaseline(args.baseline) : undefined;
     const figures: Figure[] = [];
+    // Every figure so far against the baseline's (the n-th of a name pairs across sections).
+    let against: (Against | undefined)[] = [];
     const chosen = SECTIONS.filter((s) => !wanted || wanted.has(s.name));
     // On a terminal, a line on stderr says which section runs (a section takes up to
     // minutes and prints its figures at the end); erased before they print.
@@ -109,20 +111,20 @@ export const benchCommand: CommandModule<object, Args> = {
         }
       }
       const sectionFigures = medianOfRuns(runs);
+      const first = figures.length;
       figures.push(...sectionFigures);
-      const against = baseline ? compareToBaseline(figures, baseline.figures).slice(-sectionFigures.length) : [];
+      if (baseline) against = compareToBaseline(figures, baseline.figures);
       for (const [i, f] of sectionFigures.entries()) {
         // A name longer than its column takes from the value's padding, so values stay aligned.
         const name = f.name.padEnd(NAME_WIDTH);
         const value = String(f.value);
         const range = f.runs ? `  ${Math.min(...f.runs)} – ${Math.max(...f.runs)}` : '';
-        const was = baseline ? againstColumn(against[i]) : '';
+        const was = baseline ? againstColumn(against[first + i]) : '';
         console.log(`${name}${value.padStart(Math.max(value.length + 1, NAME_WIDTH + VALUE_WIDTH - name.length))}  ${f.unit.padEnd(9)} ${f.target.padEnd(10)} ${(f.target ? (f.meets ? 'yes' : 'NO') : '').padEnd(5)}${range}${was}`.trimEnd());
       }
     }
     let compared;
     if (baseline) {
-      const against = compareToBaseline(figures, baseline.figures);
       const regressed = figures.filter((_, i) => against[i]?.regressed).map((f) => f.name.trim());
       const matched = against.filter((a) => a !== undefined).length;
       console.log(`against the baseline: ${matched} of ${figures.length} figures compared; ${regressed.length === 0 ? 'no figure with a target regressed' : `regressed: ${regressed.join('; ')}`}`);
