@@ -3,7 +3,7 @@
  * with per-file chains and access times) and the two ghosts (a file ghost bounded by
  * bytes, a spatially sampled block ghost), against hand-worked sequences and, for the
  * sample, the binomial spread of a hash sample; and how the policy hands blocks
- * between its regions, on a hand-sized cache.
+ * between its regions and when it downloads a file, on a hand-sized cache.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -490,4 +490,60 @@ test('each move is weighed on its own evidence: rare block ghost hits among many
   assert.equal(targetAfter(8, 0), 1024, 'seven ghost hits: not yet');
   assert.equal(targetAfter(9, 0), 0, 'the eighth passes: the file region shrinks by a margin');
   assert.equal(targetAfter(64, 1), 1024, 'as many first reads of the file region as ghost hits: no move');
+});
+
+test('promotion guard: a cold file is downloaded only if the files it would push out were last read before its misses began counting', () => {
+  // A cache of one 1 MiB file, pinned at files. A is in it (written through after B,
+  // which it pushed out); B is cold and needs two misses (accessBeforePromote 2).
+  // Reads happen at 1 ms steps.
+  const w = makeWorld();
+  const c = w.attach(new AdaptiveCache(w.ctx, parseAdaptiveCacheOptions({
+    sizeLimit: '1MiB', reserve: 0, initialFileShare: 1, adapt: false, accessBeforePromote: 2,
+  })));
+  const a = file(1);
+  const b = file(2);
+  c.onFileCreated(b);
+  assert.equal(c.onFileCreated(a), true, 'A is written through, pushing B out');
+  assert.equal(c.fileState(2)!.inFileRegion, false);
+  const steps: [string, () => void][] = [
+    ['B misses: its count begins', () => assert.equal(read(c, b), false)],
+    ['A is read after B\'s count began', () => assert.equal(read(c, a), true)],
+    ['B\'s second miss: promoting it would push out A, read since; refused', () => assert.equal(read(c, b), false)],
+    ['B misses again: a new count', () => assert.equal(read(c, b), false)],
+    ['B\'s second miss of the new count: A idle since it began, so B is downloaded', () => assert.equal(read(c, b), false)],
+  ];
+  const seen: string[] = [];
+  new Process(w.scheduler, (function* reads(): Sim<void> {
+    for (const [what, step] of steps) {
+      yield w.scheduler.now + 1000;
+      step();
+      seen.push(`${what}: A ${c.fileState(1)!.inFileRegion ? 'in' : 'out'}, B ${c.fileState(2)!.status}`);
+    }
+  })()).start();
+  w.scheduler.run();
+  assert.deepEqual(seen, [
+    'B misses: its count begins: A in, B none',
+    'A is read after B\'s count began: A in, B none',
+    'B\'s second miss: promoting it would push out A, read since; refused: A in, B none',
+    'B misses again: a new count: A in, B none',
+    'B\'s second miss of the new count: A idle since it began, so B is downloaded: A out, B loading',
+  ]);
+  assert.equal(c.metrics().promote, 1);
+  assert.equal(c.metrics().demote, 2, 'B by A\'s write, then A by B\'s download');
+});
+
+test('two cold files read in turn both reach their downloads (a count restarts only after two other files\' restarts, not one as in ForSt)', () => {
+  // 3 MiB, pinned at files, A in it; B and C restored (cold, counting from
+  // accessBeforePromote - 2 = 1), then missed in turn: B, C, B, C.
+  const w = makeWorld();
+  const c = w.attach(new AdaptiveCache(w.ctx, parseAdaptiveCacheOptions({
+    sizeLimit: '3MiB', reserve: 0, initialFileShare: 1, adapt: false, accessBeforePromote: 3,
+  })));
+  const [a, b, d] = [file(1), file(2), file(3)];
+  assert.equal(c.onFileCreated(a), true);
+  c.onFileRestored(b);
+  c.onFileRestored(d);
+  for (const f of [b, d, b, d]) assert.equal(read(c, f), false);
+  assert.deepEqual([c.fileState(2)!.status, c.fileState(3)!.status], ['loading', 'loading']);
+  assert.equal(c.metrics().promote, 2);
 });
