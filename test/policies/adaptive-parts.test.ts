@@ -547,3 +547,27 @@ test('two cold files read in turn both reach their downloads (a count restarts o
   assert.deepEqual([c.fileState(2)!.status, c.fileState(3)!.status], ['loading', 'loading']);
   assert.equal(c.metrics().promote, 2);
 });
+
+test('promoteLimit: a file demoted that many times is never downloaded again', () => {
+  // One 1 MiB file of cache, pinned at files: B is written through, then A's write
+  // pushes it out (its first demotion). B is then missed ten times, 1 ms apart, A idle.
+  const downloads = (promoteLimit: number) => {
+    const w = makeWorld();
+    const c = w.attach(new AdaptiveCache(w.ctx, parseAdaptiveCacheOptions({
+      sizeLimit: '1MiB', reserve: 0, initialFileShare: 1, adapt: false, accessBeforePromote: 2, promoteLimit,
+    })));
+    const [a, b] = [file(1), file(2)];
+    c.onFileCreated(b);
+    c.onFileCreated(a);
+    new Process(w.scheduler, (function* misses(): Sim<void> {
+      for (let i = 0; i < 10; i++) {
+        yield w.scheduler.now + 1000;
+        read(c, b);
+      }
+    })()).start();
+    w.scheduler.run();
+    return c.metrics().promote;
+  };
+  assert.equal(downloads(1), 0, 'demoted once with promoteLimit 1: never again');
+  assert.equal(downloads(2), 1, 'with promoteLimit 2 its second miss downloads it');
+});
