@@ -15,7 +15,7 @@
  * stateful operators); I/O threads pay the state access itself.
  */
 import type { Cpu } from './cpu.ts';
-import type { ExecEnv, ExecStats, RunLimits } from './executor.ts';
+import { SourceRate, type ExecEnv, type ExecStats, type RunLimits } from './executor.ts';
 import type { IoContext } from './local-cache.ts';
 import { Process, WaitQueue, type Sim } from './process.ts';
 import type { Scheduler } from './scheduler.ts';
@@ -28,6 +28,8 @@ export interface AsyncOptions {
   writeThreads: number;
   /** Largest multiGet a read thread forms from pending gets; 1 turns grouping off. */
   batchSize: number;
+  /** Records per simulated second this task's source offers (absent: as fast as it takes them). */
+  rate?: number;
 }
 
 /** A record in flight: its operations and where its chain stands. */
@@ -178,6 +180,7 @@ export function* asyncTask(env: ExecEnv, workload: Workload, limits: RunLimits, 
 
   const rec = new RecordBuf();
   let now = scheduler.now;
+  const source = opts.rate ? new SourceRate(opts.rate, now) : undefined;
   let taken = 0;
   let opsTaken = 0;
   while (taken < limits.records && opsTaken < limits.ops) {
@@ -187,6 +190,13 @@ export function* asyncTask(env: ExecEnv, workload: Workload, limits: RunLimits, 
       continue;
     }
     if (!workload.next(rec)) break;
+    if (source) {
+      const due = source.dueUs(taken);
+      if (now < due) {
+        now = scheduler.tryAdvance(due) ? scheduler.now : yield due;
+        if (gate.closed) now = yield* gate.pass(); // waiting frees slots in flight, never takes one
+      } else if (now > due) stats.lateRecords++;
+    }
     taken++;
     opsTaken += rec.count;
     // Take the overhead owed so far before waiting: completions add more meanwhile.

@@ -5,7 +5,9 @@
  * on its I/O; one state request is in flight.
  *
  * Every operation's latency is measured from its start to its completion, its CPU
- * work included. A task accumulates CPU work and charges it to the CPU device before
+ * work included. With a source rate (`SourceRate`), record n is due n / rate seconds
+ * after the task starts and waits for that moment; a record the task reaches late
+ * starts at once (backpressure) and is counted late. A task accumulates CPU work and charges it to the CPU device before
  * each wait, so CPU and I/O contention both show.
  */
 import type { Cpu } from './cpu.ts';
@@ -29,6 +31,22 @@ export class ExecStats {
   readonly latency: LatencyHistogram[] = OP_NAMES.map(() => new LatencyHistogram());
   readonly recordLatency = new LatencyHistogram();
   readonly opCounts = new Float64Array(OP_NAMES.length);
+  /** Records started after their due time under a source rate. */
+  lateRecords = 0;
+}
+
+/** A source that offers records at a fixed rate (YCSB's `-target`, a rate-limited Flink source). */
+export class SourceRate {
+  private readonly intervalUs: number;
+  /** @param recordsPerSecond records per simulated second this task's source offers */
+  constructor(recordsPerSecond: number, private readonly originUs: number) {
+    this.intervalUs = 1e6 / recordsPerSecond;
+  }
+
+  /** When record `n` (counted from 0) is offered. */
+  dueUs(n: number): number {
+    return this.originUs + n * this.intervalUs;
+  }
 }
 
 export interface ExecEnv {
@@ -42,8 +60,10 @@ export interface ExecEnv {
 }
 
 /** One synchronous task thread: record after record, operation after operation. */
-export function* syncTask(env: ExecEnv, workload: Workload, limits: RunLimits, stats: ExecStats): Sim<void> {
+export function* syncTask(env: ExecEnv, workload: Workload, limits: RunLimits, stats: ExecStats, recordsPerSecond?: number): Sim<void> {
   const { scheduler, cpu, timeline, gate } = env;
+  const source = recordsPerSecond ? new SourceRate(recordsPerSecond, scheduler.now) : undefined;
+  let taken = 0;
   const rec = new RecordBuf();
   const out = new ValueOut();
   const io: IoContext = { cpuPendingUs: 0, background: false };
@@ -52,6 +72,11 @@ export function* syncTask(env: ExecEnv, workload: Workload, limits: RunLimits, s
   let stepped: SteppedGet | undefined;
   let now = scheduler.now;
   while (stats.records < limits.records && stats.ops < limits.ops && workload.next(rec)) {
+    if (source) {
+      const due = source.dueUs(taken++);
+      if (now < due) now = scheduler.tryAdvance(due) ? scheduler.now : yield due;
+      else if (now > due) stats.lateRecords++;
+    }
     if (gate.closed) now = yield* gate.pass();
     const store = env.store;
     const recordStart = now;

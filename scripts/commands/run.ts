@@ -38,6 +38,7 @@ interface Args {
   exec?: string;
   'max-in-flight'?: number;
   'batch-size'?: number;
+  rate?: number;
   cores?: number;
   slots?: number;
   seed?: string;
@@ -155,6 +156,7 @@ export function configFromArgs(args: Args): Record<string, unknown> {
   if (args.exec !== undefined) c.exec = { ...(c.exec as object ?? {}), mode: args.exec };
   if (args['max-in-flight'] !== undefined) c.exec = { ...(c.exec as object ?? {}), maxInFlight: args['max-in-flight'] };
   if (args['batch-size'] !== undefined) c.exec = { ...(c.exec as object ?? {}), batchSize: args['batch-size'] };
+  if (args.rate !== undefined) c.exec = { ...(c.exec as object ?? {}), rate: args.rate };
   if (args.cores !== undefined) c.cpu = { ...(c.cpu as object ?? {}), cores: args.cores };
   const params: Record<string, unknown> = { ...(c.workloadParams as Record<string, unknown> ?? {}) };
   if (args.keys !== undefined) params.keys = args.keys;
@@ -203,6 +205,7 @@ export const runCommand: CommandModule<object, Args> = {
     .option('exec', { type: 'string', choices: ['sync', 'async'], describe: 'execution model' })
     .option('max-in-flight', { type: 'number', describe: 'async: records in flight (default 6000)' })
     .option('batch-size', { type: 'number', describe: 'async: largest multiGet formed from pending gets (FLIP-426; 1 = off)' })
+    .option('rate', { type: 'number', describe: 'records per simulated second the source offers (YCSB\'s -target); a task behind it takes the next at once (backpressure). Default: as fast as taken' })
     .option('cores', { type: 'number', describe: 'CPU cores of the task machine' })
     .option('slots', { type: 'number', describe: 'task slots sharing the machine (CPU, disk, DFS)' })
     .option('seed', { type: 'string', describe: 'seed of every random stream (default 1); a list (1,2,3) runs each' })

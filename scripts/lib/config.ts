@@ -109,6 +109,12 @@ export const runConfig = z.object({
     writeThreads: z.number().int().positive().default(1),
     /** FLIP-426 grouping of pending gets into multiGet: largest batch, 1 = off. */
     batchSize: z.number().int().positive().default(1),
+    /**
+     * Records per simulated second the job's source offers (YCSB's -target; a rate-limited
+     * Flink source), split evenly over the slots. Absent: records come as fast as the
+     * tasks take them (a closed loop).
+     */
+    rate: z.number().positive().optional(),
   }).strict().default({ mode: 'sync', maxInFlight: 6000, readThreads: 3, writeThreads: 1, batchSize: 1 }),
   verify: z.boolean().default(false),
   /** Lifecycle events, in simulated seconds from the start of the measured run. */

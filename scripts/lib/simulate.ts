@@ -95,6 +95,10 @@ export function simulate(input: RunConfig, wallClock: () => number = () => perfo
   // share of the loaded bytes its keys hold (about the rate), so that the store flushes
   // and compacts its load as the full one does.
   const sampleRate = fullConfig.sample !== undefined && fullConfig.sample < 1 ? fullConfig.sample : undefined;
+  if (sampleRate !== undefined && fullConfig.exec.rate !== undefined) {
+    // A sampled stream skips records by key, so a rate of its records is not one of the job's.
+    throw new InputError('exec.rate (--rate) and sample (--sample) cannot be combined: give one of them');
+  }
   const heavy: number[][] = [];
   let stateFraction = sampleRate;
   if (sampleRate !== undefined) {
@@ -167,9 +171,11 @@ export function simulate(input: RunConfig, wallClock: () => number = () => perfo
   const loadedSeconds = scheduler.now / 1e6;
 
   // The execution model: sync (Flink 1.x) or async (FLIP-424/425, FLIP-426 grouping).
+  // A source rate is the job's, split evenly over its slots.
+  const slotRate = config.exec.rate === undefined ? undefined : config.exec.rate / config.slots;
   const task = (slot: Slot, env: ExecEnv, limits: RunLimits, stats: ExecStats) => config.exec.mode === 'async'
-    ? asyncTask(env, slot.workload, limits, stats, config.exec)
-    : syncTask(env, slot.workload, limits, stats);
+    ? asyncTask(env, slot.workload, limits, stats, { ...config.exec, rate: slotRate })
+    : syncTask(env, slot.workload, limits, stats, slotRate);
   // Bounds count the workload's records and operations; a sampled run's sampler
   // enforces them on the full stream and the executor runs until the sampler ends.
   const bounded = (i: number, records: number, ops: number): RunLimits => {
@@ -299,6 +305,7 @@ export function simulate(input: RunConfig, wallClock: () => number = () => perfo
     exec.recordLatency.add(s.exec.recordLatency);
     s.exec.latency.forEach((h, i) => exec.latency[i]!.add(h));
     s.exec.opCounts.forEach((n, i) => { exec.opCounts[i]! += n; });
+    exec.lateRecords += s.exec.lateRecords;
   }
   const latencyUs: Record<string, unknown> = {};
   OP_NAMES.forEach((name, i) => { if (exec.opCounts[i]! > 0) latencyUs[name] = roundLatency(exec.latency[i]!.summary()); });
@@ -335,6 +342,10 @@ export function simulate(input: RunConfig, wallClock: () => number = () => perfo
     simulatedSeconds: round(simulatedSeconds),
     recordsPerSecond: round(exec.records / simulatedSeconds, 3),
     opsPerSecond: round(exec.ops / simulatedSeconds, 3),
+    // Under a source rate: the share of records the tasks reached after their due time.
+    ...(config.exec.rate !== undefined
+      ? { source: { recordsPerSecond: config.exec.rate, lateShare: round(ratio(exec.lateRecords, exec.records)) } }
+      : {}),
     latencyUs,
     hitRatio: {
       memory: round(ratio(d.fs.memoryHits!, d.fs.reads!)),

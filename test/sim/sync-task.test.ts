@@ -100,14 +100,14 @@ function scripted(records: [OpType, number][][]): Workload {
 interface Run { stats: ExecStats; store: ScriptedStore; endedAt: number }
 
 /** Runs the task from time 0 on one core; `ticker` adds an event every microsecond, so that no wait continues inline. */
-function run(records: [OpType, number][][], opts: { ticker?: boolean; ops?: number; gate?: [number, number] } = {}): Run {
+function run(records: [OpType, number][][], opts: { ticker?: boolean; ops?: number; gate?: [number, number]; rate?: number } = {}): Run {
   const scheduler = new Scheduler();
   const cpu = new Cpu(1, {}, 1);
   const store = new ScriptedStore(scheduler);
   const env: ExecEnv = { scheduler, cpu, store, timeline: new Timeline(), gate: new Gate(scheduler) };
   const stats = new ExecStats();
   let endedAt = -1;
-  new Process(scheduler, syncTask(env, scripted(records), { records: Infinity, ops: opts.ops ?? Infinity }, stats), (_, now) => { endedAt = now; scheduler.stop(); }).start();
+  new Process(scheduler, syncTask(env, scripted(records), { records: Infinity, ops: opts.ops ?? Infinity }, stats, opts.rate), (_, now) => { endedAt = now; scheduler.stop(); }).start();
   if (opts.ticker) {
     const tick = { wake: (now: number) => { if (endedAt < 0) scheduler.at(now + 1, tick); } };
     scheduler.at(0.5, tick);
@@ -170,3 +170,22 @@ test('sync task: a closed gate holds the next record until it opens', () => {
   assert.equal(r.stats.recordLatency.summary().max, 27);
   assert.equal(r.endedAt, 527);
 });
+
+for (const ticker of [false, true]) {
+  test(`sync task: a source rate offers record n at n / rate; a record reached late starts at once (${ticker ? 'every wait through the heap' : 'waits continued inline'})`, () => {
+    // 10,000 records a second: one due every 100 µs. A record of one get of k µs takes
+    // k + 7 µs, so the 150 µs get (due at 300, done at 457) makes the next record,
+    // due at 400, late; it starts at 457, ends at 484, and the one after waits for 500.
+    const records: [OpType, number][][] = [20, 60, 20, 150, 20, 20].map((k) => [[OP_GET, k]]);
+    const r = run(records, { ticker, rate: 10_000 });
+    assert.deepEqual(r.store.starts, [5, 105, 205, 305, 462, 505]);
+    assert.equal(r.stats.lateRecords, 1);
+    assert.equal(r.stats.records, 6);
+    assert.equal(r.stats.recordLatency.summary().max, 157); // counted from the record's start, not its due time
+    assert.equal(r.endedAt, 527);
+    // Without the rate the same records run back to back.
+    const closed = run(records, { ticker });
+    assert.equal(closed.endedAt, [20, 60, 20, 150, 20, 20].reduce((a, k) => a + k + 7, 0));
+    assert.equal(closed.stats.lateRecords, 0);
+  });
+}
