@@ -164,3 +164,16 @@ test('a comparison interrupted by Ctrl-C leaves its temporary directory, and the
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(comparisons(), [live]);
 });
+
+test('--rate with a policy list: every row runs at the rate and prints its share of records taken late', () => {
+  const r = tiersim('run', ...flags(5000, 0), '--policy', 'file,none', '--rate', '200', '--out', join(tempDir('run-compare-rate'), 'cmp'));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /CPU µs\/op {3}late\n/);
+  for (const policy of ['file', 'none']) {
+    const row = r.stdout.split('\n').find((l) => l.startsWith(`${policy} `))!.split(/\s+/);
+    const single = JSON.parse(tiersim('run', ...flags(5000, 0), '--policy', policy, '--rate', '200', '--json').stdout);
+    assert.equal(Number(row[2]), Math.round(single.recordsPerSecond));
+    assert.ok(Math.abs(single.recordsPerSecond / 200 - 1) < 0.01, `${policy}: ${single.recordsPerSecond} records/s`);
+    assert.equal(row.at(-1), `${(100 * single.source.lateShare).toFixed(1)}%`);
+  }
+});
