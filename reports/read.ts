@@ -35,6 +35,7 @@ export const summarySchema = z.looseObject({
   cpu: z.looseObject({ cpuUsPerOp: num.optional() }).optional(),
   checkpoint: z.looseObject({ count: num.optional(), durationSeconds: z.looseObject({ p50: num, max: num }) }).optional(),
   restore: z.looseObject({ atSeconds: num.optional(), durationSeconds: num }).optional(),
+  sourceRate: z.looseObject({ recordsPerSecond: num, lateShare: num }).optional(),
 });
 export type Summary = z.infer<typeof summarySchema>;
 

@@ -28,13 +28,16 @@ export interface TableRow {
   checkpointP50Seconds: number | undefined;
   checkpointMaxSeconds: number | undefined;
   restoreSeconds: number | undefined;
+  /** Under a source rate (`--rate`): records per second offered, and the share taken late. */
+  offeredRecordsPerSecond: number | undefined;
+  lateShare: number | undefined;
   source: string | undefined;
 }
 
 export const TABLE_COLUMNS: (keyof TableRow)[] = [
   'run', 'workload', 'policy', 'placement', 'dfs', 'cacheSizeBytes', 'seed', 'opsPerSecond', 'getP50Us', 'getP99Us',
   'memoryHitRatio', 'localDiskHitRatio', 'overallHitRatio', 'dfsReads', 'dfsCostUsd', 'cpuUsPerOp',
-  'checkpointP50Seconds', 'checkpointMaxSeconds', 'restoreSeconds', 'source',
+  'checkpointP50Seconds', 'checkpointMaxSeconds', 'restoreSeconds', 'offeredRecordsPerSecond', 'lateShare', 'source',
 ];
 
 export function tableRow(r: CheckedRun): TableRow {
@@ -60,6 +63,8 @@ export function tableRow(r: CheckedRun): TableRow {
     checkpointP50Seconds: s.checkpoint?.durationSeconds.p50,
     checkpointMaxSeconds: s.checkpoint?.durationSeconds.max,
     restoreSeconds: s.restore?.durationSeconds,
+    offeredRecordsPerSecond: s.sourceRate?.recordsPerSecond,
+    lateShare: s.sourceRate?.lateShare,
     source: r.source,
   };
 }
@@ -116,6 +121,8 @@ export function runsDisplay(rows: TableRow[]): DisplayTable {
     ['CPU µs/op', true, (r) => fixed(2)(r.cpuUsPerOp)],
     ['checkpoint p50 s', true, (r) => fixed(3)(r.checkpointP50Seconds)],
     ['restore s', true, (r) => fixed(3)(r.restoreSeconds)],
+    ['offered rec/s', true, (r) => grouped(r.offeredRecordsPerSecond)],
+    ['late', true, (r) => (r.lateShare === undefined ? '' : `${(100 * r.lateShare).toFixed(1)}%`)],
   ];
   // Columns no run has (no checkpoints, no restores) are left out.
   const used = cols.filter(([label, , f]) => ['run', 'workload', 'policy', 'ops/s'].includes(label) || rows.some((r) => f(r) !== ''));

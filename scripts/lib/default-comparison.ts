@@ -57,7 +57,7 @@ export function printSummary(s: Record<string, unknown>, phases?: PhaseWallSecon
   const cache = share ? ` cache=${describeCacheSize(s.cacheSizeBytes as number, share)}` : '';
   console.log(`${s.workload} ${s.placement} policy=${s.policy}${cache} dfs=${s.dfsDevice}: ${s.ops} ops in ${(s.simulatedSeconds as number).toFixed(2)} simulated s`);
   console.log(`  ${(s.opsPerSecond as number).toFixed(0)} ops/s; hit ratio memory ${hr.memory!.toFixed(3)} local ${hr.localDisk!.toFixed(3)} overall ${hr.overall!.toFixed(3)}`);
-  const source = s.source as { recordsPerSecond: number; lateShare: number } | undefined;
+  const source = s.sourceRate as { recordsPerSecond: number; lateShare: number } | undefined;
   if (source) console.log(`  source: ${source.recordsPerSecond} records/s offered, ${(s.recordsPerSecond as number).toFixed(0)} run; ${(100 * source.lateShare).toFixed(1)}% of records taken late`);
   for (const [op, l] of Object.entries(lat)) console.log(`  ${op}: p50 ${formatDuration(l.p50)} p99 ${formatDuration(l.p99)}`);
   const v = s.verify as { reads: number; mismatches: number; firstMismatches: { op: string; key: number; expected: string; got: string }[] } | undefined;
@@ -253,7 +253,7 @@ async function runComparison(o: ComparisonOptions): Promise<void> {
     if (o.json) continue;
     const s = run.summary as Record<string, any>;
     const rec = s.latencyUs.record ?? { p50: 0, p99: 0 };
-    console.log(`${setup.padEnd(width)} ${s.opsPerSecond.toFixed(0).padStart(7)}  ${s.recordsPerSecond.toFixed(0).padStart(9)}  ${formatDuration(rec.p50).padStart(10)}  ${formatDuration(rec.p99).padStart(10)}  ${s.hitRatio.memory.toFixed(3).padStart(8)}  ${s.hitRatio.localDisk.toFixed(3).padStart(9)}  ${String(s.dfs.reads).padStart(9)}  ${s.cpu.cpuUsPerOp.toFixed(2).padStart(9)}${rated ? `  ${(100 * (s.source?.lateShare ?? 0)).toFixed(1).padStart(4)}%` : ''}`);
+    console.log(`${setup.padEnd(width)} ${s.opsPerSecond.toFixed(0).padStart(7)}  ${s.recordsPerSecond.toFixed(0).padStart(9)}  ${formatDuration(rec.p50).padStart(10)}  ${formatDuration(rec.p99).padStart(10)}  ${s.hitRatio.memory.toFixed(3).padStart(8)}  ${s.hitRatio.localDisk.toFixed(3).padStart(9)}  ${String(s.dfs.reads).padStart(9)}  ${s.cpu.cpuUsPerOp.toFixed(2).padStart(9)}${rated ? `  ${(100 * (s.sourceRate?.lateShare ?? 0)).toFixed(1).padStart(4)}%` : ''}`);
   }
   if (!o.json && o.seedGroups) {
     const samples = cells.map((cell, i) => ({ ...o.seedGroups!.sample(cell), opsPerSecond: runs[i]!.summary.opsPerSecond as number }));

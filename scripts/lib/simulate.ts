@@ -344,7 +344,7 @@ export function simulate(input: RunConfig, wallClock: () => number = () => perfo
     opsPerSecond: round(exec.ops / simulatedSeconds, 3),
     // Under a source rate: the share of records the tasks reached after their due time.
     ...(config.exec.rate !== undefined
-      ? { source: { recordsPerSecond: config.exec.rate, lateShare: round(ratio(exec.lateRecords, exec.records)) } }
+      ? { sourceRate: { recordsPerSecond: config.exec.rate, lateShare: round(ratio(exec.lateRecords, exec.records)) } }
       : {}),
     latencyUs,
     hitRatio: {

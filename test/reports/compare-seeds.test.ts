@@ -13,7 +13,7 @@ function row(run: string, workload: string, policy: string, seed: number, opsPer
     run, workload, policy, placement: 'disaggregated', dfs: 's3', cacheSizeBytes: 2 ** 20, cacheShare: undefined, seed, opsPerSecond,
     getP50Us: undefined, getP99Us, memoryHitRatio: undefined, localDiskHitRatio: undefined, overallHitRatio: undefined,
     dfsReads: undefined, dfsCostUsd: undefined, cpuUsPerOp: undefined, checkpointP50Seconds: undefined,
-    checkpointMaxSeconds: undefined, restoreSeconds: undefined, source: undefined,
+    checkpointMaxSeconds: undefined, restoreSeconds: undefined, offeredRecordsPerSecond: undefined, lateShare: undefined, source: undefined,
   };
 }
 

@@ -11,7 +11,7 @@ function row(run: string, workload: string, policy: string, opsPerSecond: number
     run, workload, policy, placement: 'disaggregated', dfs: 'hdfs', cacheSizeBytes: 2 ** 20, cacheShare: undefined, seed: 1, opsPerSecond,
     getP50Us: undefined, getP99Us, memoryHitRatio: undefined, localDiskHitRatio: undefined, overallHitRatio: undefined,
     dfsReads, dfsCostUsd: undefined, cpuUsPerOp: undefined, checkpointP50Seconds: undefined,
-    checkpointMaxSeconds: undefined, restoreSeconds: undefined, source: undefined,
+    checkpointMaxSeconds: undefined, restoreSeconds: undefined, offeredRecordsPerSecond: undefined, lateShare: undefined, source: undefined,
   };
 }
 

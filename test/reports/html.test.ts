@@ -72,4 +72,10 @@ test('the people\'s table: units, no cache size where none applies, unused colum
   assert.equal(t.rows[2]![col('local cache')], '128 MiB (12.5% of state)');
   assert.equal(t.rows[0]![col('ops/s')], '30,000');
   assert.equal(col('restore s'), -1, 'no run restored');
+  assert.equal(col('late'), -1, 'no run under a source rate');
+  // Under a source rate (--rate): the rate offered and the share of records taken late.
+  const rated = runsDisplay([tableRow(checked(run('d', { sourceRate: { recordsPerSecond: 25_000, lateShare: 0.0375 } })))]);
+  const ratedCol = (label: string) => rated.columns.findIndex((c) => c.label === label);
+  assert.equal(rated.rows[0]![ratedCol('offered rec/s')], '25,000');
+  assert.equal(rated.rows[0]![ratedCol('late')], '3.8%');
 });

@@ -174,6 +174,6 @@ test('--rate with a policy list: every row runs at the rate and prints its share
     const single = JSON.parse(tiersim('run', ...flags(5000, 0), '--policy', policy, '--rate', '200', '--json').stdout);
     assert.equal(Number(row[2]), Math.round(single.recordsPerSecond));
     assert.ok(Math.abs(single.recordsPerSecond / 200 - 1) < 0.01, `${policy}: ${single.recordsPerSecond} records/s`);
-    assert.equal(row.at(-1), `${(100 * single.source.lateShare).toFixed(1)}%`);
+    assert.equal(row.at(-1), `${(100 * single.sourceRate.lateShare).toFixed(1)}%`);
   }
 });

@@ -29,7 +29,7 @@ for (const mode of ['sync', 'async'] as const) {
     const { summary, timeline } = run({ ...base, exec: { mode, rate } });
     // Record n is offered at n / rate: the last of N ends just after (N - 1) / rate.
     assert.ok(Math.abs(summary.recordsPerSecond / rate - 1) < 0.01, `${summary.recordsPerSecond} records/s at rate ${rate}`);
-    assert.deepEqual(summary.source, { recordsPerSecond: rate, lateShare: 0 });
+    assert.deepEqual(summary.sourceRate, { recordsPerSecond: rate, lateShare: 0 });
     const full = timeline.slice(0, -1); // the last second is partial
     assert.ok(full.length >= 3);
     for (const row of full) assert.ok(Math.abs(row.records! - rate) <= 1, `second ${row.second}: ${row.records} records at rate ${rate}`);
@@ -38,10 +38,10 @@ for (const mode of ['sync', 'async'] as const) {
   test(`source rate (${mode}): far above capacity the run is the closed-loop one, every record but the first late`, () => {
     const closed = run({ ...base, exec: { mode } });
     const fast = run({ ...base, exec: { mode, rate: 1e12 } });
-    const { source, ...rest } = fast.summary;
+    const { sourceRate, ...rest } = fast.summary;
     assert.deepEqual(rest, closed.summary);
     assert.deepEqual(fast.timeline, closed.timeline);
-    assert.equal(source.lateShare, Number(((closed.summary.records - 1) / closed.summary.records).toFixed(6)));
+    assert.equal(sourceRate.lateShare, Number(((closed.summary.records - 1) / closed.summary.records).toFixed(6)));
   });
 }
 
