@@ -6,6 +6,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { CheckedRun, ReplayResult, Summary } from './read.ts';
+import { formatBytes } from '../sim/units.ts';
 
 /** The fixed colours: local-cache policies first, then the eviction algorithms of `replay`. */
 export const POLICY_COLORS: Readonly<Record<string, string>> = {
@@ -491,6 +492,61 @@ export function throughputVsCacheSizeSpec(points: SizePoint[], baselines: SizePo
   });
 }
 
+// ---------------------------------------------------------------- latency against load
+
+export interface LoadPoint {
+  run: string;
+  policy: string;
+  /** Records per simulated second offered (`--rate`). */
+  offeredRecordsPerSecond: number;
+  /** Records per simulated second the run achieved. */
+  recordsPerSecond: number;
+  getP99Us: number;
+  /** Share of records the tasks reached after their due time. */
+  lateShare: number;
+  /** Runs of one experiment (workload, DFS, cache size); a line joins only points of one group. */
+  group?: string;
+}
+
+/**
+ * Get p99 by the rate the source offered, per policy (the mean over seeds; log y).
+ * A hollow point is a rate the policy did not keep up with (it ran under 95% of the
+ * rate): there it ran at its own pace, and its latency holds the queue it built.
+ */
+export function latencyVsLoadSpec(points: LoadPoint[]): TopLevelSpec {
+  const values = points.map((p) => ({ ...p, group: p.group ?? '', behind: p.recordsPerSecond < 0.95 * p.offeredRecordsPerSecond }));
+  const color = colorEncoding(values.map((p) => p.policy));
+  const groups = [...new Set(values.map((p) => p.group))];
+  const rates = [...new Set(values.map((p) => p.offeredRecordsPerSecond))].sort((m, n) => m - n);
+  const x = {
+    field: 'offeredRecordsPerSecond', type: 'quantitative', title: 'offered rate (records per simulated second, log scale)',
+    scale: { type: 'log', domain: [rates[0] ?? 1, rates.at(-1) ?? 1] }, axis: { format: '~s', ...(rates.length <= 12 ? { values: rates } : {}) },
+  };
+  const y = { field: 'getP99Us', type: 'quantitative', aggregate: 'mean', title: 'get p99 (µs, log scale)', scale: { type: 'log' } };
+  const tooltip = [
+    { field: 'policy' }, ...(groups.length > 1 ? [{ field: 'group', title: 'experiment' }] : []),
+    { field: 'offeredRecordsPerSecond', title: 'offered records/s', format: ',.0f' },
+    { field: 'recordsPerSecond', aggregate: 'mean', title: 'records/s run (mean)', format: ',.0f' },
+    { field: 'getP99Us', aggregate: 'mean', title: 'get p99 µs (mean)', format: ',.1f' },
+    { field: 'lateShare', aggregate: 'mean', title: 'share late (mean)', format: '.1%' },
+  ];
+  const notes = ['get p99 at each rate the source offered (--rate), the mean over seeds', 'hollow: under 95% of the rate run (the policy fell behind)'];
+  if (groups.length > 1) notes.push(`${groups.length} experiments, a panel each with its own y scale`);
+  const layer = [
+    { mark: { type: 'line' }, encoding: { x, y, color, detail: { field: 'group' } } },
+    { transform: [{ filter: '!datum.behind' }], mark: { type: 'point', filled: true, size: 50 }, encoding: { x, y, color, tooltip, detail: { field: 'group' } } },
+    { transform: [{ filter: 'datum.behind' }], mark: { type: 'point', filled: true, fill: 'white', strokeWidth: 2, size: 50 }, encoding: { x, y, stroke: color, tooltip, detail: { field: 'group' } } },
+  ];
+  if (groups.length <= 1) return top('Latency against load', notes.join('; '), { width: WIDTH, height: HEIGHT, data: { values }, layer });
+  return top('Latency against load', notes.join('; '), {
+    data: { values },
+    facet: { field: 'group', type: 'nominal', title: null, sort: groups, header: { labelFontSize: 12, labelLimit: 260 } },
+    columns: Math.min(groups.length, 4),
+    resolve: { scale: { y: 'independent' } },
+    spec: { width: 240, height: 150, layer },
+  });
+}
+
 /** Miss ratio and byte miss ratio by cache size per eviction algorithm, for one trace (log x). */
 export function missRatioCurveSpec(rows: Pick<ReplayResult, 'trace' | 'policy' | 'cacheSizeBytes' | 'missRatio' | 'byteMissRatio'>[], trace: string): TopLevelSpec {
   const mine = rows.filter((r) => r.trace === trace);
@@ -728,6 +784,28 @@ export function reportCharts(runs: CheckedRun[], replays: ReplayResult[] = []): 
     charts.push({
       name: 'throughput-vs-cache-size', title: 'Throughput by local cache size', spec: throughputVsCacheSizeSpec(sized.map(point), baselines),
       description: 'State operations per simulated second by local cache size, the mean over seeds; runs without a cache size are horizontal baselines.',
+    });
+  }
+
+  // Latency against load: when some policy ran at two offered rates or more (a sweep over exec.rate).
+  const rated = runs.filter((r) => r.s.sourceRate !== undefined && r.s.latencyUs?.get?.p99 !== undefined);
+  const ratesByPolicy = new Map<string, Set<number>>();
+  for (const r of rated) {
+    const set = ratesByPolicy.get(policyOf(r)) ?? new Set<number>();
+    set.add(r.s.sourceRate!.recordsPerSecond);
+    ratesByPolicy.set(policyOf(r), set);
+  }
+  if ([...ratesByPolicy.values()].some((s) => s.size >= 2)) {
+    const dirs = new Set(rated.map((r) => r.group ?? '')).size > 1;
+    const cache = (r: CheckedRun) => (r.s.placement === 'local' || !r.s.cacheSizeBytes ? '' : formatBytes(r.s.cacheSizeBytes));
+    charts.push({
+      name: 'latency-vs-load', title: 'Latency against load',
+      spec: latencyVsLoadSpec(rated.map((r) => ({
+        run: r.name, policy: policyOf(r), offeredRecordsPerSecond: r.s.sourceRate!.recordsPerSecond, recordsPerSecond: r.s.recordsPerSecond ?? 0,
+        getP99Us: r.s.latencyUs!.get!.p99, lateShare: r.s.sourceRate!.lateShare,
+        group: [dirs ? r.group ?? '' : '', r.s.workload, r.s.dfsDevice ?? '', cache(r)].filter((part) => part !== '').join(' '),
+      }))),
+      description: 'Get p99 by the records per simulated second the source offered (--rate; summary.json sourceRate), the mean over seeds; a hollow point is a rate the policy fell behind (it ran under 95% of it).',
     });
   }
 

@@ -26,6 +26,7 @@ export const summarySchema = z.looseObject({
   cacheShareOfState: z.looseObject({ share: num, stateBytes: num }).optional(),
   seed: num.optional(),
   opsPerSecond: num,
+  recordsPerSecond: num.optional(),
   simulatedSeconds: num.optional(),
   latencyUs: z.record(z.string(), latency).optional(),
   /** Optional: a measured CDF, one array for every op type ({get: [...]}) or one array. */

@@ -241,3 +241,22 @@ test('subtitles wrap into lines so a long one does not widen the chart', () => {
   assert.deepEqual(wrapLines('aaa bbb ccc', 7), ['aaa bbb', 'ccc']);
   assert.deepEqual(wrapLines('short'), ['short']);
 });
+
+test('latency against load: drawn when a policy ran at two offered rates; a rate it fell behind is hollow', () => {
+  // file keeps up with 1,000 records/s and falls behind at 4,000 (runs 2,400); adaptive keeps up with both.
+  const rated = (name: string, policy: string, rate: number, achieved: number, p99: number) =>
+    checked(run(name, { policy, recordsPerSecond: achieved, sourceRate: { recordsPerSecond: rate, lateShare: achieved < rate ? 0.6 : 0 },
+      latencyUs: { get: { count: 100, p50: 2, p99 }, record: { count: 100, p50: 6, p99 } } }));
+  const runs = [rated('f1', 'file', 1000, 1000, 900), rated('f4', 'file', 4000, 2400, 2e6), rated('a1', 'adaptive', 1000, 1000, 800), rated('a4', 'adaptive', 4000, 3990, 1500)];
+  const chart = reportCharts(runs).find((c) => c.name === 'latency-vs-load');
+  assert.ok(chart, 'the chart is drawn');
+  assert.deepEqual(compileSpec(chart.spec).warnings, []);
+  const spec: Json = chart.spec;
+  const behind = spec.data.values.filter((v: Json) => v.behind).map((v: Json) => v.run);
+  assert.deepEqual(behind, ['f4']);
+  assert.deepEqual(spec.data.values.map((v: Json) => v.getP99Us), [900, 2e6, 800, 1500]);
+  assert.deepEqual(spec.layer[0].encoding.x.axis.values, [1000, 4000]);
+  // One rate per policy, or no rate at all: no curve.
+  assert.ok(!reportCharts([runs[0]!, runs[2]!]).some((c) => c.name === 'latency-vs-load'));
+  assert.ok(!reportCharts([checked(run('x')), checked(run('y', { policy: 'block' }))]).some((c) => c.name === 'latency-vs-load'));
+});
