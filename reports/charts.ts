@@ -482,8 +482,13 @@ export function throughputVsCacheSizeSpec(points: SizePoint[], baselines: SizePo
       encoding: { y, color, detail: { field: 'group' }, tooltip },
     }] : []),
   ];
-  if (groups.length <= 1) return top('Throughput by local cache size', notes.join('; '), { width: WIDTH, height: HEIGHT, data: { values }, layer });
-  return top('Throughput by local cache size', notes.join('; '), {
+  return panelPerGroup('Throughput by local cache size', notes.join('; '), values, groups, layer);
+}
+
+/** One chart of the layers, or, with several experiments (`group`), a panel each with its own y scale, four to a row. */
+function panelPerGroup(title: string, subtitle: string, values: Record<string, unknown>[], groups: string[], layer: Record<string, unknown>[]): TopLevelSpec {
+  if (groups.length <= 1) return top(title, subtitle, { width: WIDTH, height: HEIGHT, data: { values }, layer });
+  return top(title, subtitle, {
     data: { values },
     facet: { field: 'group', type: 'nominal', title: null, sort: groups, header: { labelFontSize: 12, labelLimit: 260 } },
     columns: Math.min(groups.length, 4),
@@ -537,14 +542,7 @@ export function latencyVsLoadSpec(points: LoadPoint[]): TopLevelSpec {
     { transform: [{ filter: '!datum.behind' }], mark: { type: 'point', filled: true, size: 50 }, encoding: { x, y, color, tooltip, detail: { field: 'group' } } },
     { transform: [{ filter: 'datum.behind' }], mark: { type: 'point', filled: true, fill: 'white', strokeWidth: 2, size: 50 }, encoding: { x, y, stroke: color, tooltip, detail: { field: 'group' } } },
   ];
-  if (groups.length <= 1) return top('Latency against load', notes.join('; '), { width: WIDTH, height: HEIGHT, data: { values }, layer });
-  return top('Latency against load', notes.join('; '), {
-    data: { values },
-    facet: { field: 'group', type: 'nominal', title: null, sort: groups, header: { labelFontSize: 12, labelLimit: 260 } },
-    columns: Math.min(groups.length, 4),
-    resolve: { scale: { y: 'independent' } },
-    spec: { width: 240, height: 150, layer },
-  });
+  return panelPerGroup('Latency against load', notes.join('; '), values, groups, layer);
 }
 
 /** Miss ratio and byte miss ratio by cache size per eviction algorithm, for one trace (log x). */
