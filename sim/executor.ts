@@ -5,10 +5,12 @@
  * on its I/O; one state request is in flight.
  *
  * Every operation's latency is measured from its start to its completion, its CPU
- * work included. With a source rate (`SourceRate`), record n is due n / rate seconds
- * after the task starts and waits for that moment; a record the task reaches late
- * starts at once (backpressure) and is counted late. A task accumulates CPU work and charges it to the CPU device before
+ * work included. A task accumulates CPU work and charges it to the CPU device before
  * each wait, so CPU and I/O contention both show.
+ *
+ * With a source rate (`SourceRate`), record n is due n / rate seconds after the task
+ * starts and waits for that moment; a record the task reaches late starts at once
+ * (backpressure) and is counted late.
  */
 import type { Cpu } from './cpu.ts';
 import type { IoContext } from './local-cache.ts';
