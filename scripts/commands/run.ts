@@ -38,7 +38,7 @@ interface Args {
   exec?: string;
   'max-in-flight'?: number;
   'batch-size'?: number;
-  rate?: number;
+  rate?: string;
   cores?: number;
   slots?: number;
   seed?: string;
@@ -83,7 +83,7 @@ export function policyList(value: unknown): string[] | undefined {
 }
 
 /**
- * What a run compares: each of its policy, cache size, DFS and seed given as a list
+ * What a run compares: each of its policy, cache size, DFS, source rate and seed given as a list
  * (`--cache-size 10%,40%`, or `cacheSize: [10%, 40%]` in a config file) is an axis;
  * undefined when none is. A list names each value once.
  */
@@ -98,6 +98,8 @@ export function setupLists(config: Record<string, unknown>): SetupLists | undefi
   };
   if (Array.isArray(config.cacheSize)) lists.cacheSizes = once('--cache-size', config.cacheSize as (number | string)[]);
   if (Array.isArray(config.dfs)) lists.dfs = once('--dfs', (config.dfs as unknown[]).map(String));
+  const rate = (config.exec as { rate?: unknown } | undefined)?.rate;
+  if (Array.isArray(rate)) lists.rates = once('--rate', rate as number[]);
   if (Array.isArray(config.seed)) {
     for (const seed of config.seed) if (!(Number.isInteger(seed) && seed >= 0)) throw new InputError(`--seed: '${seed}' is not a whole number >= 0`);
     lists.seeds = once('--seed', config.seed as number[]);
@@ -111,6 +113,13 @@ function listOr<T>(flag: string, text: string, parse: (item: string) => T): T | 
   const items = text.split(',').map((item) => item.trim());
   if (items.includes('')) throw new InputError(`${flag}: '${text}' has an empty item`);
   return items.map(parse);
+}
+
+/** A --rate value: records per simulated second, a number > 0. */
+function rateOf(text: string): number {
+  const rate = Number(text);
+  if (text === '' || !(rate > 0) || !Number.isFinite(rate)) throw new InputError(`--rate: '${text}' is not a number of records per second > 0`);
+  return rate;
 }
 
 /** A --seed value: a whole number. */
@@ -156,7 +165,7 @@ export function configFromArgs(args: Args): Record<string, unknown> {
   if (args.exec !== undefined) c.exec = { ...(c.exec as object ?? {}), mode: args.exec };
   if (args['max-in-flight'] !== undefined) c.exec = { ...(c.exec as object ?? {}), maxInFlight: args['max-in-flight'] };
   if (args['batch-size'] !== undefined) c.exec = { ...(c.exec as object ?? {}), batchSize: args['batch-size'] };
-  if (args.rate !== undefined) c.exec = { ...(c.exec as object ?? {}), rate: args.rate };
+  if (args.rate !== undefined) c.exec = { ...(c.exec as object ?? {}), rate: listOr('--rate', args.rate, rateOf) };
   if (args.cores !== undefined) c.cpu = { ...(c.cpu as object ?? {}), cores: args.cores };
   const params: Record<string, unknown> = { ...(c.workloadParams as Record<string, unknown> ?? {}) };
   if (args.keys !== undefined) params.keys = args.keys;
@@ -205,7 +214,7 @@ export const runCommand: CommandModule<object, Args> = {
     .option('exec', { type: 'string', choices: ['sync', 'async'], describe: 'execution model' })
     .option('max-in-flight', { type: 'number', describe: 'async: records in flight (default 6000)' })
     .option('batch-size', { type: 'number', describe: 'async: largest multiGet formed from pending gets (FLIP-426; 1 = off)' })
-    .option('rate', { type: 'number', describe: 'records per simulated second the source offers (YCSB\'s -target); a task behind it takes the next at once (backpressure). Default: as fast as taken' })
+    .option('rate', { type: 'string', describe: 'records per simulated second the source offers (YCSB\'s -target); a task behind it takes the next at once (backpressure). Default: as fast as taken; a list (1000,4000) runs each' })
     .option('cores', { type: 'number', describe: 'CPU cores of the task machine' })
     .option('slots', { type: 'number', describe: 'task slots sharing the machine (CPU, disk, DFS)' })
     .option('seed', { type: 'string', describe: 'seed of every random stream (default 1); a list (1,2,3) runs each' })
@@ -227,7 +236,7 @@ export const runCommand: CommandModule<object, Args> = {
     const raw = configFromArgs(args);
     const lists = setupLists(raw);
     if (lists) {
-      const flag = lists.policies ? '--policy' : lists.cacheSizes ? '--cache-size' : lists.dfs ? '--dfs' : '--seed';
+      const flag = lists.policies ? '--policy' : lists.cacheSizes ? '--cache-size' : lists.dfs ? '--dfs' : lists.rates ? '--rate' : '--seed';
       if (args.record || args['block-trace']) throw new InputError(`--record and --block-trace write one run's trace: give one ${flag}`);
       if (raw.placement === 'local' && (lists.policies || lists.cacheSizes)) {
         throw new InputError(`--${lists.policies ? 'policy' : 'cache-size'}: a list compares local-disk caches of disaggregated state; --placement local keeps the state on local disk and has none`);

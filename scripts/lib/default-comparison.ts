@@ -98,12 +98,14 @@ export interface SetupLists {
   /** Bytes, or shares of the state ("40%"). */
   cacheSizes?: (number | string)[];
   dfs?: string[];
+  /** Source rates (`exec.rate`), records per simulated second. */
+  rates?: number[];
   seeds?: number[];
 }
 
 /**
  * `tiersim run` with lists (`--policy file,block,adaptive`, `--cache-size 10%,40%`,
- * `--dfs hdfs,s3`, `--seed 1,2,3`): the run the other flags describe, once per
+ * `--dfs hdfs,s3`, `--rate 1000,4000`, `--seed 1,2,3`): the run the other flags describe, once per
  * combination, side by side. `config` is the run config the flags and file gave, the
  * lists in place of their single values; `policyOptions` go to every policy listed.
  */
@@ -117,12 +119,17 @@ export async function compareSetups(config: Record<string, unknown>, lists: Setu
     ...(lists.seeds ? {} : { seed }),
   };
   for (const [k, v] of Object.entries(single)) if (v !== undefined) base[k] = v;
+  if (lists.rates) {
+    const { rate: _listed, ...exec } = base.exec as Record<string, unknown>;
+    base.exec = exec;
+  }
   const options = (policyOptions ?? {}) as Record<string, unknown>;
   const grid: Record<string, unknown> = { base };
   if (lists.policies) grid.policies = lists.policies.map((name) => ({ name, options }));
   if (lists.cacheSizes) grid.cacheSizes = lists.cacheSizes;
   if (lists.dfs) grid.dfs = lists.dfs;
   if (lists.seeds) grid.seeds = lists.seeds;
+  if (lists.rates) grid.axes = { 'exec.rate': lists.rates };
   const { cells } = asOneRun(() => loadGrid(grid, 'the setups compared'));
 
   // A setup is named by its value on each list: the policy, the size as given, the DFS, the seed.
@@ -137,6 +144,7 @@ export async function compareSetups(config: Record<string, unknown>, lists: Setu
       lists.policies ? policy : undefined,
       size >= 0 ? sizeName(sizes[size]!) : undefined,
       lists.dfs ? String(cell.labels.dfs) : undefined,
+      lists.rates ? `rate${cell.config.exec.rate}` : undefined,
       lists.seeds && seed ? `s${cell.config.seed}` : undefined,
     ].filter((part) => part !== undefined).join(' ');
   };
@@ -155,18 +163,20 @@ export async function compareSetups(config: Record<string, unknown>, lists: Setu
     lists.policies?.indexOf(cell.config.policy) ?? 0,
     sizeIndex(cell),
     lists.dfs?.indexOf(typeof cell.config.dfs === 'string' ? cell.config.dfs : '') ?? 0,
+    lists.rates?.indexOf(cell.config.exec.rate!) ?? 0,
     lists.seeds?.indexOf(cell.config.seed) ?? 0,
   ];
   const compared = [
     lists.policies?.join(', '),
     lists.cacheSizes && `cache ${sizes.map(sizeName).join(', ')}`,
     lists.dfs && `dfs ${lists.dfs.join(', ')}`,
+    lists.rates && `rate ${lists.rates.join(', ')} records/s`,
     lists.seeds && `seed ${lists.seeds.join(', ')}`,
   ].filter((part) => part !== undefined).join(' × ');
   if (!json) {
     const c = cells[0]!.config;
     const share = typeof base.cacheSize === 'string' ? ` (${base.cacheSize} of the state)` : '';
-    const listed = new Set([lists.policies && 'policy', lists.cacheSizes && 'cacheSize', lists.dfs && 'dfs', lists.seeds && 'seed']);
+    const listed = new Set([lists.policies && 'policy', lists.cacheSizes && 'cacheSize', lists.dfs && 'dfs', lists.rates && 'exec.rate', lists.seeds && 'seed']);
     const setup = Object.entries(cells[0]!.labels).filter(([k]) => !listed.has(k))
       .map(([k, v]) => (k === 'cacheSize' ? `cache=${formatBytes(Number(v))}${share}` : `${k}=${v}`)).join(' ');
     console.log(`comparing ${compared}: ${setup}, ${c.ops === undefined ? 'the whole run' : `${c.ops.toLocaleString('en')} state operations`} after ${c.warmupOps.toLocaleString('en')} warm-up`);

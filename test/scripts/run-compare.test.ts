@@ -165,15 +165,25 @@ test('a comparison interrupted by Ctrl-C leaves its temporary directory, and the
   assert.deepEqual(comparisons(), [live]);
 });
 
-test('--rate with a policy list: every row runs at the rate and prints its share of records taken late', () => {
-  const r = tiersim('run', ...flags(5000, 0), '--policy', 'file,none', '--rate', '200', '--out', join(tempDir('run-compare-rate'), 'cmp'));
+test('--rate with a policy list, and a list of rates: every row is the single run at its rate and prints its share of records taken late', () => {
+  const out = join(tempDir('run-compare-rate'), 'cmp');
+  const r = tiersim('run', ...flags(5000, 0), '--policy', 'file,block', '--rate', '200,400', '--out', out);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /CPU µs\/op {3}late\n/);
-  for (const policy of ['file', 'none']) {
-    const row = r.stdout.split('\n').find((l) => l.startsWith(`${policy} `))!.split(/\s+/);
-    const single = JSON.parse(tiersim('run', ...flags(5000, 0), '--policy', policy, '--rate', '200', '--json').stdout);
-    assert.equal(Number(row[2]), Math.round(single.recordsPerSecond));
-    assert.ok(Math.abs(single.recordsPerSecond / 200 - 1) < 0.01, `${policy}: ${single.recordsPerSecond} records/s`);
+  const rows = r.stdout.split('\n').filter((l) => /^(file|block) rate\d+ +\d/.test(l)).map((l) => l.split(/\s+/));
+  assert.deepEqual(rows.map((row) => `${row[0]} ${row[1]}`), ['file rate200', 'file rate400', 'block rate200', 'block rate400']);
+  for (const row of rows) {
+    const [policy, rate] = [row[0]!, row[1]!.slice('rate'.length)];
+    const single = JSON.parse(tiersim('run', ...flags(5000, 0), '--policy', policy, '--rate', rate, '--json').stdout);
+    assert.deepEqual(simulated(JSON.parse(readFileSync(join(out, `${policy}-rate${rate}`, 'summary.json'), 'utf8'))), simulated(single));
+    assert.equal(Number(row[3]), Math.round(single.recordsPerSecond));
+    assert.ok(Math.abs(single.recordsPerSecond / Number(rate) - 1) < 0.01, `${policy} at ${rate}: ${single.recordsPerSecond} records/s`);
     assert.equal(row.at(-1), `${(100 * single.sourceRate.lateShare).toFixed(1)}%`);
+  }
+  assert.ok(existsSync(join(out, 'charts', 'latency-vs-load.svg')), 'the report draws latency against load');
+  for (const bad of ['200,200', '0', 'fast', '200,']) {
+    const e = tiersim('run', ...flags(5000, 0), '--rate', bad);
+    assert.equal(e.status, 2, bad);
+    assert.match(e.stderr, /--rate: /, bad);
   }
 });
